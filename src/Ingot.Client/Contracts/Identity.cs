@@ -1,0 +1,14 @@
+namespace Ingot.Client;
+
+public sealed record UserCreate(string? Name, bool? Admin = null, IReadOnlyList<string>? Teams = null);
+public sealed record UserView(long Id, string Name, bool Admin, IReadOnlyList<string> Teams, DateTimeOffset CreatedAt);
+
+public sealed record TokenCreate(string? Name, string? User = null, DateTimeOffset? ExpiresAt = null);
+public sealed record TokenView(long Id, string Name, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+/// <summary>A new API token. <see cref="Token"/> is shown this once; the server keeps only its hash.</summary>
+public sealed record TokenCreated(long Id, string Name, string User, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+public sealed record WhoAmI(string Name, bool Admin, IReadOnlyList<string> Teams);
+
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Target, int Status, string Outcome);

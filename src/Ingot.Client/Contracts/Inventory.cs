@@ -1,0 +1,25 @@
+namespace Ingot.Client;
+
+// Requests use nullable fields so that a missing value is reported by validation (422, naming the
+// field) rather than lost in a deserialisation error.
+
+public sealed record SiteCreate(string? Name, string? Description = null);
+public sealed record SiteView(long Id, string Name, string? Description, DateTimeOffset CreatedAt);
+
+public sealed record RackCreate(string? Site, string? Name);
+public sealed record RackView(long Id, string Site, string Name, DateTimeOffset CreatedAt);
+
+public sealed record SkuCreate(
+    string? Name, int? CpuCores, int? MemoryGb, int? DiskCount, int? DiskGb, int? NicCount, string? Description = null);
+public sealed record SkuView(
+    long Id, string Name, int CpuCores, int MemoryGb, int DiskCount, int DiskGb, int NicCount, string? Description,
+    DateTimeOffset CreatedAt);
+
+public sealed record TeamCreate(string? Name);
+public sealed record TeamView(long Id, string Name, DateTimeOffset CreatedAt);
+
+public sealed record RoleCreate(string? Name, string? Team, string? Description = null);
+public sealed record RoleView(long Id, string Name, string Team, string? Description, DateTimeOffset CreatedAt);
+
+/// <summary>A page of a keyset-paginated listing: pass <see cref="Next"/> as <c>after</c> for the next page.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next, long? Total);

@@ -1,0 +1,21 @@
+namespace Ingot.Client;
+
+public sealed partial class IngotClient
+{
+    public Task<WhoAmI> WhoAmIAsync(CancellationToken ct = default) => GetAsync<WhoAmI>("api/v1/whoami", ct);
+
+    public Task<IReadOnlyList<UserView>> ListUsersAsync(CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<UserView>>("api/v1/users", ct);
+    public Task<UserView> CreateUserAsync(UserCreate user, CancellationToken ct = default) =>
+        PostAsync<UserView>("api/v1/users", user, ct);
+
+    public Task<IReadOnlyList<TokenView>> ListTokensAsync(CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<TokenView>>("api/v1/tokens", ct);
+    public Task<TokenCreated> CreateTokenAsync(TokenCreate token, CancellationToken ct = default) =>
+        PostAsync<TokenCreated>("api/v1/tokens", token, ct);
+    public Task DeleteTokenAsync(long id, CancellationToken ct = default) =>
+        DeleteAsync($"api/v1/tokens/{id}", ct);
+
+    public Task<Page<AuditEntry>> ListAuditAsync(string? actor = null, int? limit = null, string? after = null, CancellationToken ct = default) =>
+        GetAsync<Page<AuditEntry>>("api/v1/audit" + Query(("actor", actor), ("limit", limit), ("after", after)), ct);
+}

@@ -1,0 +1,116 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Ingot.Server.Data;
+
+public enum Engine { Sqlite, Postgres }
+
+/// <summary>The one store of the server: SQLite (a file in the data directory) or PostgreSQL. Features
+/// open connections here and write their own SQL; <see cref="Engine"/> is the dialect switch for the
+/// few places where the two differ.</summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly string connectionString;
+    private readonly NpgsqlDataSource? postgres;
+
+    private Database(Engine engine, string connectionString)
+    {
+        Engine = engine;
+        this.connectionString = connectionString;
+        if (engine == Engine.Postgres)
+            postgres = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public Engine Engine { get; }
+
+    /// <summary>Where the data lives, for start-up messages; never includes a password.</summary>
+    public string Describe()
+    {
+        if (Engine == Engine.Sqlite)
+            return "SQLite " + new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var pg = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database}";
+    }
+
+    /// <param name="connection">A PostgreSQL connection string ("Host=…"), a "postgres://" URL, or null for
+    /// SQLite at <paramref name="dataDirectory"/>/ingot.db.</param>
+    public static Database Open(string? connection, string dataDirectory)
+    {
+        DapperSetup.EnsureRegistered();
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            Directory.CreateDirectory(dataDirectory);
+            return Sqlite(Path.Combine(dataDirectory, "ingot.db"));
+        }
+        if (connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+            return Sqlite(connection["sqlite:".Length..]);
+        if (connection.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            || connection.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return new Database(Engine.Postgres, FromUrl(new Uri(connection)));
+        return new Database(Engine.Postgres, connection);
+    }
+
+    private static Database Sqlite(string path)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database for up to this many seconds before failing.
+            DefaultTimeout = 30,
+        };
+        return new Database(Engine.Sqlite, builder.ToString());
+    }
+
+    private static string FromUrl(Uri url)
+    {
+        var userInfo = url.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = url.Host,
+            Port = url.IsDefaultPort || url.Port <= 0 ? 5432 : url.Port,
+            Database = url.AbsolutePath.Trim('/') is { Length: > 0 } db ? Uri.UnescapeDataString(db) : "postgres",
+            Username = userInfo.Length > 0 && userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : null,
+            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+        };
+        return builder.ToString();
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (postgres is not null)
+            return await postgres.OpenConnectionAsync(ct);
+
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var pragma = connection.CreateCommand();
+        // WAL: readers never block the writer and the writer never blocks readers (persistent, but cheap
+        // to repeat). foreign_keys is per connection and off by default in SQLite. busy_timeout makes a
+        // second writer wait for the lock instead of failing at once. synchronous stays FULL (the
+        // default) because a committed job or state change must survive a power loss.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns. On SQLite the
+    /// transaction takes the write lock at BEGIN (IMMEDIATE), so two writers queue rather than deadlock.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: false)
+            : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (postgres is not null) await postgres.DisposeAsync();
+    }
+}

@@ -1,0 +1,67 @@
+namespace Ingot.Server.Hosting;
+
+/// <summary>The errors the API reports on purpose. Each has an HTTP status and a stable type slug
+/// (problem details <c>type</c> is https://ingot.dev/problems/&lt;slug&gt;); <see cref="Problems"/> maps
+/// them to responses in one place. Messages say what is wrong, where, and what to do.</summary>
+public abstract class IngotException(string message) : Exception(message)
+{
+    public abstract int Status { get; }
+    public abstract string Slug { get; }
+    public abstract string Title { get; }
+    public virtual IReadOnlyDictionary<string, string[]>? Errors => null;
+    public virtual IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>();
+}
+
+public sealed class NotFoundException(string what, string key)
+    : IngotException($"No {what} '{key}' exists.")
+{
+    public override int Status => 404;
+    public override string Slug => "not-found";
+    public override string Title => "Not found";
+}
+
+public sealed class ConflictException(string message) : IngotException(message)
+{
+    public override int Status => 409;
+    public override string Slug => "conflict";
+    public override string Title => "Conflict";
+}
+
+public sealed class BadRequestException(string message) : IngotException(message)
+{
+    public override int Status => 400;
+    public override string Slug => "bad-request";
+    public override string Title => "Bad request";
+}
+
+/// <summary>A request that was well-formed but whose values are wrong; <see cref="Errors"/> names each
+/// offending field (or CSV line, or host) with every reason found, not just the first.</summary>
+public sealed class ValidationException(IReadOnlyDictionary<string, string[]> errors, string? message = null)
+    : IngotException(message ?? Summarise(errors))
+{
+    public override int Status => 422;
+    public override string Slug => "validation";
+    public override string Title => "Invalid request";
+    public override IReadOnlyDictionary<string, string[]>? Errors { get; } = errors;
+
+    public ValidationException(string field, string reason) : this(new Dictionary<string, string[]> { [field] = [reason] }) { }
+
+    private static string Summarise(IReadOnlyDictionary<string, string[]> errors) =>
+        errors.Count == 1
+            ? $"{errors.First().Key}: {errors.First().Value.First()}"
+            : $"{errors.Count} fields are invalid: {string.Join(", ", errors.Keys)}.";
+}
+
+public sealed class UnauthorizedException(string message) : IngotException(message)
+{
+    public override int Status => 401;
+    public override string Slug => "unauthorized";
+    public override string Title => "Unauthorized";
+}
+
+public sealed class ForbiddenException(string message) : IngotException(message)
+{
+    public override int Status => 403;
+    public override string Slug => "forbidden";
+    public override string Title => "Forbidden";
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ingot.Server.Hosting;
+
+/// <summary>Turns every failure into RFC 9457 problem details: our own <see cref="IngotException"/>s, the
+/// framework's bad-request errors (malformed JSON, wrong types, bad route values), unknown routes, and,
+/// as a last resort, unexpected errors (500, logged, with no internals in the body).</summary>
+public static class Problems
+{
+    public const string TypeBase = "https://ingot.dev/problems/";
+
+    public static void UseIngotProblems(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = async context =>
+            {
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var problem = FromException(error, context, out var status);
+                if (status >= 500)
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot.Problems")
+                        .LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await WriteAsync(context, status, problem);
+            },
+        });
+        // Status codes produced without a body (unknown route 404, 405, 415 …) still get a problem document.
+        app.UseStatusCodePages(async status =>
+        {
+            var context = status.HttpContext;
+            var code = context.Response.StatusCode;
+            await WriteAsync(context, code, Build(code, Slug(code), Title(code),
+                code switch
+                {
+                    404 => $"No resource at {context.Request.Path}.",
+                    405 => $"{context.Request.Method} is not allowed on {context.Request.Path}.",
+                    415 => $"Unsupported content type '{context.Request.ContentType}'; send application/json" +
+                           (context.Request.Path.Value?.EndsWith("/import", StringComparison.Ordinal) == true ? " or text/csv." : "."),
+                    _ => $"HTTP {code}.",
+                }, context));
+        });
+    }
+
+    public static Dictionary<string, object?> Build(int status, string slug, string title, string detail, HttpContext context) => new()
+    {
+        ["type"] = TypeBase + slug,
+        ["title"] = title,
+        ["status"] = status,
+        ["detail"] = detail,
+        ["instance"] = context.Request.Path.Value,
+    };
+
+    public static Task WriteAsync(HttpContext context, int status, Dictionary<string, object?> problem)
+    {
+        if (context.Response.HasStarted) return Task.CompletedTask;
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(problem, Client.IngotJson.Options));
+    }
+
+    private static Dictionary<string, object?> FromException(Exception? error, HttpContext context, out int status)
+    {
+        switch (error)
+        {
+            case IngotException ingot:
+                status = ingot.Status;
+                var problem = Build(status, ingot.Slug, ingot.Title, ingot.Message, context);
+                if (ingot.Errors is not null) problem["errors"] = ingot.Errors;
+                foreach (var (key, value) in ingot.Extensions) problem[key] = value;
+                return problem;
+            case BadHttpRequestException bad:
+                status = bad.StatusCode;
+                return Build(status, Slug(status), Title(status), Describe(bad), context);
+            case JsonException json:
+                status = 400;
+                return Build(400, "malformed-json", "Malformed JSON", DescribeJson(json), context);
+            default:
+                status = 500;
+                return Build(500, "internal", "Internal error",
+                    "The server failed unexpectedly; the error is in its log. Retrying may help.", context);
+        }
+    }
+
+    private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException json => DescribeJson(json),
+        _ => bad.Message,
+    };
+
+    private static string DescribeJson(JsonException json)
+    {
+        var where = json.Path is { Length: > 0 } path ? $" at {path}" : "";
+        var line = json.LineNumber is { } l ? $" (line {l + 1}, byte {json.BytePositionInLine})" : "";
+        var message = json.Message.Split(" Path:", 2)[0];
+        return $"The request body is not valid JSON for this endpoint{where}{line}: {message}";
+    }
+
+    private static string Slug(int status) => status switch
+    {
+        400 => "bad-request", 401 => "unauthorized", 403 => "forbidden", 404 => "not-found",
+        405 => "method-not-allowed", 409 => "conflict", 413 => "too-large", 415 => "unsupported-media-type",
+        _ => $"http-{status}",
+    };
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found",
+        405 => "Method not allowed", 409 => "Conflict", 413 => "Request too large", 415 => "Unsupported media type",
+        _ => $"HTTP {status}",
+    };
+}

@@ -1,0 +1,81 @@
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Inventory;
+using Ingot.Server.SelfService;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ingot.Server.Hosting;
+
+/// <summary>Builds the Ingot web application: storage (migrated), identity, problem details, and every
+/// feature's endpoints. The executable and the tests both start servers through here.</summary>
+public static class ServerHost
+{
+    public static async Task<WebApplication> BuildAsync(ServerSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.Logging.ClearProviders();
+        if (logging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        else logging(builder.Logging);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var db = Database.Open(settings.Database, settings.DataDirectory);
+        builder.Services.AddSingleton(db);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
+        builder.Services.ConfigureHttpJsonOptions(o => IngotJson.Configure(o.SerializerOptions));
+        // Bad route values and bodies throw, so Problems can say what was wrong instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddAuthentication(TokenAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddOpenApi("v1");
+
+        var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot");
+        await Migrator.MigrateAsync(db, log, ct);
+        await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, TimeProvider.System, log, ct);
+
+        app.UseIngotProblems();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAudit();
+
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json");
+
+        var api = app.MapGroup("/api/v1");
+        api.MapSites();
+        api.MapRacks();
+        api.MapSkus();
+        api.MapRoles();
+        api.MapMachines();
+        api.MapDiscovery();
+        api.MapIdentity();
+        return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(ct);
+            return Results.Text("ready");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Results.Problem(statusCode: 503, title: "Not ready", detail: $"The database is unreachable: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Ingot.Server.Hosting;
+
+/// <summary>How a server is started. Program.cs fills it from flags and INGOT_* variables.</summary>
+public sealed record ServerSettings
+{
+    /// <summary>Directory for the SQLite file, the admin token and the secret key. Default ./.ingot.</summary>
+    public string DataDirectory { get; init; } = ".ingot";
+
+    /// <summary>PostgreSQL connection string or URL; null or empty means SQLite in <see cref="DataDirectory"/>.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>Addresses to listen on. Default http://127.0.0.1:7420.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:7420"];
+
+    /// <summary>When set, registered as the admin's token (INGOT_ADMIN_TOKEN) instead of generating one.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>Base64 of 32 bytes that encrypt BMC passwords (INGOT_SECRET_KEY). Every server on one
+    /// PostgreSQL must share it; default: DATA/secret.key, created on first start.</summary>
+    public string? SecretKey { get; init; }
+}

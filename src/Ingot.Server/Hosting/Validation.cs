@@ -1,0 +1,37 @@
+namespace Ingot.Server.Hosting;
+
+/// <summary>Collects every problem with a request before answering, so the caller fixes them all at once.</summary>
+public sealed class Validation
+{
+    private readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => errors.Count == 0;
+
+    public Validation Add(string field, string reason)
+    {
+        if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+        list.Add(reason);
+        return this;
+    }
+
+    /// <summary>Records <paramref name="reason"/> against <paramref name="field"/> when <paramref name="bad"/>.</summary>
+    public Validation When(bool bad, string field, string reason) => bad ? Add(field, reason) : this;
+
+    public string? Required(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) { Add(field, "is required."); return null; }
+        return value.Trim();
+    }
+
+    public int? Range(string field, int? value, int min, int max, bool required = false)
+    {
+        if (value is null) { if (required) Add(field, "is required."); return null; }
+        if (value < min || value > max) Add(field, $"must be between {min} and {max}, not {value}.");
+        return value;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid) throw new ValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    }
+}

@@ -1,0 +1,47 @@
+using Ingot.Client;
+using static Ingot.Client.MachineState;
+using static Ingot.Client.Trigger;
+
+namespace Ingot.Server.Inventory;
+
+/// <summary>The machine lifecycle of DESIGN.md §2 as one table: (from, trigger) → to. Nothing else
+/// decides whether a state change is legal.</summary>
+public static class Lifecycle
+{
+    /// <summary>Machines enter the inventory (discovery, import, create) in this state.</summary>
+    public const MachineState Initial = New;
+
+    public static IReadOnlyDictionary<(MachineState From, Trigger Trigger), MachineState> Table { get; } = Build();
+
+    private static Dictionary<(MachineState, Trigger), MachineState> Build()
+    {
+        var table = new Dictionary<(MachineState, Trigger), MachineState>
+        {
+            [(New, Commission)] = Available,
+            [(Available, Allocate)] = Allocated,
+            [(Allocated, Install)] = Installing,
+            [(Installing, FinishInstall)] = InUse,
+            [(InUse, Reimage)] = Installing,
+            [(InUse, Recycle)] = Recycling,
+            [(Recycling, FinishRecycle)] = Available,
+            [(Broken, Repair)] = Available,
+        };
+        // "Any step that exhausts its retries" can happen in every live state: commissioning a new machine,
+        // installing, recycling, or a power or wipe step on a machine in any other state.
+        foreach (var from in Enum.GetValues<MachineState>().Where(s => s is not (Broken or Decommissioned)))
+            table[(from, Fail)] = Broken;
+        // Decommission from anything but installing (an installer is writing the disk; let it end first).
+        foreach (var from in Enum.GetValues<MachineState>().Where(s => s is not (Installing or Decommissioned)))
+            table[(from, Decommission)] = Decommissioned;
+        return table;
+    }
+
+    public static bool TryNext(MachineState from, Trigger trigger, out MachineState to) =>
+        Table.TryGetValue((from, trigger), out to);
+
+    public static IReadOnlyList<Trigger> Allowed(MachineState from) =>
+        Table.Keys.Where(k => k.From == from).Select(k => k.Trigger).OrderBy(t => t).ToList();
+
+    public static string Name(MachineState state) => Wire.Name(state);
+    public static string Name(Trigger trigger) => Wire.Name(trigger);
+}

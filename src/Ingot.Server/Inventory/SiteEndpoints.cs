@@ -1,0 +1,97 @@
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.SelfService;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingot.Server.Inventory;
+
+public static class SiteEndpoints
+{
+    public static void MapSites(this RouteGroupBuilder api)
+    {
+        var sites = api.MapGroup("/sites").WithTags("Sites");
+        sites.MapGet("", ListAsync);
+        sites.MapGet("/{name}", GetAsync);
+        sites.MapPost("", CreateAsync);
+        sites.MapPatch("/{name}", UpdateAsync);
+        sites.MapDelete("/{name}", DeleteAsync);
+    }
+
+    private const string Select = "SELECT id, name, description, created_at FROM sites";
+
+    private static async Task<Ok<List<SiteView>>> ListAsync(Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok((await c.QueryAsync<SiteRow>(Select + " ORDER BY name")).Select(r => r.View()).ToList());
+    }
+
+    private static async Task<Ok<SiteView>> GetAsync(string name, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<SiteRow>(Select + " WHERE name = @name", new { name });
+        return TypedResults.Ok(row?.View() ?? throw new NotFoundException("site", name));
+    }
+
+    private static async Task<Created<SiteView>> CreateAsync(SiteCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Creating a site");
+        var v = new Validation();
+        var name = v.Required("name", body.Name)?.ToLowerInvariant();
+        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid site name: {Names.SlugRule}.");
+        v.ThrowIfInvalid();
+        await using var c = await db.OpenAsync(ct);
+        try
+        {
+            var row = await c.QuerySingleAsync<SiteRow>(
+                "INSERT INTO sites (name, description, created_at) VALUES (@name, @description, @now) RETURNING id, name, description, created_at",
+                new { name, description = body.Description, now = clock.GetUtcNow() });
+            return TypedResults.Created($"/api/v1/sites/{name}", row.View());
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new ConflictException($"Site '{name}' already exists.");
+        }
+    }
+
+    private static async Task<Ok<SiteView>> UpdateAsync(string name, SiteCreate body, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Changing a site");
+        if (body.Name is not null && body.Name != name)
+            throw new ValidationException("name", "a site cannot be renamed; create a new one and move its racks.");
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<SiteRow>(
+            "UPDATE sites SET description = @description WHERE name = @name RETURNING id, name, description, created_at",
+            new { name, description = body.Description });
+        return TypedResults.Ok(row?.View() ?? throw new NotFoundException("site", name));
+    }
+
+    private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Deleting a site");
+        await using var c = await db.OpenAsync(ct);
+        try
+        {
+            if (await c.ExecuteAsync("DELETE FROM sites WHERE name = @name", new { name }) == 0)
+                throw new NotFoundException("site", name);
+        }
+        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            throw new ConflictException($"Site '{name}' still has racks or machines; move or delete them first.");
+        }
+        return TypedResults.NoContent();
+    }
+
+    private sealed class SiteRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string? Description { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public SiteView View() => new(Id, Name, Description, CreatedAt);
+    }
+}

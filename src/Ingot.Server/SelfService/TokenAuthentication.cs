@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Dapper;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ingot.Server.SelfService;
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the hashed tokens in the
+/// database; answers a missing or bad token with a 401 problem document saying which it was.</summary>
+public sealed class TokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    Database db, TimeProvider clock)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    private const string FailureKey = "ingot:auth-failure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return Fail("The Authorization header must be 'Bearer <token>'.");
+
+        var token = header["Bearer ".Length..].Trim();
+        await using var connection = await db.OpenAsync(Context.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(
+            """
+            SELECT u.id AS user_id, u.name, u.is_admin, t.expires_at
+            FROM api_tokens t JOIN users u ON u.id = t.user_id
+            WHERE t.token_hash = @hash
+            """, new { hash = Tokens.Hash(token) });
+        if (row is null) return Fail("The bearer token is not known to this server (revoked, or from another server).");
+        if (row.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
+            return Fail($"The bearer token expired at {expires:O}; create a new one with 'ingot tokens create'.");
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, row.Name),
+            new Claim(Caller.UserIdClaim, row.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(Caller.AdminClaim, row.IsAdmin ? "true" : "false"),
+        ], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private AuthenticateResult Fail(string reason)
+    {
+        Context.Items[FailureKey] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var detail = Context.Items[FailureKey] as string
+            ?? "This endpoint needs an API token: send 'Authorization: Bearer <token>' (see 'ingot login').";
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.WriteAsync(Context, 401, Problems.Build(401, "unauthorized", "Unauthorized", detail, Context));
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, 403, Problems.Build(403, "forbidden", "Forbidden",
+            "This token may not do that.", Context));
+
+    // Rows are read into settable properties, not positional records: Dapper converts SQLite's
+    // INTEGER (long) to bool/int only on property assignment.
+    private sealed class TokenRow
+    {
+        public long UserId { get; init; }
+        public string Name { get; init; } = "";
+        public bool IsAdmin { get; init; }
+        public DateTimeOffset? ExpiresAt { get; init; }
+    }
+}

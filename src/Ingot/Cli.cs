@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Ingot.Commands;
+using Ingot.Commands.Serve;
+
+namespace Ingot;
+
+/// <summary>The `ingot` command tree: the server (serve) and the client verbs, which talk to a server
+/// over HTTP through Ingot.Client.</summary>
+public static class Cli
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("Ingot: self-service bare-metal fleet management.");
+        root.Subcommands.Add(ServeCommand.Create(context));
+        foreach (var command in ClientCommands.All(context))
+            root.Subcommands.Add(command);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken ct = default)
+    {
+        var parse = Build(context).Parse(args);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, ct);
+    }
+}

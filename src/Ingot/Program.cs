@@ -1,0 +1,3 @@
+using Ingot;
+
+return await Cli.RunAsync(args, CliContext.FromProcess());

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test, on SQLite and on PostgreSQL. Installs what it needs (Debian packages) and starts a
+# private PostgreSQL on 127.0.0.1 for the run; stops it at the end. Run as root on Debian 12.
+#   ./test.sh                 everything, both engines
+#   ./test.sh --engine sqlite one engine only (sqlite|postgres)
+#   ./test.sh -- --filter X   extra arguments go to 'dotnet test'
+set -euo pipefail
+cd "$(dirname "$0")"
+
+engines=(sqlite postgres)
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --engine) engines=("$2"); shift 2 ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+
+need_packages=()
+command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  echo "== installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+fi
+
+pg_dir=""
+cleanup() {
+  if [ -n "$pg_dir" ]; then
+    su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pg_dir/data -m immediate stop" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+}
+trap cleanup EXIT
+
+start_postgres() {
+  pg_dir=$(mktemp -d /tmp/ingot-pg.XXXXXX)
+  chown postgres "$pg_dir"
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $pg_dir/data -A trust -U postgres" >/dev/null
+  # fsync off: a throw-away cluster for tests only; never for a benchmark that claims durability.
+  su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pg_dir/data -l $pg_dir/log -w \
+      -o '-k $pg_dir -c listen_addresses=127.0.0.1 -p $port -c fsync=off -c max_connections=300' start" >/dev/null
+  export INGOT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  echo "== PostgreSQL on 127.0.0.1:$port"
+}
+
+dotnet build Ingot.slnx -c Release -warnaserror -nologo -v q
+
+status=0
+for engine in "${engines[@]}"; do
+  [ "$engine" = postgres ] && [ -z "$pg_dir" ] && start_postgres
+  echo "== tests on $engine"
+  INGOT_TEST_ENGINE=$engine dotnet test Ingot.slnx -c Release --no-build -nologo \
+      --logger "console;verbosity=minimal" "${extra[@]}" || status=1
+done
+exit $status
