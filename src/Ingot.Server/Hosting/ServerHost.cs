@@ -29,6 +29,7 @@ public static class ServerHost
         var db = Database.Open(settings.Database, settings.DataDirectory);
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
         builder.Services.ConfigureHttpJsonOptions(o => IngotJson.Configure(o.SerializerOptions));
         // Bad route values and bodies throw, so Problems can say what was wrong instead of a bare 400.

@@ -7,6 +7,9 @@ public sealed class Validation
 
     public bool IsValid => errors.Count == 0;
 
+    /// <summary>How many reasons have been recorded, to tell whether a step added any.</summary>
+    public int Count => errors.Values.Sum(e => e.Count);
+
     public Validation Add(string field, string reason)
     {
         if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];

@@ -1,0 +1,24 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Ingot.Server.Inventory;
+
+/// <summary>The small reference tables (sites, racks, SKUs, roles) by name, read once per request or per
+/// import, so that resolving a thousand CSV rows does not cost a thousand look-ups.</summary>
+public sealed class Catalog
+{
+    public required IReadOnlyDictionary<string, long> Sites { get; init; }
+    public required IReadOnlyDictionary<(long SiteId, string Name), long> Racks { get; init; }
+    public required IReadOnlyDictionary<string, long> Skus { get; init; }
+    public required IReadOnlyDictionary<string, long> Roles { get; init; }
+
+    public static async Task<Catalog> LoadAsync(DbConnection c, DbTransaction? tx = null)
+    {
+        var sites = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM sites", transaction: tx)).ToDictionary(r => r.Name, r => r.Id);
+        var racks = (await c.QueryAsync<(long Id, long SiteId, string Name)>("SELECT id, site_id, name FROM racks", transaction: tx))
+            .ToDictionary(r => (r.SiteId, r.Name), r => r.Id);
+        var skus = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM skus", transaction: tx)).ToDictionary(r => r.Name, r => r.Id);
+        var roles = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM roles", transaction: tx)).ToDictionary(r => r.Name, r => r.Id);
+        return new Catalog { Sites = sites, Racks = racks, Skus = skus, Roles = roles };
+    }
+}

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+
+namespace Ingot.Server.Inventory;
+
+/// <summary>Refused because the lifecycle table has no row for (current state, trigger).</summary>
+public sealed class IllegalTransitionException(string machine, MachineState current, Trigger trigger, IReadOnlyList<Trigger> allowed)
+    : IngotException($"Machine {machine} is '{Wire.Name(current)}': '{Wire.Name(trigger)}' is not allowed from there. " +
+                     (allowed.Count == 0 ? "No trigger is allowed from this state." : $"Allowed: {string.Join(", ", allowed.Select(Wire.Name))}."))
+{
+    public override int Status => 409;
+    public override string Slug => "illegal-transition";
+    public override string Title => "Illegal transition";
+    public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
+    {
+        ["current_state"] = Wire.Name(current),
+        ["trigger"] = Wire.Name(trigger),
+        ["allowed_triggers"] = allowed.Select(Wire.Name).ToArray(),
+    };
+}
+
+/// <summary>Moves machines through the lifecycle. The state is read under a row lock (PostgreSQL) or
+/// inside SQLite's exclusive write transaction, checked against <see cref="Lifecycle"/>, changed, and the
+/// history row written — all in one transaction, so concurrent triggers on one machine serialise and
+/// each sees the state the previous one left.</summary>
+public static class Transitions
+{
+    public static async Task<MachineState> ApplyAsync(
+        DbConnection c, DbTransaction tx, long machineId, Trigger trigger, string actor, string? reason, DateTimeOffset now)
+    {
+        var row = await c.QuerySingleOrDefaultAsync<(string HardwareName, string State)>(
+            "SELECT hardware_name, state FROM machines WHERE id = @machineId" + Sql.ForUpdate(c), new { machineId }, tx);
+        if (row.HardwareName is null) throw new NotFoundException("machine", machineId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!Wire.TryParse<MachineState>(row.State, out var from))
+            throw new InvalidOperationException($"Machine {row.HardwareName} has unknown state '{row.State}' in the database.");
+        if (!Lifecycle.TryNext(from, trigger, out var to))
+            throw new IllegalTransitionException(row.HardwareName, from, trigger, Lifecycle.Allowed(from));
+
+        await c.ExecuteAsync(
+            "UPDATE machines SET state = @to, version = version + 1, updated_at = @now WHERE id = @machineId",
+            new { to = Wire.Name(to), now, machineId }, tx);
+        await c.ExecuteAsync(
+            """
+            INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at)
+            VALUES (@machineId, @from, @to, @trigger, @actor, @reason, @now)
+            """,
+            new { machineId, from = Wire.Name(from), to = Wire.Name(to), trigger = Wire.Name(trigger), actor, reason, now }, tx);
+        return to;
+    }
+}
