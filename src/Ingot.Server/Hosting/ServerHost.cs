@@ -44,10 +44,11 @@ public static class ServerHost
         await Migrator.MigrateAsync(db, log, ct);
         await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, TimeProvider.System, log, ct);
 
+        // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
+        app.UseAudit();
         app.UseIngotProblems();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseAudit();
 
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ExcludeFromDescription();

@@ -1,8 +1,140 @@
+using System.Data.Common;
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.SelfService;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Ingot.Server.Inventory;
 
+/// <summary>Roles say what a machine is for; the owning team may manage every machine of its roles, so
+/// changing a role's team is how ownership of a service's machines is transferred.</summary>
 public static class RoleEndpoints
 {
-    public static void MapRoles(this RouteGroupBuilder api) { }
+    public static void MapRoles(this RouteGroupBuilder api)
+    {
+        var roles = api.MapGroup("/roles").WithTags("Roles");
+        roles.MapGet("", ListAsync);
+        roles.MapGet("/{name}", GetAsync);
+        roles.MapPost("", CreateAsync);
+        roles.MapPatch("/{name}", UpdateAsync);
+        roles.MapDelete("/{name}", DeleteAsync);
+    }
+
+    private const string Select =
+        "SELECT r.id, r.name, t.name AS team, r.description, r.created_at FROM roles r JOIN teams t ON t.id = r.team_id";
+
+    private static async Task<Ok<List<RoleView>>> ListAsync(Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok((await c.QueryAsync<RoleRow>(Select + " ORDER BY r.name")).Select(r => r.View()).ToList());
+    }
+
+    private static async Task<Ok<RoleView>> GetAsync(string name, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await FindAsync(c, name) ?? throw new NotFoundException("role", name));
+    }
+
+    private static async Task<Created<RoleView>> CreateAsync(RoleCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Creating a role");
+        var v = new Validation();
+        var name = v.Required("name", body.Name)?.ToLowerInvariant();
+        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid role name: {Names.SlugRule}.");
+        var team = v.Required("team", body.Team)?.ToLowerInvariant();
+        await using var c = await db.OpenAsync(ct);
+        var teamId = team is null ? null : await TeamIdAsync(c, v, team);
+        v.ThrowIfInvalid();
+        try
+        {
+            await c.ExecuteAsync(
+                "INSERT INTO roles (name, team_id, description, created_at) VALUES (@name, @teamId, @description, @now)",
+                new { name, teamId, description = Blank(body.Description), now = clock.GetUtcNow() });
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new ConflictException($"Role '{name}' already exists; to give it to another team, PATCH its team.");
+        }
+        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            throw new ValidationException("team", $"no team '{team}' exists; create it first.");
+        }
+        return TypedResults.Created($"/api/v1/roles/{name}", (await FindAsync(c, name!))!);
+    }
+
+    /// <summary>Absent fields keep their value; an empty description clears it.</summary>
+    private static async Task<Ok<RoleView>> UpdateAsync(string name, RoleCreate body, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Changing a role");
+        var v = new Validation();
+        v.When(body.Name is not null && body.Name != name, "name",
+            "a role cannot be renamed, because machine hostnames are made from it; create a new role instead.");
+        var team = body.Team?.Trim().ToLowerInvariant();
+        v.When(team is { Length: 0 }, "team", "a role always has an owning team; name the team that takes it over.");
+        await using var c = await db.OpenAsync(ct);
+        var teamId = team is { Length: > 0 } ? await TeamIdAsync(c, v, team) : null;
+        v.ThrowIfInvalid();
+        try
+        {
+            var changed = await c.ExecuteAsync(
+                """
+                UPDATE roles SET
+                    team_id = COALESCE(@teamId, team_id),
+                    description = CASE WHEN @setDescription THEN @description ELSE description END
+                WHERE name = @name
+                """,
+                new { name, teamId, setDescription = body.Description is not null, description = Blank(body.Description) });
+            if (changed == 0) throw new NotFoundException("role", name);
+        }
+        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            throw new ValidationException("team", $"no team '{team}' exists; create it first.");
+        }
+        return TypedResults.Ok((await FindAsync(c, name))!);
+    }
+
+    private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Deleting a role");
+        await using var c = await db.OpenAsync(ct);
+        try
+        {
+            if (await c.ExecuteAsync("DELETE FROM roles WHERE name = @name", new { name }) == 0)
+                throw new NotFoundException("role", name);
+        }
+        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            var machines = await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM machines m JOIN roles r ON r.id = m.role_id WHERE r.name = @name", new { name });
+            throw new ConflictException($"Role '{name}' still has {machines} machine(s); recycle them or give them another role first.");
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<long?> TeamIdAsync(DbConnection c, Validation v, string team)
+    {
+        var id = await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @team", new { team });
+        v.When(id is null, "team", $"no team '{team}' exists; create it first or pick one from 'ingot teams list'.");
+        return id;
+    }
+
+    private static async Task<RoleView?> FindAsync(DbConnection c, string name) =>
+        (await c.QuerySingleOrDefaultAsync<RoleRow>(Select + " WHERE r.name = @name", new { name }))?.View();
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private sealed class RoleRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string Team { get; init; } = "";
+        public string? Description { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public RoleView View() => new(Id, Name, Team, Description, CreatedAt);
+    }
 }

@@ -12,16 +12,27 @@ namespace Ingot.Server.SelfService;
 /// it has been answered, including refused ones (a 401 or 403 on a write is worth knowing about).</summary>
 public static class Audit
 {
+    /// <summary>Must be the outermost middleware after routing: the status it records is then the one the
+    /// client got, after the problem handlers have turned exceptions into 4xx answers and after
+    /// authentication and authorisation have refused a request.</summary>
     public static void UseAudit(this WebApplication app) => app.Use(async (context, next) =>
     {
+        if (!IsMutation(context.Request))
+        {
+            await next(context);
+            return;
+        }
+        // Read before the request runs: the exception handler clears the endpoint and the route values
+        // when it answers an error, and refused requests are the ones most worth recording.
+        var action = Action(context);
+        var target = Target(context);
         try
         {
             await next(context);
         }
         finally
         {
-            if (IsMutation(context.Request))
-                await RecordAsync(context);
+            await RecordAsync(context, action, target);
         }
     });
 
@@ -29,15 +40,25 @@ public static class Audit
         request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method)
         && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method);
 
-    private static async Task RecordAsync(HttpContext context)
+    private static string Action(HttpContext context)
+    {
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
+        // A group's root route ("/api/v1/teams" + "") keeps a trailing slash in its raw text.
+        return $"{context.Request.Method} /{route.Trim('/')}";
+    }
+
+    private static string? Target(HttpContext context)
+    {
+        var values = context.Request.RouteValues;
+        return values.TryGetValue("id", out var id) ? id?.ToString()
+            : values.TryGetValue("name", out var name) ? name?.ToString() : null;
+    }
+
+    private static async Task RecordAsync(HttpContext context, string action, string? target)
     {
         var services = context.RequestServices;
         try
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value;
-            var values = context.Request.RouteValues;
-            var target = values.TryGetValue("id", out var id) ? id?.ToString()
-                : values.TryGetValue("name", out var name) ? name?.ToString() : null;
             var status = context.Response.StatusCode;
             var db = services.GetRequiredService<Database>();
             await using var connection = await db.OpenAsync(CancellationToken.None);
@@ -47,7 +68,7 @@ public static class Audit
                 {
                     at = services.GetRequiredService<TimeProvider>().GetUtcNow(),
                     actor = context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : "anonymous",
-                    action = $"{context.Request.Method} /{route?.TrimStart('/')}",
+                    action,
                     target,
                     status,
                     outcome = status < 400 ? "succeeded" : status is 401 or 403 ? "denied" : status < 500 ? "rejected" : "failed",

@@ -34,21 +34,25 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<TestServer> StartAsync(string? adminToken = null)
+    /// <param name="adminToken">The admin token to register (INGOT_ADMIN_TOKEN); a fresh one when null.</param>
+    /// <param name="bootstrapAdmin">Start as a bare server does, without an admin token, so the server
+    /// creates one and writes it to DATA/admin-token; <see cref="AdminToken"/> is then read from that file.</param>
+    public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
-        adminToken ??= Tokens.Generate();
+        if (!bootstrapAdmin) adminToken ??= Tokens.Generate();
         var app = await ServerHost.BuildAsync(new ServerSettings
         {
             DataDirectory = dataDirectory,
             Database = database,
             Urls = ["http://127.0.0.1:0"],
-            AdminToken = adminToken,
+            AdminToken = bootstrapAdmin ? null : adminToken,
         }, logging: _ => { });
         await app.StartAsync();
+        if (bootstrapAdmin) adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address.Replace("[::]", "127.0.0.1") + "/"), dataDirectory, adminToken, database);
+        return new TestServer(app, new Uri(address.Replace("[::]", "127.0.0.1") + "/"), dataDirectory, adminToken!, database);
     }
 
     /// <summary>A raw HTTP client for asserting status codes and bodies; authenticated unless token is "".</summary>
@@ -79,4 +83,16 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync() => Server = await TestServer.StartAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+public static class ProblemResponses
+{
+    /// <summary>Asserts <paramref name="response"/> is a problem document with <paramref name="status"/>, and returns it.</summary>
+    public static async Task<Problem> ProblemAsync(this HttpResponseMessage response, System.Net.HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Xunit.Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Xunit.Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return System.Text.Json.JsonSerializer.Deserialize<Problem>(body, IngotJson.Options)!;
+    }
 }

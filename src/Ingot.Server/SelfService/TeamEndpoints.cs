@@ -1,0 +1,87 @@
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.Inventory;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingot.Server.SelfService;
+
+public static class TeamEndpoints
+{
+    public static void MapTeams(this RouteGroupBuilder api)
+    {
+        var teams = api.MapGroup("/teams").WithTags("Teams");
+        teams.MapGet("", ListAsync);
+        teams.MapGet("/{name}", GetAsync);
+        teams.MapPost("", CreateAsync);
+        teams.MapDelete("/{name}", DeleteAsync);
+    }
+
+    private const string Select = "SELECT id, name, created_at FROM teams";
+
+    private static async Task<Ok<List<TeamView>>> ListAsync(Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok((await c.QueryAsync<TeamRow>(Select + " ORDER BY name")).Select(r => r.View()).ToList());
+    }
+
+    private static async Task<Ok<TeamView>> GetAsync(string name, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<TeamRow>(Select + " WHERE name = @name", new { name });
+        return TypedResults.Ok(row?.View() ?? throw new NotFoundException("team", name));
+    }
+
+    private static async Task<Created<TeamView>> CreateAsync(TeamCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Creating a team");
+        var v = new Validation();
+        var name = v.Required("name", body.Name)?.ToLowerInvariant();
+        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid team name: {Names.SlugRule}.");
+        v.ThrowIfInvalid();
+        await using var c = await db.OpenAsync(ct);
+        try
+        {
+            var row = await c.QuerySingleAsync<TeamRow>(
+                "INSERT INTO teams (name, created_at) VALUES (@name, @now) RETURNING id, name, created_at",
+                new { name, now = clock.GetUtcNow() });
+            return TypedResults.Created($"/api/v1/teams/{name}", row.View());
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new ConflictException($"Team '{name}' already exists.");
+        }
+    }
+
+    private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Deleting a team");
+        await using var c = await db.OpenAsync(ct);
+        try
+        {
+            // Memberships go with the team (ON DELETE CASCADE); roles do not, because a role must always have an owner.
+            if (await c.ExecuteAsync("DELETE FROM teams WHERE name = @name", new { name }) == 0)
+                throw new NotFoundException("team", name);
+        }
+        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
+        {
+            var roles = await c.QueryAsync<string>(
+                "SELECT r.name FROM roles r JOIN teams t ON t.id = r.team_id WHERE t.name = @name ORDER BY r.name", new { name });
+            throw new ConflictException(
+                $"Team '{name}' still owns roles {string.Join(", ", roles)}; give them to another team first (PATCH /api/v1/roles/<name>).");
+        }
+        return TypedResults.NoContent();
+    }
+
+    private sealed class TeamRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public TeamView View() => new(Id, Name, CreatedAt);
+    }
+}

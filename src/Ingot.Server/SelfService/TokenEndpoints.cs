@@ -1,0 +1,88 @@
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingot.Server.SelfService;
+
+/// <summary>API tokens. The plaintext is returned once, by the POST that creates it; afterwards the server
+/// has only its hash, so no listing can leak it.</summary>
+public static class TokenEndpoints
+{
+    public static void MapTokens(this RouteGroupBuilder api)
+    {
+        var tokens = api.MapGroup("/tokens").WithTags("Tokens");
+        tokens.MapGet("", ListAsync);
+        tokens.MapPost("", CreateAsync);
+        tokens.MapDelete("/{id:long}", DeleteAsync);
+    }
+
+    private const string Select =
+        "SELECT t.id, t.name, u.name AS user_name, t.created_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id";
+
+    /// <summary>The caller's own tokens; an admin sees everyone's.</summary>
+    private static async Task<Ok<List<TokenView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        await using var c = await db.OpenAsync(ct);
+        var rows = caller.Admin
+            ? await c.QueryAsync<TokenRow>(Select + " ORDER BY t.id")
+            : await c.QueryAsync<TokenRow>(Select + " WHERE t.user_id = @UserId ORDER BY t.id", new { caller.UserId });
+        return TypedResults.Ok(rows.Select(r => r.View()).ToList());
+    }
+
+    private static async Task<Created<TokenCreated>> CreateAsync(TokenCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var userName = string.IsNullOrWhiteSpace(body.User) ? caller.Name : body.User.Trim().ToLowerInvariant();
+        if (userName != caller.Name) caller.RequireAdmin($"Creating a token for '{userName}'");
+
+        var now = clock.GetUtcNow();
+        var v = new Validation();
+        var name = v.Required("name", body.Name);
+        if (name is not null) v.When(name.Length > 100, "name", "must be at most 100 characters.");
+        v.When(body.ExpiresAt <= now, "expires_at",
+            $"{body.ExpiresAt:O} is not in the future (server time {now:O}); omit it for a token that does not expire.");
+
+        await using var c = await db.OpenAsync(ct);
+        var userId = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @userName", new { userName });
+        v.When(userId is null, "user", $"no user '{userName}' exists; create it first with POST /api/v1/users.");
+        v.ThrowIfInvalid();
+
+        var token = Tokens.Generate();
+        var id = await c.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
+            VALUES (@userId, @name, @hash, @now, @ExpiresAt) RETURNING id
+            """, new { userId, name, hash = Tokens.Hash(token), now, body.ExpiresAt });
+        var row = await c.QuerySingleAsync<TokenRow>(Select + " WHERE t.id = @id", new { id });
+        return TypedResults.Created($"/api/v1/tokens/{id}",
+            new TokenCreated(row.Id, row.Name, row.UserName, token, row.CreatedAt, row.ExpiresAt));
+    }
+
+    /// <summary>Revokes a token at once: the next request that presents it gets a 401.</summary>
+    private static async Task<NoContent> DeleteAsync(long id, HttpContext http, Database db, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        await using var c = await db.OpenAsync(ct);
+        // Another user's token answers 404 like a missing one, so ids cannot be probed for existence.
+        var deleted = await c.ExecuteAsync(
+            "DELETE FROM api_tokens WHERE id = @id AND (@Admin OR user_id = @UserId)", new { id, caller.Admin, caller.UserId });
+        if (deleted == 0) throw new NotFoundException("token", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return TypedResults.NoContent();
+    }
+
+    private sealed class TokenRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string UserName { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset? ExpiresAt { get; init; }
+        public TokenView View() => new(Id, Name, UserName, CreatedAt, ExpiresAt);
+    }
+}

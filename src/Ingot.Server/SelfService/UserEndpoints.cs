@@ -1,0 +1,111 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingot.Server.SelfService;
+
+public static partial class UserEndpoints
+{
+    public static void MapUsers(this RouteGroupBuilder api)
+    {
+        var users = api.MapGroup("/users").WithTags("Users");
+        users.MapGet("", ListAsync);
+        users.MapGet("/{name}", GetAsync);
+        users.MapPost("", CreateAsync);
+        api.MapGet("/whoami", WhoAmIAsync).WithTags("Users");
+    }
+
+    // Wider than a slug: user names come from directories (LDAP uid, OIDC e-mail), which use dots, underscores and @.
+    [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{0,127}$")]
+    private static partial Regex UserName();
+
+    private const string Select = "SELECT id, name, is_admin, created_at FROM users";
+
+    private static async Task<Ok<List<UserView>>> ListAsync(Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var users = await c.QueryAsync<UserRow>(Select + " ORDER BY name");
+        var teams = (await c.QueryAsync<(long UserId, string Team)>(
+                "SELECT tm.user_id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id ORDER BY t.name"))
+            .ToLookup(m => m.UserId, m => m.Team);
+        return TypedResults.Ok(users.Select(u => u.View([.. teams[u.Id]])).ToList());
+    }
+
+    private static async Task<Ok<UserView>> GetAsync(string name, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await FindAsync(c, null, name) ?? throw new NotFoundException("user", name));
+    }
+
+    private static async Task<Created<UserView>> CreateAsync(UserCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Creating a user");
+        var v = new Validation();
+        var name = v.Required("name", body.Name)?.ToLowerInvariant();
+        if (name is not null)
+            v.When(!UserName().IsMatch(name), "name",
+                $"'{name}' is not a valid user name: use 1-128 lower-case letters, digits, '.', '_', '@' and '-', starting with a letter or digit.");
+
+        var user = await db.InTransactionAsync(async (c, tx) =>
+        {
+            var teamIds = new HashSet<long>();
+            for (var i = 0; i < (body.Teams?.Count ?? 0); i++)
+            {
+                var team = body.Teams![i]?.Trim().ToLowerInvariant();
+                var id = string.IsNullOrEmpty(team) ? null
+                    : await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @team", new { team }, tx);
+                if (id is { } found) teamIds.Add(found);
+                else v.Add($"teams[{i}]", string.IsNullOrEmpty(team) ? "is empty." : $"no team '{team}' exists; create it first.");
+            }
+            v.ThrowIfInvalid();
+            try
+            {
+                var userId = await c.ExecuteScalarAsync<long>(
+                    "INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @now) RETURNING id",
+                    new { name, admin = body.Admin ?? false, now = clock.GetUtcNow() }, tx);
+                foreach (var teamId in teamIds)
+                    await c.ExecuteAsync("INSERT INTO team_members (team_id, user_id) VALUES (@teamId, @userId)", new { teamId, userId }, tx);
+                return (await FindAsync(c, tx, name!))!;
+            }
+            catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+            {
+                throw new ConflictException($"User '{name}' already exists.");
+            }
+        }, ct);
+        return TypedResults.Created($"/api/v1/users/{user.Name}", user);
+    }
+
+    private static async Task<Ok<WhoAmI>> WhoAmIAsync(HttpContext http, Database db, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, null, caller.UserId)));
+    }
+
+    private static async Task<UserView?> FindAsync(DbConnection c, DbTransaction? tx, string name)
+    {
+        var row = await c.QuerySingleOrDefaultAsync<UserRow>(Select + " WHERE name = @name", new { name }, tx);
+        return row?.View(await TeamsAsync(c, tx, row.Id));
+    }
+
+    private static async Task<List<string>> TeamsAsync(DbConnection c, DbTransaction? tx, long userId) =>
+        (await c.QueryAsync<string>(
+            "SELECT t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = @userId ORDER BY t.name",
+            new { userId }, tx)).ToList();
+
+    private sealed class UserRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public bool IsAdmin { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt);
+    }
+}
