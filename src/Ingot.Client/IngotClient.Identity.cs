@@ -2,6 +2,14 @@ namespace Ingot.Client;
 
 public sealed partial class IngotClient
 {
+    /// <summary>GET /healthz: "ok" while the server process is up (no token needed).</summary>
+    public async Task<string> HealthAsync(CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync("healthz", ct);
+        await ThrowIfProblemAsync(response, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
     public Task<WhoAmI> WhoAmIAsync(CancellationToken ct = default) => GetAsync<WhoAmI>("api/v1/whoami", ct);
 
     public Task<IReadOnlyList<UserView>> ListUsersAsync(CancellationToken ct = default) =>

@@ -53,7 +53,7 @@ public sealed partial class IngotClient
         using (var response = await http.SendAsync(request, ct))
         {
             await ThrowIfProblemAsync(response, ct);
-            var value = await response.Content.ReadFromJsonAsync<T>(IngotJson.Options, ct);
+            var value = await response.Content.ReadFromJsonAsync<T>(IngotJson.Tolerant, ct);
             return value ?? throw new IngotApiException(new Problem
             {
                 Title = "Empty response", Status = (int)response.StatusCode,
@@ -67,7 +67,7 @@ public sealed partial class IngotClient
         if (response.IsSuccessStatusCode) return;
         var body = await response.Content.ReadAsStringAsync(ct);
         Problem? problem = null;
-        try { problem = JsonSerializer.Deserialize<Problem>(body, IngotJson.Options); }
+        try { problem = JsonSerializer.Deserialize<Problem>(body, IngotJson.Tolerant); }
         catch (JsonException) { /* not a problem document: described below from the raw response */ }
         problem ??= new Problem();
         problem.Status ??= (int)response.StatusCode;

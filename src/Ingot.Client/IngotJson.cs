@@ -9,6 +9,10 @@ public static class IngotJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
+    /// <summary>For reading what a server sends: the same names, but fields this client does not know are
+    /// skipped, so a newer server that adds a field does not break an older client.</summary>
+    public static JsonSerializerOptions Tolerant { get; } = new(Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

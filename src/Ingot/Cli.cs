@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ingot.Commands;
+using Ingot.Commands.Demo;
 using Ingot.Commands.Serve;
 
 namespace Ingot;
@@ -12,6 +13,7 @@ public static class Cli
     {
         var root = new RootCommand("Ingot: self-service bare-metal fleet management.");
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
         foreach (var command in ClientCommands.All(context))
             root.Subcommands.Add(command);
         return root;

@@ -1,9 +1,32 @@
 using System.CommandLine;
+using Ingot.Commands.Audit;
+using Ingot.Commands.Login;
+using Ingot.Commands.Machines;
+using Ingot.Commands.Racks;
+using Ingot.Commands.Roles;
+using Ingot.Commands.Sites;
+using Ingot.Commands.Skus;
+using Ingot.Commands.Teams;
+using Ingot.Commands.Tokens;
+using Ingot.Commands.Users;
 
 namespace Ingot.Commands;
 
 /// <summary>Registers the client verbs (each in Commands/&lt;Noun&gt;/).</summary>
 public static class ClientCommands
 {
-    public static IEnumerable<Command> All(CliContext context) => [];
+    public static IEnumerable<Command> All(CliContext context) =>
+    [
+        LoginCommand.Create(context),
+        WhoAmICommand.Create(context),
+        MachinesCommand.Create(context),
+        SiteCommands.Create(context),
+        RackCommands.Create(context),
+        SkuCommands.Create(context),
+        TeamCommands.Create(context),
+        RoleCommands.Create(context),
+        TokenCommands.Create(context),
+        UserCommands.Create(context),
+        AuditCommand.Create(context),
+    ];
 }

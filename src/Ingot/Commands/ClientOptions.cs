@@ -1,0 +1,53 @@
+using System.CommandLine;
+
+namespace Ingot.Commands;
+
+public enum OutputFormat { Table, Json }
+
+/// <summary>The options every client verb takes: where the server is, which token to use, how to print.
+/// Each verb gets its own instances, so `ingot sites list --help` lists them beside the verb's own.</summary>
+internal sealed class ClientOptions
+{
+    public Option<string?> Url { get; } = new("--url")
+    {
+        Description = $"Server URL. Env: {Connection.UrlVariable}; else the one saved by 'ingot login'; else {Connection.DefaultUrl}",
+        HelpName = "url",
+    };
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = $"API token. Env: {Connection.TokenVariable}; else the one saved by 'ingot login'. " +
+                      "A flag shows in the process list, so prefer those.",
+        HelpName = "token",
+    };
+
+    public Option<string> Output { get; } = NewOutputOption();
+
+    private ClientOptions() { }
+
+    /// <summary>-o|--output table|json, for verbs (such as login) that resolve the server themselves.</summary>
+    public static Option<string> NewOutputOption()
+    {
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Output format: table (for people) or json (the server's records, for scripts).",
+            DefaultValueFactory = _ => "table",
+        };
+        output.AcceptOnlyFromAmong("table", "json");
+        return output;
+    }
+
+    public static ClientOptions AddTo(Command command)
+    {
+        var options = new ClientOptions();
+        command.Options.Add(options.Url);
+        command.Options.Add(options.Token);
+        command.Options.Add(options.Output);
+        return options;
+    }
+
+    public OutputFormat Format(ParseResult parse) => Format(parse, Output);
+
+    public static OutputFormat Format(ParseResult parse, Option<string> output) =>
+        parse.GetValue(output) == "json" ? OutputFormat.Json : OutputFormat.Table;
+}

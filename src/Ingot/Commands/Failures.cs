@@ -1,0 +1,73 @@
+using System.Net.Http;
+using System.Text.Json;
+using Ingot.Client;
+
+namespace Ingot.Commands;
+
+/// <summary>Turns the failures a client verb expects — the server's problem details, an unreachable server,
+/// a usage mistake — into a few lines on stderr and an exit code. Anything else is a bug and keeps its
+/// stack trace.</summary>
+internal static class Failures
+{
+    public const int ServerError = 1;
+
+    /// <param name="connection">The connection in use once resolved, to name the server and the token's source.</param>
+    public static async Task<int> GuardAsync(CliContext context, Func<Connection?> connection, Func<Task<int>> body, CancellationToken ct)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (UsageException e)
+        {
+            await WriteAsync(context, $"error: {e.Message}");
+            return UsageException.ExitCode;
+        }
+        catch (IngotApiException e)
+        {
+            await WriteAsync(context, Describe(e.Problem, connection()));
+            return ServerError;
+        }
+        catch (HttpRequestException e)
+        {
+            var reason = e.InnerException?.Message ?? e.Message;
+            await WriteAsync(context, $"error: cannot reach the Ingot server at {Where(connection())}: {reason}. Is it running, and is the URL right?");
+            return ServerError;
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient reports its own timeout as a cancellation nobody asked for.
+            await WriteAsync(context, $"error: the Ingot server at {Where(connection())} did not answer in time.");
+            return ServerError;
+        }
+        catch (JsonException e)
+        {
+            // A 2xx answer this client cannot read: another service at the URL, or a server newer than the client.
+            await WriteAsync(context, $"error: the answer from {Where(connection())} is not what this ingot expects ({e.Message}). " +
+                                      "Is the URL an Ingot server of the same version?");
+            return ServerError;
+        }
+    }
+
+    /// <summary>The problem's title and status, its detail, then each offending field (or line, or host)
+    /// with each reason on a line of its own.</summary>
+    public static string Describe(Problem problem, Connection? connection)
+    {
+        var lines = new List<string> { $"error: {problem.Title ?? "request failed"} ({problem.Status}): {problem.Detail}" };
+        var entries = (problem.Errors ?? []).SelectMany(e => e.Value.Select(reason => $"{e.Key}: {reason}")).ToList();
+        // The server sums up a single invalid field as exactly "field: reason"; repeating it below says nothing new.
+        if (entries is not [var only] || only != problem.Detail)
+            lines.AddRange(entries.Select(entry => "  " + entry));
+        if (problem.Status == 401 && connection is not null)
+            lines.Add($"  The token came from {connection.TokenSource}; pass another with --token or {Connection.TokenVariable}, or run 'ingot login'.");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Where(Connection? connection) => connection?.Url.ToString() ?? "the configured URL";
+
+    private static async Task WriteAsync(CliContext context, string text)
+    {
+        await context.Error.WriteLineAsync(text);
+        await context.Error.FlushAsync();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using Ingot.Client;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Ingot.Commands;
+
+/// <summary>Where a verb prints its result: the server's records as JSON (-o json), or tables and lines for
+/// people. Notes (cursors, hints) go to stderr so that stdout stays the result alone.</summary>
+internal sealed class Output(CliContext context, OutputFormat format)
+{
+    // The API's own JSON shape (snake_case, enums as strings), indented for reading, so `-o json` parses
+    // back into the client's records.
+    private static readonly JsonSerializerOptions Json = new(IngotJson.Options) { WriteIndented = true };
+
+    // Beyond a terminal (a pipe, a file, a test) nothing limits the width, and Spectre's fallback of 80
+    // columns would wrap machine rows mid-name, which breaks grep and awk.
+    private const int UnlimitedWidth = 4096;
+
+    public OutputFormat Format { get; } = format;
+    public bool IsJson => Format == OutputFormat.Json;
+
+    public async Task JsonAsync<T>(T value, CancellationToken ct)
+    {
+        await context.Out.WriteLineAsync(JsonSerializer.Serialize(value, Json).AsMemory(), ct);
+        await context.Out.FlushAsync(ct);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as JSON, or what <paramref name="render"/> makes of it.</summary>
+    public async Task WriteAsync<T>(T value, Func<T, IRenderable> render, CancellationToken ct)
+    {
+        if (IsJson) await JsonAsync(value, ct);
+        else await RenderAsync(render(value), ct);
+    }
+
+    public async Task RenderAsync(IRenderable renderable, CancellationToken ct)
+    {
+        Console().Write(renderable);
+        await context.Out.FlushAsync(ct);
+    }
+
+    public async Task LineAsync(string text, CancellationToken ct) => await context.Out.WriteLineAsync(text.AsMemory(), ct);
+
+    public async Task NoteAsync(string text, CancellationToken ct) => await context.Error.WriteLineAsync(text.AsMemory(), ct);
+
+    private IAnsiConsole Console()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Out),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!console.Profile.Out.IsTerminal) console.Profile.Width = UnlimitedWidth;
+        return console;
+    }
+
+    /// <summary>A borderless table, header first, columns three spaces apart (as kubectl prints): easy on
+    /// the eye, and each row stays one line that grep, awk and cut can work with.</summary>
+    public static Table Table(params string[] columns)
+    {
+        var table = new Table().Border(TableBorder.None);
+        foreach (var column in columns) table.AddColumn(new TableColumn(new Text(column)).PadLeft(0).PadRight(3));
+        return table;
+    }
+
+    /// <summary>Label and value pairs, one a line, for a single record.</summary>
+    public static Grid Details(params (string Label, object? Value)[] fields)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+        foreach (var (label, value) in fields) grid.AddRow(new Text(label + ":"), new Text(Cell(value)));
+        return grid;
+    }
+
+    /// <summary>Adds a row of plain text: values never go through Spectre markup, so a '[' in a
+    /// description prints as itself. A missing value shows as '-'.</summary>
+    public static void Row(Table table, params object?[] cells) =>
+        table.AddRow(cells.Select(c => (IRenderable)new Text(Cell(c))));
+
+    public static string Cell(object? value) => value switch
+    {
+        null => "-",
+        string s => s.Length == 0 ? "-" : s,
+        bool b => b ? "yes" : "no",
+        DateTimeOffset d => Time(d),
+        Enum e => JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString()),
+        IEnumerable<string> list => list.Any() ? string.Join(", ", list) : "-",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "-",
+    };
+
+    public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

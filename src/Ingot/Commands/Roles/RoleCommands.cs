@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Ingot.Client;
+using Spectre.Console.Rendering;
+
+namespace Ingot.Commands.Roles;
+
+/// <summary>`ingot roles list|create|delete`: what machines are for, each owned by a team.</summary>
+internal static class RoleCommands
+{
+    public static Command Create(CliContext context) => new("roles", "Roles (what machines are for, owned by a team): list, create, delete.")
+    {
+        List(context), New(context), Delete(context),
+    };
+
+    private static Command List(CliContext context) =>
+        new Command("list", "List the roles.").Set(context, async (s, _, ct) =>
+        {
+            await s.Output.WriteAsync(await s.Client.ListRolesAsync(ct), Table, ct);
+            return 0;
+        });
+
+    private static Command New(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "Role name, e.g. fancydb." };
+        var team = new Option<string?>("--team") { Description = "The team that owns the role and may manage its machines.", Required = true };
+        var description = new Option<string?>("--description") { Description = "What the role's machines do." };
+        return new Command("create", "Create a role owned by a team.") { name, team, description }.Set(context, async (s, parse, ct) =>
+        {
+            var role = await s.Client.CreateRoleAsync(new RoleCreate(parse.GetValue(name), parse.GetValue(team), parse.GetValue(description)), ct);
+            await s.Output.WriteAsync(role, one => Table([one]), ct);
+            return 0;
+        });
+    }
+
+    private static Command Delete(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The role to delete; no machine may have it." };
+        return new Command("delete", "Delete an unused role.") { name }.Set(context, async (s, parse, ct) =>
+        {
+            await s.Client.DeleteRoleAsync(parse.GetValue(name)!, ct);
+            if (!s.Output.IsJson) await s.Output.LineAsync($"Deleted role {parse.GetValue(name)}.", ct);
+            return 0;
+        });
+    }
+
+    private static IRenderable Table(IReadOnlyList<RoleView> roles)
+    {
+        var table = Output.Table("ID", "NAME", "TEAM", "DESCRIPTION", "CREATED");
+        foreach (var role in roles) Output.Row(table, role.Id, role.Name, role.Team, role.Description, role.CreatedAt);
+        return table;
+    }
+}

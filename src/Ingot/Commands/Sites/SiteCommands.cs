@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Ingot.Client;
+using Spectre.Console.Rendering;
+
+namespace Ingot.Commands.Sites;
+
+/// <summary>`ingot sites list|create|delete`: the datacenters machines sit in.</summary>
+internal static class SiteCommands
+{
+    public static Command Create(CliContext context) => new("sites", "Datacenters (sites): list, create, delete.")
+    {
+        List(context), New(context), Delete(context),
+    };
+
+    private static Command List(CliContext context) =>
+        new Command("list", "List the sites.").Set(context, async (s, _, ct) =>
+        {
+            await s.Output.WriteAsync(await s.Client.ListSitesAsync(ct), Table, ct);
+            return 0;
+        });
+
+    private static Command New(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "Site name, e.g. lon1." };
+        var description = new Option<string?>("--description") { Description = "What and where the site is." };
+        return new Command("create", "Create a site.") { name, description }.Set(context, async (s, parse, ct) =>
+        {
+            var site = await s.Client.CreateSiteAsync(new SiteCreate(parse.GetValue(name), parse.GetValue(description)), ct);
+            await s.Output.WriteAsync(site, one => Table([one]), ct);
+            return 0;
+        });
+    }
+
+    private static Command Delete(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The site to delete; it must have no racks or machines." };
+        return new Command("delete", "Delete an empty site.") { name }.Set(context, async (s, parse, ct) =>
+        {
+            await s.Client.DeleteSiteAsync(parse.GetValue(name)!, ct);
+            if (!s.Output.IsJson) await s.Output.LineAsync($"Deleted site {parse.GetValue(name)}.", ct);
+            return 0;
+        });
+    }
+
+    private static IRenderable Table(IReadOnlyList<SiteView> sites)
+    {
+        var table = Output.Table("ID", "NAME", "DESCRIPTION", "CREATED");
+        foreach (var site in sites) Output.Row(table, site.Id, site.Name, site.Description, site.CreatedAt);
+        return table;
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Ingot.Client;
+using Spectre.Console.Rendering;
+
+namespace Ingot.Commands.Users;
+
+/// <summary>`ingot users list|create`: the people and automations that hold tokens.</summary>
+internal static class UserCommands
+{
+    public static Command Create(CliContext context) => new("users", "Users: list, create.")
+    {
+        List(context), New(context),
+    };
+
+    private static Command List(CliContext context) =>
+        new Command("list", "List the users.").Set(context, async (s, _, ct) =>
+        {
+            await s.Output.WriteAsync(await s.Client.ListUsersAsync(ct), Table, ct);
+            return 0;
+        });
+
+    private static Command New(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "User name." };
+        var admin = new Option<bool>("--admin") { Description = "An operator: may see and change everything." };
+        var teams = new Option<string[]>("--team") { Description = "A team the user belongs to (repeatable)." };
+        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams }
+            .Set(context, async (s, parse, ct) =>
+            {
+                var user = await s.Client.CreateUserAsync(new UserCreate(
+                    parse.GetValue(name), parse.GetValue(admin) ? true : null, parse.GetValue(teams) is { Length: > 0 } t ? t : null), ct);
+                await s.Output.WriteAsync(user, one => Table([one]), ct);
+                return 0;
+            });
+    }
+
+    private static IRenderable Table(IReadOnlyList<UserView> users)
+    {
+        var table = Output.Table("ID", "NAME", "ADMIN", "TEAMS", "CREATED");
+        foreach (var user in users) Output.Row(table, user.Id, user.Name, user.Admin, user.Teams, user.CreatedAt);
+        return table;
+    }
+}

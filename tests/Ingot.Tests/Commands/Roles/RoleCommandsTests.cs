@@ -1,0 +1,38 @@
+using Ingot.Client;
+using Ingot.Server.Tests.Infrastructure;
+using Ingot.Tests.Infrastructure;
+
+namespace Ingot.Tests.Commands.Roles;
+
+public sealed class RoleCommandsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_role_is_created_for_a_team_and_listed_with_it()
+    {
+        using var cli = CliRunner.For(Server);
+        var team = Unique.Name("storage");
+        var role = Unique.Name("fancydb");
+        await cli.OkAsync("teams", "create", team);
+        await cli.OkAsync("roles", "create", role, "--team", team, "--description", "the fancy database");
+
+        var row = Lines.Row((await cli.OkAsync("roles", "list")).Out, role, column: 1);
+        Assert.Equal(team, row[2]);
+
+        var roles = (await cli.OkAsync("roles", "list", "-o", "json")).Json<List<RoleView>>();
+        Assert.Contains(roles, r => r.Name == role && r.Team == team && r.Description == "the fancy database");
+
+        await cli.OkAsync("roles", "delete", role);
+        Assert.DoesNotContain(role, (await cli.OkAsync("roles", "list")).Out);
+    }
+
+    [Fact]
+    public async Task A_role_for_an_unknown_team_is_refused_naming_the_team()
+    {
+        using var cli = CliRunner.For(Server);
+        var team = Unique.Name("ghosts");
+        var result = await cli.FailsAsync(1, "roles", "create", Unique.Name("role"), "--team", team);
+        Assert.Contains(team, result.Error);
+    }
+}

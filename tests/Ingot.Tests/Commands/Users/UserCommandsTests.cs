@@ -1,0 +1,47 @@
+using Ingot.Client;
+using Ingot.Server.Tests.Infrastructure;
+using Ingot.Tests.Infrastructure;
+
+namespace Ingot.Tests.Commands.Users;
+
+public sealed class UserCommandsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Users_are_created_with_teams_and_listed()
+    {
+        using var cli = CliRunner.For(Server);
+        var team = Unique.Name("team");
+        var name = Unique.Name("bob");
+        await cli.OkAsync("teams", "create", team);
+        var user = (await cli.OkAsync("users", "create", name, "--team", team, "-o", "json")).Json<UserView>();
+        Assert.Equal([team], user.Teams);
+        Assert.False(user.Admin);
+
+        var row = Lines.Row((await cli.OkAsync("users", "list")).Out, name, column: 1);
+        Assert.Equal(["no", team], row[2..4]);
+    }
+
+    [Fact]
+    public async Task An_admin_user_shows_as_admin()
+    {
+        using var cli = CliRunner.For(Server);
+        var name = Unique.Name("ops");
+        await cli.OkAsync("users", "create", name, "--admin");
+        Assert.Equal("yes", Lines.Row((await cli.OkAsync("users", "list")).Out, name, column: 1)[2]);
+    }
+
+    [Fact]
+    public async Task A_non_admin_is_refused_with_the_servers_403()
+    {
+        using var cli = CliRunner.For(Server);
+        var name = Unique.Name("carol");
+        await cli.OkAsync("users", "create", name);
+        var token = (await cli.OkAsync("tokens", "create", "--name", "laptop", "--user", name, "-o", "json")).Json<TokenCreated>().Token;
+
+        using var carol = CliRunner.For(Server, token);
+        var result = await carol.FailsAsync(1, "sites", "create", Unique.Name("site"));
+        Assert.StartsWith("error: Forbidden (403):", result.Error);
+    }
+}
