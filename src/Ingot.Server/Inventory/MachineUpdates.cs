@@ -56,8 +56,8 @@ public static class MachineUpdates
                         vendor = body.Vendor is null ? current.Vendor : Blank(body.Vendor), model = body.Model is null ? current.Model : Blank(body.Model),
                         siteId, rackId, unit, skuId, roleId, hostname, now, machineId,
                     }, tx);
-                if (nics is not null) await MachineWriter.WriteNicsAsync(c, tx, machineId, nics);
-                if (tags is not null) await MachineWriter.WriteTagsAsync(c, tx, machineId, tags);
+                if (nics is not null) await MachineWriter.ReplaceNicsAsync(c, tx, machineId, nics);
+                if (tags is not null) await MachineWriter.ReplaceTagsAsync(c, tx, machineId, tags);
                 if (bmc is not null) await writer.UpdateBmcAsync(c, tx, machineId, bmc, now);
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))

@@ -27,25 +27,35 @@ public sealed class MachineWriter(SecretBox secrets)
                 bmcDriver = d.Bmc?.Driver, bmcAddress = d.Bmc?.Address, bmcPort = d.Bmc?.Port, bmcUsername = d.Bmc?.Username,
                 bmcPassword = d.Bmc?.Password is { } p ? secrets.Seal(p) : null, d.HardwareJson, now,
             }, tx);
-        await WriteNicsAsync(c, tx, id, d.Nics);
-        await WriteTagsAsync(c, tx, id, d.Tags);
+        await InsertNicsAsync(c, tx, id, d.Nics);
+        await InsertTagsAsync(c, tx, id, d.Tags);
         await c.ExecuteAsync(
             "INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at) VALUES (@id, NULL, @to, @how, @actor, NULL, @now)",
             new { id, to = Wire.Name(Lifecycle.Initial), how, actor, now }, tx);
         return id;
     }
 
-    public static async Task WriteNicsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<NicDraft> nics)
+    public static async Task ReplaceNicsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<NicDraft> nics)
     {
         await c.ExecuteAsync("DELETE FROM nics WHERE machine_id = @machineId", new { machineId }, tx);
+        await InsertNicsAsync(c, tx, machineId, nics);
+    }
+
+    private static async Task InsertNicsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<NicDraft> nics)
+    {
         if (nics.Count > 0)
             await c.ExecuteAsync("INSERT INTO nics (machine_id, mac, name, ip) VALUES (@machineId, @Mac, @Name, @Ip)",
                 nics.Select(n => new { machineId, n.Mac, n.Name, n.Ip }), tx);
     }
 
-    public static async Task WriteTagsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<string> tags)
+    public static async Task ReplaceTagsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<string> tags)
     {
         await c.ExecuteAsync("DELETE FROM machine_tags WHERE machine_id = @machineId", new { machineId }, tx);
+        await InsertTagsAsync(c, tx, machineId, tags);
+    }
+
+    private static async Task InsertTagsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<string> tags)
+    {
         if (tags.Count > 0)
             await c.ExecuteAsync("INSERT INTO machine_tags (machine_id, tag) VALUES (@machineId, @tag)",
                 tags.Select(tag => new { machineId, tag }), tx);

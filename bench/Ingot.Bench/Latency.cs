@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Ingot.Bench;
+
+/// <summary>Latencies of sequential calls, in milliseconds, after a short warm-up.</summary>
+public sealed record Latency(double P50, double P99, double Max, int Count)
+{
+    public static async Task<Latency> MeasureAsync(int count, Func<int, Task> call)
+    {
+        for (var i = 0; i < Math.Min(50, count); i++) await call(i);
+        var samples = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await call(i);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(samples);
+        return new Latency(samples[count / 2], samples[(int)Math.Ceiling(count * 0.99) - 1], samples[^1], count);
+    }
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50:F2} ms, p99 {P99:F2} ms (n={Count})");
+}

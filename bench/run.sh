@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs a benchmark on SQLite and on a private PostgreSQL (127.0.0.1, fsync ON: figures that claim
+# durability must pay for it). Prints figures for docs/BENCHMARKS.md. Run as root on Debian 12.
+#   bench/run.sh inventory [--machines 100000] [--engine sqlite|postgres]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || {
+  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+
+pg_dir=$(mktemp -d /tmp/ingot-bench-pg.XXXXXX)
+chown postgres "$pg_dir"
+trap 'su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pg_dir/data -m fast stop" >/dev/null 2>&1 || true; rm -rf "$pg_dir"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $pg_dir/data -A trust -U postgres" >/dev/null
+su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pg_dir/data -l $pg_dir/log -w \
+    -o '-k $pg_dir -c listen_addresses=127.0.0.1 -p $port -c shared_buffers=256MB' start" >/dev/null
+export INGOT_BENCH_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+
+dotnet run -c Release --project bench/Ingot.Bench -- "$@"
