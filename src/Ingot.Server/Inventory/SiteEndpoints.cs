@@ -65,7 +65,7 @@ public static class SiteEndpoints
             throw new ValidationException("name", "a site cannot be renamed; create a new one and move its racks.");
         await using var c = await db.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<SiteRow>(
-            "UPDATE sites SET description = @description WHERE name = @name RETURNING id, name, description, created_at",
+            "UPDATE sites SET description = NULLIF(COALESCE(@description, description), '') WHERE name = @name RETURNING id, name, description, created_at",
             new { name, description = body.Description });
         return TypedResults.Ok(row?.View() ?? throw new NotFoundException("site", name));
     }

@@ -44,7 +44,8 @@ public static class Audit
     {
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
         // A group's root route ("/api/v1/teams" + "") keeps a trailing slash in its raw text.
-        return $"{context.Request.Method} /{route.Trim('/')}";
+        // Route constraints ("{id:long}") are plumbing, not part of what the caller did.
+        return $"{context.Request.Method} /{System.Text.RegularExpressions.Regex.Replace(route.Trim('/'), ":[^}]+}", "}")}";
     }
 
     private static string? Target(HttpContext context)

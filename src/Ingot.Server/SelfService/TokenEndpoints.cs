@@ -43,8 +43,9 @@ public static class TokenEndpoints
 
         var now = clock.GetUtcNow();
         var v = new Validation();
-        var name = v.Required("name", body.Name);
-        if (name is not null) v.When(name.Length > 100, "name", "must be at most 100 characters.");
+        // A name is only a label for listing and revoking; one the caller did not choose says when it was made.
+        var name = string.IsNullOrWhiteSpace(body.Name) ? $"token-{now:yyyyMMdd-HHmmss}" : body.Name.Trim();
+        v.When(name.Length > 100, "name", "must be at most 100 characters.");
         v.When(body.ExpiresAt <= now, "expires_at",
             $"{body.ExpiresAt:O} is not in the future (server time {now:O}); omit it for a token that does not expire.");
 

@@ -85,13 +85,21 @@ public sealed class TokenTests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
-    public async Task Missing_name_past_expiry_and_unknown_user_are_reported_together()
+    public async Task Overlong_name_past_expiry_and_unknown_user_are_reported_together()
     {
         using var http = Server.Http();
-        var body = new TokenCreate(null, "nobody-by-that-name", DateTimeOffset.UtcNow.AddMinutes(-1));
+        var body = new TokenCreate(new string('n', 101), "nobody-by-that-name", DateTimeOffset.UtcNow.AddMinutes(-1));
         var problem = await (await http.PostAsJsonAsync("api/v1/tokens", body, IngotJson.Options)).ProblemAsync((HttpStatusCode)422);
         Assert.Equal(new[] { "expires_at", "name", "user" }, problem.Errors!.Keys.Order());
         Assert.Contains("not in the future", problem.Errors["expires_at"][0]);
+    }
+
+    [Fact]
+    public async Task A_token_without_a_name_gets_one_that_says_when_it_was_made()
+    {
+        var created = await Server.Admin.CreateTokenAsync(new TokenCreate(null));
+        Assert.StartsWith("token-", created.Name);
+        Assert.Equal("admin", (await Server.Client(created.Token).WhoAmIAsync()).Name);
     }
 
     [Fact]
