@@ -30,6 +30,7 @@ public static class ServerHost
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MachineWriter>();
+        builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
         builder.Services.ConfigureHttpJsonOptions(o => IngotJson.Configure(o.SerializerOptions));
         // Bad route values and bodies throw, so Problems can say what was wrong instead of a bare 400.

@@ -18,4 +18,7 @@ public sealed record ServerSettings
     /// <summary>Base64 of 32 bytes that encrypt BMC passwords (INGOT_SECRET_KEY). Every server on one
     /// PostgreSQL must share it; default: DATA/secret.key, created on first start.</summary>
     public string? SecretKey { get; init; }
+
+    /// <summary>The largest CSV import body in bytes (INGOT_IMPORT_MAX_BYTES). Default 50 MB.</summary>
+    public long ImportMaxBytes { get; init; } = new Inventory.ImportOptions().MaxBytes;
 }

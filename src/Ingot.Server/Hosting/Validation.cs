@@ -33,8 +33,11 @@ public sealed class Validation
         return value;
     }
 
+    /// <summary>Every reason so far, by field, for callers that report rather than throw (the CSV import).</summary>
+    public IReadOnlyDictionary<string, string[]> Errors => errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
     public void ThrowIfInvalid()
     {
-        if (!IsValid) throw new ValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        if (!IsValid) throw new ValidationException(Errors);
     }
 }

@@ -1,8 +1,90 @@
+using System.Text.Json;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.SelfService;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Ingot.Server.Inventory;
 
+/// <summary>POST /api/v1/discovery: what a discovery image reports about the machine it booted on
+/// (DESIGN.md §5, ingestion). An unknown serial becomes a machine in state new; a known one has its
+/// facts refreshed and its missing NICs added. Reporting twice is harmless.</summary>
 public static class DiscoveryEndpoints
 {
-    public static void MapDiscovery(this RouteGroupBuilder api) { }
+    /// <summary>Attempts of a report that loses a race with an identical one (PostgreSQL); the second sees the first's machine.</summary>
+    private const int Attempts = 3;
+
+    public static void MapDiscovery(this RouteGroupBuilder api) =>
+        // Any valid token for now: the boot service's one-time tokens (DESIGN.md §4.9) replace this in a later issue.
+        api.MapPost("/discovery", DiscoverAsync).WithTags("Discovery");
+
+    private static async Task<Results<Created<DiscoveryResult>, Ok<DiscoveryResult>>> DiscoverAsync(
+        DiscoveryReport body, HttpContext http, Database db, MachineWriter writer, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = Caller.From(http).Name;
+        var draft = Check(body);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var (created, machine) = await db.InTransactionAsync(
+                    (c, tx) => DiscoveryRegistration.RegisterAsync(c, tx, draft, writer, actor, clock.GetUtcNow()), ct);
+                var result = new DiscoveryResult(created, machine);
+                return created ? TypedResults.Created($"/api/v1/machines/{machine.HardwareName}", result) : TypedResults.Ok(result);
+            }
+            catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+            {
+                // An identical report committed between our read and our write; its machine or NIC is
+                // visible now, so the next attempt updates instead of inserting.
+                if (attempt == Attempts) throw MachineWriter.Clash(e, draft.Serial, draft.Nics, null);
+            }
+        }
+    }
+
+    /// <summary>Validates the report, naming every bad field, and turns it into the machine it describes.</summary>
+    private static MachineDraft Check(DiscoveryReport report)
+    {
+        var v = new Validation();
+        var serial = v.Required("serial", report.Serial);
+        if (serial is not null && !Names.IsSerial(serial)) v.Add("serial", "must be 1-64 printable characters.");
+        // The bounds of a SKU: wide enough for any real server, narrow enough to catch MB sent as GB.
+        v.Range("cpu_cores", report.CpuCores, 1, 4096);
+        v.Range("memory_gb", report.MemoryGb, 1, 65536);
+        var disks = Disks(report.Disks, v);
+        var nics = MachineFields.Nics(report.Nics, v, "");
+        var bmcAddress = Trim(report.BmcAddress);
+        if (bmcAddress is not null && !Names.IsIp(bmcAddress) && !Names.IsHostname(bmcAddress.ToLowerInvariant()))
+            v.Add("bmc_address", $"'{bmcAddress}' is not an IP address or a DNS name.");
+        v.ThrowIfInvalid();
+
+        var facts = new HardwareFacts(report.CpuCores, Trim(report.CpuModel), report.MemoryGb, disks);
+        var json = facts == new HardwareFacts(null, null, null, null) ? null : JsonSerializer.Serialize(facts, IngotJson.Options);
+        // A discovered BMC is assumed to speak IPMI on its standard port: that is what a discovery image can
+        // read (ipmitool lan print). Credentials are never reported; an operator sets them.
+        var bmc = bmcAddress is null ? null : new BmcDraft("ipmi", bmcAddress, 623, null, null);
+        return new MachineDraft(Names.Serial(serial!), Trim(report.Vendor), Trim(report.Model), null, null, null, null, null, null,
+            nics, bmc, [], json);
+    }
+
+    private static List<DiskFact>? Disks(IReadOnlyList<DiskFact>? disks, Validation v)
+    {
+        if (disks is null) return null;
+        v.When(disks.Count > 256, "disks", $"lists {disks.Count} disks; a machine has at most 256.");
+        var result = new List<DiskFact>();
+        for (var i = 0; i < disks.Count; i++)
+        {
+            var disk = disks[i];
+            if (disk is null) { v.Add($"disks[{i}]", "is empty."); continue; }
+            if (disk.SizeGb is < 0 or > 1_000_000)
+                v.Add($"disks[{i}].size_gb", $"must be between 0 and 1000000, not {disk.SizeGb}.");
+            result.Add(new DiskFact(Trim(disk.Name), disk.SizeGb, Trim(disk.Kind)?.ToLowerInvariant()));
+        }
+        return result;
+    }
+
+    private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -84,8 +84,9 @@ public static class SampleInventory
             if (i % 10 == 9) continue; // left new: racked, not yet commissioned
             await client.TransitionAsync(name, "commission", "sample inventory", ct);
             if (i % 23 == 5) { await client.TransitionAsync(name, "fail", "sample: BMC does not answer", ct); continue; }
-            if (i % 3 != 0) continue;
-            var (_, role, _) = Roles[i % Roles.Length];
+            // Sites go round-robin (i % 3), so pick in-use machines by i / 3 to spread them over every site.
+            if (i / 3 % 3 != 0) continue;
+            var (_, role, _) = Roles[i / 3 % Roles.Length];
             var site = Sites[i % Sites.Length];
             await client.UpdateMachineAsync(name, new MachineUpdate(Role: role, Hostname: $"{role}-{i:x4}.{site}.example.net"), ct);
             await client.TransitionAsync(name, "allocate", "sample inventory", ct);

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Npgsql;
+
+namespace Ingot.Server.Inventory;
+
+/// <summary>Registers a discovered machine: creates it when its serial is new, otherwise refreshes what
+/// the hardware says about itself (vendor, model, facts, NICs) and leaves alone what people decided
+/// (state, role, hostname, place, BMC settings and credentials).</summary>
+public static class DiscoveryRegistration
+{
+    public static async Task<(bool Created, MachineView Machine)> RegisterAsync(
+        DbConnection c, DbTransaction tx, MachineDraft report, MachineWriter writer, string actor, DateTimeOffset now)
+    {
+        await SerialiseAsync(c, tx, report.Serial);
+        var known = await c.QuerySingleOrDefaultAsync<KnownMachine>(
+            "SELECT id, hardware_name, serial, vendor, model, hardware, bmc_address FROM machines WHERE serial = @Serial" + Sql.ForUpdate(c),
+            new { report.Serial }, tx);
+        var owned = await CheckMacsAsync(c, tx, report, known);
+        if (known is null)
+        {
+            await RefuseHardwareNameClashAsync(c, tx, report.Serial);
+            var id = await writer.InsertAsync(c, tx, report, actor, "discover", now);
+            return (true, await MachineReader.GetAsync(c, id, tx));
+        }
+        await RefreshAsync(c, tx, known, report, owned, now);
+        return (false, await MachineReader.GetAsync(c, known.Id, tx));
+    }
+
+    /// <summary>Makes reports of one serial take turns. Without it, on PostgreSQL a report could look the
+    /// machine up just before an identical report commits it, then find its MACs and hardware_name taken
+    /// "by another machine". SQLite needs nothing: its write transactions already take turns.</summary>
+    private static async Task SerialiseAsync(DbConnection c, DbTransaction tx, string serial)
+    {
+        if (c is NpgsqlConnection)
+            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('discovery:' || @serial))", new { serial }, tx);
+    }
+
+    /// <summary>Refuses a report whose MACs belong to another machine; returns those it already has.</summary>
+    private static async Task<HashSet<string>> CheckMacsAsync(DbConnection c, DbTransaction tx, MachineDraft report, KnownMachine? known)
+    {
+        if (report.Nics.Count == 0) return [];
+        var macs = report.Nics.Select(n => n.Mac).ToArray();
+        var owners = (await c.QueryAsync<(string Mac, long MachineId, string HardwareName, string Serial)>(
+            $"SELECT n.mac, m.id, m.hardware_name, m.serial FROM nics n JOIN machines m ON m.id = n.machine_id WHERE {Sql.AnyOf(c, "n.mac", "macs")}",
+            new { macs }, tx)).ToList();
+        var stolen = owners.Where(o => o.MachineId != known?.Id).ToList();
+        if (stolen.Count > 0)
+        {
+            // Never move a NIC silently: a MAC on two machines is a cabling or data mistake that a person must settle.
+            var reporter = known?.HardwareName ?? Names.HardwareName(report.Serial);
+            var which = string.Join(", ", stolen.Select(o => $"{o.Mac} is on {o.HardwareName} (serial {o.Serial})"));
+            throw new ConflictException(
+                $"Machine {reporter} (serial {report.Serial}) reports NICs that belong to another machine: {which}. " +
+                "If the NIC moved, remove it from the other machine first.");
+        }
+        return owners.Select(o => o.Mac).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static async Task RefuseHardwareNameClashAsync(DbConnection c, DbTransaction tx, string serial)
+    {
+        var hardwareName = Names.HardwareName(serial);
+        var other = await c.ExecuteScalarAsync<string?>(
+            "SELECT serial FROM machines WHERE hardware_name = @hardwareName", new { hardwareName }, tx);
+        if (other is not null)
+            throw new ConflictException(
+                $"Serial '{serial}' gives hardware_name {hardwareName}, which machine '{other}' already has; the two serials differ only in punctuation.");
+    }
+
+    private static async Task RefreshAsync(
+        DbConnection c, DbTransaction tx, KnownMachine known, MachineDraft report, HashSet<string> owned, DateTimeOffset now)
+    {
+        var missing = report.Nics.Where(n => !owned.Contains(n.Mac)).ToList();
+        if (missing.Count > 0)
+            await c.ExecuteAsync("INSERT INTO nics (machine_id, mac, name, ip) VALUES (@machineId, @Mac, @Name, @Ip)",
+                missing.Select(n => new { machineId = known.Id, n.Mac, n.Name, n.Ip }), tx);
+
+        // A report that leaves a fact out has not seen it: keep what is known rather than erase it.
+        var vendor = report.Vendor ?? known.Vendor;
+        var model = report.Model ?? known.Model;
+        var hardware = report.HardwareJson ?? known.Hardware;
+        // Fill in a BMC nobody has configured; an operator's BMC settings win over what the image saw.
+        var bmc = known.BmcAddress is null ? report.Bmc : null;
+        if (missing.Count == 0 && vendor == known.Vendor && model == known.Model && hardware == known.Hardware && bmc is null) return;
+        await c.ExecuteAsync(
+            """
+            UPDATE machines SET vendor = @vendor, model = @model, hardware = @hardware,
+                bmc_driver = CASE WHEN @setBmc THEN @bmcDriver ELSE bmc_driver END,
+                bmc_address = CASE WHEN @setBmc THEN @bmcAddress ELSE bmc_address END,
+                bmc_port = CASE WHEN @setBmc THEN @bmcPort ELSE bmc_port END,
+                version = version + 1, updated_at = @now
+            WHERE id = @id
+            """,
+            new
+            {
+                vendor, model, hardware, setBmc = bmc is not null, bmcDriver = bmc?.Driver, bmcAddress = bmc?.Address,
+                bmcPort = bmc?.Port, now, id = known.Id,
+            }, tx);
+    }
+
+    private sealed class KnownMachine
+    {
+        public long Id { get; init; }
+        public string HardwareName { get; init; } = "";
+        public string Serial { get; init; } = "";
+        public string? Vendor { get; init; }
+        public string? Model { get; init; }
+        public string? Hardware { get; init; }
+        public string? BmcAddress { get; init; }
+    }
+}
