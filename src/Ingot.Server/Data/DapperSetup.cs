@@ -7,7 +7,7 @@ namespace Ingot.Server.Data;
 
 /// <summary>Teaches Dapper the one type the two engines store differently: time. PostgreSQL keeps
 /// timestamptz; SQLite keeps fixed-width ISO-8601 UTC text, so that comparing text compares time.</summary>
-internal static class DapperSetup
+public static class DapperSetup
 {
     private static int registered;
 
@@ -20,6 +20,15 @@ internal static class DapperSetup
 
     public static string SqliteText(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A time as the engine stores it, for parameters Dapper sees only as <c>object</c> (it applies
+    /// type handlers by declared type, so a boxed DateTimeOffset would bypass <see cref="TimeHandler"/>).</summary>
+    public static object? Stored(System.Data.Common.DbConnection c, object? value) => value switch
+    {
+        DateTimeOffset time when c is SqliteConnection => SqliteText(time),
+        DateTimeOffset time => time.ToUniversalTime(),
+        _ => value,
+    };
 
     private sealed class TimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {

@@ -20,7 +20,7 @@ public static class ImportWriter
             await tx.SaveAsync("import_chunk");
             try
             {
-                foreach (var row in chunk) await writer.InsertAsync(c, tx, row.Draft!, actor, "import", now);
+                await writer.InsertManyAsync(c, tx, chunk.Select(row => row.Draft!).ToList(), actor, "import", now);
                 await tx.ReleaseAsync("import_chunk");
                 written.AddRange(chunk);
             }

@@ -1,0 +1,32 @@
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingot.Server.Tests.Data;
+
+/// <summary>SQLite keeps times as text; unless every write uses one fixed-width UTC format, comparing
+/// and sorting times in SQL silently goes wrong. PostgreSQL keeps timestamptz.</summary>
+public sealed class TimeStorageTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Times_written_by_single_and_bulk_inserts_are_stored_in_one_sortable_form()
+    {
+        var machine = await fixture.Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial()));
+        var db = fixture.Server.Services.GetRequiredService<Database>();
+        await using var c = await db.OpenAsync();
+        await using var command = c.CreateCommand();
+        command.CommandText = $"SELECT m.created_at, h.at FROM machines m JOIN state_history h ON h.machine_id = m.id WHERE m.id = {machine.Id}";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        for (var column = 0; column < 2; column++)
+        {
+            var value = reader.GetValue(column);
+            if (db.Engine == Engine.Sqlite)
+                Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", Assert.IsType<string>(value));
+            else
+                Assert.Equal(DateTimeKind.Utc, Assert.IsType<DateTime>(value).Kind);
+        }
+        Assert.True((DateTimeOffset.UtcNow - machine.CreatedAt).Duration() < TimeSpan.FromMinutes(1));
+    }
+}
