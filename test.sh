@@ -51,10 +51,15 @@ start_postgres() {
 dotnet build Ingot.slnx -c Release -warnaserror -nologo -v q
 
 status=0
+log=$(mktemp /tmp/ingot-test-log.XXXXXX)
 for engine in "${engines[@]}"; do
   [ "$engine" = postgres ] && [ -z "$pg_dir" ] && start_postgres
   echo "== tests on $engine"
   INGOT_TEST_ENGINE=$engine dotnet test Ingot.slnx -c Release --no-build -nologo \
-      --logger "console;verbosity=minimal" "${extra[@]}" || status=1
+      --logger "console;verbosity=minimal" "${extra[@]}" 2>&1 | tee -a "$log" || status=1
 done
+# One closing line over both engines and every test project, e.g. "812 passed, 0 failed".
+awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1) } }
+     END { gsub(",", "", p); printf "%d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
 exit $status

@@ -82,17 +82,10 @@ public static class RackEndpoints
     private static async Task<NoContent> DeleteAsync(long id, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Deleting a rack");
-        await using var c = await db.OpenAsync(ct);
-        try
-        {
-            if (await c.ExecuteAsync("DELETE FROM racks WHERE id = @id", new { id }) == 0)
-                throw new NotFoundException("rack", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
-        {
-            var machines = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM machines WHERE rack_id = @id", new { id });
-            throw new ConflictException($"Rack {id} still holds {machines} machine(s); move or delete them first.");
-        }
+        await ReferencedRows.DeleteAsync(db, "DELETE FROM racks WHERE id = @id", new { id },
+            () => new NotFoundException("rack", id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            async c => $"Rack {id} still holds {await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM machines WHERE rack_id = @id", new { id })} machine(s); move or delete them first.", ct);
         return TypedResults.NoContent();
     }
 

@@ -101,18 +101,9 @@ public static class RoleEndpoints
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Deleting a role");
-        await using var c = await db.OpenAsync(ct);
-        try
-        {
-            if (await c.ExecuteAsync("DELETE FROM roles WHERE name = @name", new { name }) == 0)
-                throw new NotFoundException("role", name);
-        }
-        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
-        {
-            var machines = await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM machines m JOIN roles r ON r.id = m.role_id WHERE r.name = @name", new { name });
-            throw new ConflictException($"Role '{name}' still has {machines} machine(s); recycle them or give them another role first.");
-        }
+        await ReferencedRows.DeleteAsync(db, "DELETE FROM roles WHERE name = @name", new { name }, () => new NotFoundException("role", name),
+            async c => $"Role '{name}' still has {await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM machines m JOIN roles r ON r.id = m.role_id WHERE r.name = @name", new { name })} machine(s); recycle them or give them another role first.", ct);
         return TypedResults.NoContent();
     }
 

@@ -73,16 +73,8 @@ public static class SiteEndpoints
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Deleting a site");
-        await using var c = await db.OpenAsync(ct);
-        try
-        {
-            if (await c.ExecuteAsync("DELETE FROM sites WHERE name = @name", new { name }) == 0)
-                throw new NotFoundException("site", name);
-        }
-        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
-        {
-            throw new ConflictException($"Site '{name}' still has racks or machines; move or delete them first.");
-        }
+        await ReferencedRows.DeleteAsync(db, "DELETE FROM sites WHERE name = @name", new { name }, () => new NotFoundException("site", name),
+            _ => Task.FromResult($"Site '{name}' still has racks or machines; move or delete them first."), ct);
         return TypedResults.NoContent();
     }
 

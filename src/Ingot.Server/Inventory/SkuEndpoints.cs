@@ -102,18 +102,9 @@ public static class SkuEndpoints
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Deleting a SKU");
-        await using var c = await db.OpenAsync(ct);
-        try
-        {
-            if (await c.ExecuteAsync("DELETE FROM skus WHERE name = @name", new { name }) == 0)
-                throw new NotFoundException("SKU", name);
-        }
-        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
-        {
-            var machines = await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM machines m JOIN skus s ON s.id = m.sku_id WHERE s.name = @name", new { name });
-            throw new ConflictException($"SKU '{name}' is used by {machines} machine(s); change their SKU first.");
-        }
+        await ReferencedRows.DeleteAsync(db, "DELETE FROM skus WHERE name = @name", new { name }, () => new NotFoundException("SKU", name),
+            async c => $"SKU '{name}' is used by {await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM machines m JOIN skus s ON s.id = m.sku_id WHERE s.name = @name", new { name })} machine(s); change their SKU first.", ct);
         return TypedResults.NoContent();
     }
 

@@ -60,20 +60,11 @@ public static class TeamEndpoints
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Deleting a team");
-        await using var c = await db.OpenAsync(ct);
-        try
-        {
-            // Memberships go with the team (ON DELETE CASCADE); roles do not, because a role must always have an owner.
-            if (await c.ExecuteAsync("DELETE FROM teams WHERE name = @name", new { name }) == 0)
-                throw new NotFoundException("team", name);
-        }
-        catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
-        {
-            var roles = await c.QueryAsync<string>(
-                "SELECT r.name FROM roles r JOIN teams t ON t.id = r.team_id WHERE t.name = @name ORDER BY r.name", new { name });
-            throw new ConflictException(
-                $"Team '{name}' still owns roles {string.Join(", ", roles)}; give them to another team first (PATCH /api/v1/roles/<name>).");
-        }
+        // Memberships go with the team (ON DELETE CASCADE); roles do not, because a role must always have an owner.
+        await ReferencedRows.DeleteAsync(db, "DELETE FROM teams WHERE name = @name", new { name }, () => new NotFoundException("team", name),
+            async c => $"Team '{name}' still owns roles {string.Join(", ", await c.QueryAsync<string>(
+                "SELECT r.name FROM roles r JOIN teams t ON t.id = r.team_id WHERE t.name = @name ORDER BY r.name", new { name }))}; " +
+                "give them to another team first (PATCH /api/v1/roles/<name>).", ct);
         return TypedResults.NoContent();
     }
 
