@@ -21,8 +21,8 @@ public static class ServeCommand
         {
             var settings = Settings(context, parse.GetValue(data), parse.GetValue(urls), parse.GetValue(database));
             await using var app = await ServerHost.BuildAsync(settings, ct: ct);
-            await context.Out.WriteLineAsync($"Ingot serving {string.Join(", ", settings.Urls)} (data: {Path.GetFullPath(settings.DataDirectory)})");
             await app.StartAsync(ct);
+            await context.Out.WriteLineAsync($"Ingot serving {string.Join(", ", settings.Urls)} (data: {Path.GetFullPath(settings.DataDirectory)})");
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { /* Ctrl-C or SIGTERM: stop gracefully below */ }
             await app.StopAsync(CancellationToken.None);

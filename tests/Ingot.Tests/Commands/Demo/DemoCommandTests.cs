@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Ingot.Client;
+using Ingot.Tests.Infrastructure;
 
 namespace Ingot.Tests.Commands.Demo;
 
@@ -12,7 +11,7 @@ public sealed class DemoCommandTests
     public async Task Demo_serves_a_sample_fleet_and_prints_url_token_and_commands_that_work()
     {
         var data = Directory.CreateTempSubdirectory("ingot-demo-test-").FullName;
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{Ports.Free()}";
         var buffer = new StringWriter();
         var stdout = TextWriter.Synchronized(buffer);
         string Printed() { lock (stdout) return buffer.ToString(); }
@@ -50,10 +49,4 @@ public sealed class DemoCommandTests
         Directory.Delete(data, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
