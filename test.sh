@@ -19,6 +19,10 @@ done
 
 need_packages=()
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
+# Third-party IPMI peers: OpenIPMI's ipmi_sim (a BMC), ipmitool and FreeIPMI (clients of our simulator).
+command -v ipmi_sim >/dev/null 2>&1 || need_packages+=(openipmi)
+command -v ipmitool >/dev/null 2>&1 || need_packages+=(ipmitool)
+command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Ingot.Commands;
+using Ingot.Commands.Bmc;
 using Ingot.Commands.Demo;
 using Ingot.Commands.Serve;
+using Ingot.Commands.Sim;
 
 namespace Ingot;
 
@@ -14,6 +16,9 @@ public static class Cli
         var root = new RootCommand("Ingot: self-service bare-metal fleet management.");
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        // Direct to hardware (or its simulation): no Ingot server, no token.
+        root.Subcommands.Add(SimCommand.Create(context));
+        root.Subcommands.Add(BmcCommand.Create(context));
         foreach (var command in ClientCommands.All(context))
             root.Subcommands.Add(command);
         return root;

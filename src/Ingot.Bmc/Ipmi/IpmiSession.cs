@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ingot.Bmc.Ipmi;
+
+/// <summary>One authenticated RMCP+ session with one BMC. Commands on it run one at a time (a BMC answers a session's
+/// requests in order, and the session sequence numbers must not race); use several sessions for parallel work.</summary>
+public sealed class IpmiSession : IAsyncDisposable
+{
+    private readonly IpmiRoute route;
+    private readonly BmcTarget target;
+    private readonly EstablishedSession established;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly ReplayWindow replay = new();
+    private uint sequence;
+    private byte requestSequence;
+    private bool closed;
+    private string? rejected; // why the last datagram routed to this session was unusable
+
+    private IpmiSession(IpmiRoute route, BmcTarget target, EstablishedSession established)
+    {
+        this.route = route;
+        this.target = target;
+        this.established = established;
+    }
+
+    public CipherSuite Suite => established.Suite;
+    public uint BmcSessionId => established.BmcSessionId;
+    public uint ConsoleSessionId => route.ConsoleSessionId;
+
+    /// <summary>The managed system GUID the BMC sent in RAKP 2, in wire order.</summary>
+    public byte[] BmcGuid => established.BmcGuid;
+
+    /// <summary>Set when a command went unanswered: the BMC may have dropped the session, so open a new one.</summary>
+    public bool IsBroken { get; private set; }
+
+    /// <summary>Opens a session: channel capabilities, Open Session, RAKP 1–4, then raises the session to the target's privilege.</summary>
+    /// <exception cref="BmcUnreachableException">No answer within the attempts of the transport's options.</exception>
+    /// <exception cref="BmcAuthenticationException">Unknown user, wrong password or a privilege the user lacks.</exception>
+    /// <exception cref="BmcCipherSuiteException">The BMC offers none of the suites asked for.</exception>
+    public static async Task<IpmiSession> OpenAsync(IpmiTransport transport, BmcTarget target, CancellationToken ct = default)
+    {
+        var route = transport.Register(await ResolveAsync(target, ct));
+        try
+        {
+            var established = await new SessionHandshake(route, target).RunAsync(ct);
+            var session = new IpmiSession(route, target, established);
+            await session.RaisePrivilegeAsync(ct);
+            return session;
+        }
+        catch
+        {
+            route.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one command and returns the response data.</summary>
+    /// <exception cref="BmcCommandRejectedException">A non-zero completion code, with its meaning.</exception>
+    public async Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, CancellationToken ct = default)
+    {
+        var response = await ExchangeAsync(what, netFn, command, data, ct);
+        if (response.CompletionCode == CompletionCodes.Ok) return response.Data;
+        var cc = response.CompletionCode;
+        throw new BmcCommandRejectedException(target.Name, what, cc, CompletionCodes.Describe(cc), CompletionCodes.IsTransient(cc));
+    }
+
+    /// <summary>Sends one command and returns the whole response, whatever its completion code.</summary>
+    public async Task<IpmiResponse> ExchangeAsync(string what, byte netFn, byte command, byte[] data, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(closed, this);
+        await gate.WaitAsync(ct);
+        rejected = null;
+        try
+        {
+            var rqSeq = requestSequence = (byte)((requestSequence + 1) & 0x3F);
+            var message = new IpmiRequest(netFn, command, rqSeq, data).Encode();
+            // Each retransmission takes a new session sequence number (the BMC discards repeats as replays); the
+            // unchanged rqSeq lets it recognise the retry, and lets us accept whichever copy's answer arrives.
+            return await route.ExchangeAsync(
+                _ => SessionPacket.EncodeSession(PayloadType.IpmiMessage, BmcSessionId, ++sequence, message, Suite, established.Keys),
+                d => Match(d, netFn, command, rqSeq), ct);
+        }
+        catch (TimeoutException) when (rejected is not null)
+        {
+            IsBroken = true;
+            throw new BmcMalformedReplyException(target.Name, $"only unusable answers to {what}: {rejected}");
+        }
+        catch (TimeoutException e)
+        {
+            IsBroken = true;
+            throw new BmcUnreachableException(target.Name, $"no answer to {what}: {e.Message}", e);
+        }
+        catch (SocketException e)
+        {
+            IsBroken = true;
+            throw new BmcUnreachableException(target.Name, $"cannot send {what}: {e.Message}", e);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private IpmiResponse? Match(byte[] datagram, byte netFn, byte command, byte rqSeq)
+    {
+        if (!SessionPacket.TryDecode(datagram, Suite, established.Keys, out var packet, out var error))
+        {
+            rejected = error;
+            return null;
+        }
+        if (packet.Ipmi15 || packet.Type != PayloadType.IpmiMessage || packet.SessionId != ConsoleSessionId) return null;
+        if (!IpmiResponse.TryDecode(packet.Payload, out var response))
+        {
+            rejected = "the IPMI message is malformed (length or checksum)";
+            return null;
+        }
+        if (response!.Sequence != rqSeq || response.Command != command || response.NetFn != (netFn | 1)) return null;
+        return replay.Accept(packet.Sequence) ? response : null;
+    }
+
+    private async Task RaisePrivilegeAsync(CancellationToken ct)
+    {
+        // Sessions start at USER; anything more must be asked for (ipmitool and FreeIPMI do the same).
+        if (target.Privilege <= IpmiPrivilege.User) return;
+        try
+        {
+            await SendAsync("Set Session Privilege Level", IpmiCommands.NetFnApp, IpmiCommands.SetSessionPrivilegeLevel,
+                [(byte)target.Privilege], ct);
+        }
+        catch (BmcCommandRejectedException e)
+        {
+            throw new BmcAuthenticationException(target.Name,
+                $"user '{target.Username}' may not use privilege {target.Privilege}: {e.Message}");
+        }
+    }
+
+    /// <summary>Closes the session on the BMC (one short attempt: the BMC also ends idle sessions itself).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (closed) return;
+        try
+        {
+            if (!IsBroken)
+            {
+                using var timeout = new CancellationTokenSource(route.Options.CloseTimeout, route.Options.Clock);
+                var id = BitConverter.GetBytes(BmcSessionId); // little-endian on every platform .NET runs IPMI on
+                await ExchangeAsync("Close Session", IpmiCommands.NetFnApp, IpmiCommands.CloseSession, id, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is BmcException or OperationCanceledException)
+        {
+            // Closing is a courtesy; the session times out on the BMC anyway.
+        }
+        finally
+        {
+            closed = true;
+            route.Dispose();
+        }
+    }
+
+    private static async Task<IPEndPoint> ResolveAsync(BmcTarget target, CancellationToken ct)
+    {
+        var port = target.Port == 0 ? 623 : target.Port;
+        if (IPAddress.TryParse(target.Host, out var address)) return new IPEndPoint(address, port);
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(target.Host, AddressFamily.InterNetwork, ct);
+            if (addresses.Length > 0) return new IPEndPoint(addresses[0], port);
+        }
+        catch (SocketException e)
+        {
+            throw new BmcUnreachableException(target.Name, $"cannot resolve {target.Host}: {e.Message}", e);
+        }
+        throw new BmcUnreachableException(target.Name, $"{target.Host} has no IPv4 address");
+    }
+}

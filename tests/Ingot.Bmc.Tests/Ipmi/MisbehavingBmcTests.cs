@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Ingot.Bmc;
+using Ingot.Bmc.Ipmi;
+
+namespace Ingot.Bmc.Tests.Ipmi;
+
+/// <summary>A BMC that answers with broken packets: the error says "malformed", not "unreachable", so an operator
+/// looks at the BMC's firmware rather than the network.</summary>
+public sealed class MisbehavingBmcTests
+{
+    private static readonly IpmiClientOptions Options = new()
+    {
+        AttemptTimeout = TimeSpan.FromMilliseconds(200), Attempts = 2, LocalAddress = IPAddress.Loopback,
+    };
+
+    [Fact]
+    public async Task AnswersWithBadChecksums_AreAMalformedReply()
+    {
+        using var fake = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var echo = EchoCorruptedAsync(fake, stop.Token);
+        await using var transport = new IpmiTransport(Options);
+        var port = ((IPEndPoint)fake.Client.LocalEndPoint!).Port;
+        await using var bmc = new IpmiBmc(new BmcTarget("ipmi", "127.0.0.1", port, "admin", "password"), transport);
+        var clock = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<BmcMalformedReplyException>(() => bmc.GetPowerStateAsync());
+        Assert.Contains("checksum", e.Message);
+        Assert.True(clock.Elapsed < Options.AttemptTimeout * Options.Attempts + TimeSpan.FromSeconds(1));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => echo);
+    }
+
+    [Fact]
+    public async Task LateDuplicateRefusalOfSuite17_IsNotTakenForARefusalOfSuite3()
+    {
+        using var fake = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var bmc = RefuseSuite17TwiceAsync(fake, stop.Token);
+        await using var transport = new IpmiTransport(Options with { AttemptTimeout = TimeSpan.FromMilliseconds(300) });
+        var port = ((IPEndPoint)fake.Client.LocalEndPoint!).Port;
+        // The fake never answers suite 3, so the right outcome is silence about suite 3 — not "refused".
+        var e = await Assert.ThrowsAsync<BmcUnreachableException>(() =>
+            IpmiSession.OpenAsync(transport, new BmcTarget("ipmi", "127.0.0.1", port, "admin", "password")));
+        Assert.Contains("cipher suite 3", e.Message);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bmc);
+    }
+
+    /// <summary>Answers channel capabilities, refuses a suite 17 proposal like ipmi_sim (tag and status only) and sends the
+    /// same refusal again 100 ms later, as a retransmitted request would cause; ignores everything else.</summary>
+    private static async Task RefuseSuite17TwiceAsync(UdpClient socket, CancellationToken ct)
+    {
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(ct);
+            Assert.True(SessionPacket.TryDecode(received.Buffer, null, null, out var packet, out _));
+            if (packet.Ipmi15 && IpmiRequest.TryDecode(packet.Payload, out var request))
+            {
+                var caps = new ChannelAuthCapabilities(1, 0x80, 0x04, 0x02, 0, 0).Encode();
+                var answer = SessionPacket.EncodeIpmi15(IpmiResponse.To(request!, 0, caps).Encode());
+                await socket.SendAsync(answer, received.RemoteEndPoint, ct);
+            }
+            else if (packet.Type == PayloadType.OpenSessionRequest && OpenSessionRequest.TryDecode(packet.Payload, out var open) &&
+                     open!.Auth == AuthAlgorithm.HmacSha256)
+            {
+                var refusal = SessionPacket.EncodeUnauthenticated(PayloadType.OpenSessionResponse, [open.MessageTag, 0x04]);
+                await socket.SendAsync(refusal, received.RemoteEndPoint, ct);
+                _ = Task.Delay(100, ct).ContinueWith(_ => socket.SendAsync(refusal, received.RemoteEndPoint), TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Sends every request back with its last byte (the data checksum) flipped: routable, but not a valid message.</summary>
+    private static async Task EchoCorruptedAsync(UdpClient socket, CancellationToken ct)
+    {
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(ct);
+            var answer = received.Buffer;
+            answer[^1] ^= 0xFF;
+            await socket.SendAsync(answer, received.RemoteEndPoint, ct);
+        }
+    }
+}
