@@ -45,7 +45,8 @@ public static class CompletionCodes
 public static class RmcpStatusCodes
 {
     public const byte NoError = 0x00;
-    public const byte UnauthorizedRole = 0x09;
+    public const byte InvalidRole = 0x09;
+    public const byte UnauthorizedRole = 0x0A;
     public const byte UnauthorizedName = 0x0D;
     public const byte InvalidIntegrityCheck = 0x0F;
     public const byte NoCipherSuiteMatch = 0x11;

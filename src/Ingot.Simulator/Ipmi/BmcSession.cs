@@ -18,16 +18,19 @@ internal sealed class BmcSession(uint bmcSessionId, uint consoleSessionId, Ciphe
     public SessionState State { get; set; } = SessionState.Opened;
     public DateTimeOffset LastActivity { get; set; } = now;
 
-    /// <summary>The Open Session answer, resent as is when the console retransmits its request.</summary>
-    public byte[] OpenResponse { get; set; } = [];
+    /// <summary>The handshake answers, resent when the console retransmits a request — with the retransmission's
+    /// message tag: FreeIPMI's ipmipower gives every retransmitted RAKP 3 a new tag and ignores a RAKP 4 that
+    /// echoes an older one, so a stored datagram would never satisfy it
+    /// (RobustnessTests.DropRateFault_FreeIpmiRetransmitsUntilThePowerIsOn, when the host is slow).</summary>
+    public OpenSessionResponse? OpenAnswer { get; set; }
+    public Rakp2? Rakp2Answer { get; set; }
+    public Rakp4? Rakp4Answer { get; set; }
 
     // Handshake material, set by RAKP 1.
     public byte[] ConsoleRandom { get; set; } = [];
     public byte[] BmcRandom { get; set; } = [];
     public byte Role { get; set; }
     public SimUser? User { get; set; }
-    public byte[] Rakp2Response { get; set; } = [];
-    public byte[] Rakp4Response { get; set; } = [];
     public SessionKeys? Keys { get; set; }
 
     /// <summary>The highest privilege this session may reach (the role of RAKP 1).</summary>

@@ -21,15 +21,15 @@ internal sealed class Handshake(SimulatedBmc bmc, SessionTable sessions)
         if (suite is null) return OpenFailure(rq, RmcpStatusCodes.NoCipherSuiteMatch);
         if (requested > (byte)IpmiPrivilege.Administrator) return OpenFailure(rq, 0x09); // invalid role
         var retransmitted = sessions.FindOpening(rq.ConsoleSessionId, peer);
-        if (retransmitted is not null && retransmitted.Suite == suite) return retransmitted.OpenResponse;
+        if (retransmitted?.OpenAnswer is { } previous && retransmitted.Suite == suite)
+            return OpenPacket(previous with { MessageTag = rq.MessageTag });
         var session = sessions.Open(rq.ConsoleSessionId, suite, peer);
         if (session is null) return OpenFailure(rq, 0x01); // insufficient resources to create a session
         // 0 asks for "the highest level the proposal allows"; the user is not known yet, so that is Administrator.
         var max = requested == 0 ? (byte)IpmiPrivilege.Administrator : requested;
-        session.OpenResponse = SessionPacket.EncodeUnauthenticated(PayloadType.OpenSessionResponse,
-            new OpenSessionResponse(rq.MessageTag, 0, max, rq.ConsoleSessionId, session.BmcSessionId, suite.Auth, suite.Integrity,
-                                    suite.Confidentiality).Encode());
-        return session.OpenResponse;
+        session.OpenAnswer = new OpenSessionResponse(rq.MessageTag, 0, max, rq.ConsoleSessionId, session.BmcSessionId, suite.Auth,
+                                                     suite.Integrity, suite.Confidentiality);
+        return OpenPacket(session.OpenAnswer);
     }
 
     public byte[]? Rakp1(byte[] payload)
@@ -37,8 +37,8 @@ internal sealed class Handshake(SimulatedBmc bmc, SessionTable sessions)
         if (!Ingot.Bmc.Ipmi.Rakp1.TryDecode(payload, out var rq) || rq is null) return null;
         var session = sessions.Find(rq.BmcSessionId);
         if (session is null || session.State == SessionState.Active) return null;
-        if (session.State == SessionState.Rakp1Seen && rq.ConsoleRandom.AsSpan().SequenceEqual(session.ConsoleRandom))
-            return session.Rakp2Response; // a retransmission: the same answer, or the console's keys would not match ours
+        if (session is { State: SessionState.Rakp1Seen, Rakp2Answer: { } previous } && rq.ConsoleRandom.AsSpan().SequenceEqual(session.ConsoleRandom))
+            return Rakp2Packet(previous with { MessageTag = rq.MessageTag }); // same random: same answer, or the keys would differ
         var status = CheckUser(rq, out var user);
         if (status != 0)
         {
@@ -52,10 +52,10 @@ internal sealed class Handshake(SimulatedBmc bmc, SessionTable sessions)
         session.BmcRandom = RandomNumberGenerator.GetBytes(16);
         var code = Rakp.Rakp2AuthCode(session.Suite, Password(user!), session.ConsoleSessionId, session.BmcSessionId,
                                       session.ConsoleRandom, session.BmcRandom, guid, session.Role, rq.UserName);
-        session.Rakp2Response = Rakp2Packet(new Rakp2(rq.MessageTag, 0, session.ConsoleSessionId, session.BmcRandom, guid, code));
+        session.Rakp2Answer = new Rakp2(rq.MessageTag, 0, session.ConsoleSessionId, session.BmcRandom, guid, code);
         session.State = SessionState.Rakp1Seen;
         sessions.Touch(session);
-        return session.Rakp2Response;
+        return Rakp2Packet(session.Rakp2Answer);
     }
 
     public byte[]? Rakp3(byte[] payload)
@@ -63,7 +63,8 @@ internal sealed class Handshake(SimulatedBmc bmc, SessionTable sessions)
         if (!Ingot.Bmc.Ipmi.Rakp3.TryDecode(payload, out var rq) || rq is null) return null;
         var session = sessions.Find(rq.BmcSessionId);
         if (session is null || session.State == SessionState.Opened) return null;
-        if (session.State == SessionState.Active) return session.Rakp4Response.Length > 0 ? session.Rakp4Response : null;
+        if (session.State == SessionState.Active)
+            return session.Rakp4Answer is { } previous ? Rakp4Packet(previous with { MessageTag = rq.MessageTag }) : null;
         if (rq.Status != 0)
         {
             // The console gave up (e.g. ipmitool after a RAKP 2 code it could not verify): forget the session.
@@ -80,11 +81,11 @@ internal sealed class Handshake(SimulatedBmc bmc, SessionTable sessions)
         }
         session.Keys = SessionKeys.Derive(session.Suite, Password(user), session.ConsoleRandom, session.BmcRandom, session.Role, name);
         var icv = Rakp.Rakp4IntegrityCheck(session.Suite, session.Keys.Sik, session.ConsoleRandom, session.BmcSessionId, guid);
-        session.Rakp4Response = Rakp4Packet(new Rakp4(rq.MessageTag, 0, session.ConsoleSessionId, icv));
+        session.Rakp4Answer = new Rakp4(rq.MessageTag, 0, session.ConsoleSessionId, icv);
         session.State = SessionState.Active;
         session.Privilege = session.MaxPrivilege < IpmiPrivilege.User ? session.MaxPrivilege : IpmiPrivilege.User;
         sessions.Touch(session);
-        return session.Rakp4Response;
+        return Rakp4Packet(session.Rakp4Answer);
     }
 
     /// <summary>0 when the user may log in at the requested role, else the RAKP 2 status to refuse with.</summary>
@@ -112,6 +113,8 @@ internal sealed class Handshake(SimulatedBmc bmc, SessionTable sessions)
         SessionPacket.EncodeUnauthenticated(PayloadType.OpenSessionResponse,
             new OpenSessionResponse(rq.MessageTag, status, 0, rq.ConsoleSessionId, 0, AuthAlgorithm.None, IntegrityAlgorithm.None,
                                     ConfidentialityAlgorithm.None).Encode());
+
+    private static byte[] OpenPacket(OpenSessionResponse m) => SessionPacket.EncodeUnauthenticated(PayloadType.OpenSessionResponse, m.Encode());
 
     private static byte[] Rakp2Packet(Rakp2 m) => SessionPacket.EncodeUnauthenticated(PayloadType.Rakp2, m.Encode());
 
