@@ -2,8 +2,18 @@
 # Runs a benchmark on SQLite and on a private PostgreSQL (127.0.0.1, fsync ON: figures that claim
 # durability must pay for it). Prints figures for docs/BENCHMARKS.md. Run as root on Debian 12.
 #   bench/run.sh inventory [--machines 100000] [--engine sqlite|postgres]
+#   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = ipmi ]; then
+  # No database here: the peers are ipmi_sim and the three third-party clients, all on loopback.
+  for tool in /usr/bin/ipmi_sim /usr/bin/ipmitool /usr/sbin/ipmipower /usr/lib/python3/dist-packages/pyghmi; do
+    [ -e "$tool" ] || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq
+      apt-get install -y -qq --no-install-recommends openipmi ipmitool freeipmi-tools python3-pyghmi >/dev/null; break; }
+  done
+  exec dotnet run -c Release --project bench/Ingot.Bench -- "$@"
+fi
 
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || {
   export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }

@@ -1,14 +1,22 @@
 using Ingot.Bench;
 
 // Usage: dotnet run -c Release --project bench/Ingot.Bench -- inventory [--machines N] [--engine sqlite|postgres]
-// PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it).
+//        dotnet run -c Release --project bench/Ingot.Bench -- ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
+// PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
 var machines = Argument("--machines", 100_000);
 var engines = ArgumentText("--engine") is { } one ? [one] : new[] { "sqlite", "postgres" };
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "inventory";
-if (command != "inventory")
+switch (command)
 {
-    Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory");
-    return 2;
+    case "ipmi":
+        await IpmiBenchmark.RunAsync(Argument("--sim-ops", 2_000), Argument("--fleet-ops", 5_000), Argument("--ipmitool-ops", 300), Argument("--pyghmi-ops", 1_000));
+        return 0;
+    case "ipmi-fleet": // internal: the simulated BMCs the ipmi benchmark measures, in their own process
+        await IpmiBenchmark.ServeFleetAsync(Argument("--count", 1_000));
+        return 0;
+    case not "inventory":
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi");
+        return 2;
 }
 foreach (var engine in engines)
     await InventoryBenchmark.RunAsync(engine, machines);

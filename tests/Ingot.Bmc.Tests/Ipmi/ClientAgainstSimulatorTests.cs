@@ -20,7 +20,7 @@ public sealed class ClientAgainstSimulatorTests
         await using var fleet = await IpmiFleet.StartAsync(new SimulatorOptions { Count = 1, IpmiBase = IPAddress.Parse("127.0.3.77"), IpmiPort = 0, PortPerBmc = true });
         var ep = fleet.IpmiEndpoints[0];
         var user = SimulatorOptions.DefaultUsers.First(u => u.MaxPrivilege == IpmiPrivilege.Administrator);
-        await using var transport = new IpmiTransport(new IpmiClientOptions { LocalAddress = IPAddress.Loopback, AttemptTimeout = TimeSpan.FromMilliseconds(300), Attempts = 2 });
+        await using var transport = new IpmiTransport(new IpmiClientOptions { LocalAddress = IPAddress.Loopback, AttemptTimeout = TimeSpan.FromSeconds(1), Attempts = 3 });
         await using var bmc = new IpmiBmc(new BmcTarget("ipmi", ep.Address.ToString(), ep.Port, user.Name, user.Password) { CipherSuite = suite }, transport);
         await bmc.SendPowerAsync(PowerAction.On);
         Assert.Equal(PowerState.On, await bmc.GetPowerStateAsync());
