@@ -4,6 +4,13 @@ namespace Ingot.Bmc.Ipmi;
 public static class CompletionCodes
 {
     public const byte Ok = 0x00;
+    public const byte ParameterNotSupported = 0x80;
+    public const byte PrivilegeAboveLimit = 0x81;
+    public const byte InvalidSessionId = 0x87;
+    public const byte InvalidCommand = 0xC1;
+    public const byte RequestDataLengthInvalid = 0xC7;
+    public const byte InvalidDataField = 0xCC;
+    public const byte InsufficientPrivilege = 0xD4;
 
     public static string Describe(byte code) => code switch
     {

@@ -1,6 +1,6 @@
 namespace Ingot.Bmc.Ipmi;
 
-/// <summary>Network functions and command numbers used by the client (IPMI 2.0 appendix G).</summary>
+/// <summary>Network functions and command numbers (IPMI 2.0 appendix G), for the client and the simulated BMC alike.</summary>
 public static class IpmiCommands
 {
     public const byte NetFnChassis = 0x00;
@@ -13,8 +13,10 @@ public static class IpmiCommands
 
     public const byte GetDeviceId = 0x01;
     public const byte GetSystemGuid = 0x37;
+    public const byte GetChannelAuthCapabilities = 0x38;
     public const byte SetSessionPrivilegeLevel = 0x3B;
     public const byte CloseSession = 0x3C;
+    public const byte GetChannelCipherSuites = 0x54;
 
     /// <summary>System boot options parameter 5: boot flags.</summary>
     public const byte BootFlagsParameter = 5;

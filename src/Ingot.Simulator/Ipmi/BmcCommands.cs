@@ -1,4 +1,5 @@
 using Ingot.Bmc;
+using Ingot.Bmc.Ipmi;
 
 namespace Ingot.Simulator.Ipmi;
 
@@ -12,27 +13,27 @@ internal sealed class BmcCommands(SimulatedBmc bmc)
     public CommandResult Handle(byte netFn, byte command, ReadOnlySpan<byte> data, IpmiPrivilege privilege)
     {
         var needed = Required(netFn, command);
-        if (needed is null) return CommandResult.Fail(Cc.InvalidCommand);
-        if (privilege < needed) return CommandResult.Fail(Cc.InsufficientPrivilege);
+        if (needed is null) return CommandResult.Fail(CompletionCodes.InvalidCommand);
+        if (privilege < needed) return CommandResult.Fail(CompletionCodes.InsufficientPrivilege);
         return (netFn, command) switch
         {
-            (Cmd.NetFnApp, Cmd.GetDeviceId) => DeviceId(),
-            (Cmd.NetFnApp, Cmd.GetChannelAuthCapabilities) => ChannelCommands.AuthCapabilities(data),
-            (Cmd.NetFnApp, Cmd.GetChannelCipherSuites) => ChannelCommands.CipherSuites(data),
-            (Cmd.NetFnChassis, Cmd.GetChassisStatus) => ChassisStatus(),
-            (Cmd.NetFnChassis, Cmd.ChassisControl) => ChassisControl(data),
-            (Cmd.NetFnChassis, Cmd.SetSystemBootOptions) => bootOptions.Set(data),
-            (Cmd.NetFnChassis, Cmd.GetSystemBootOptions) => bootOptions.Get(data),
-            _ => CommandResult.Fail(Cc.InvalidCommand),
+            (IpmiCommands.NetFnApp, IpmiCommands.GetDeviceId) => DeviceId(),
+            (IpmiCommands.NetFnApp, IpmiCommands.GetChannelAuthCapabilities) => ChannelCommands.AuthCapabilities(data),
+            (IpmiCommands.NetFnApp, IpmiCommands.GetChannelCipherSuites) => ChannelCommands.CipherSuites(data),
+            (IpmiCommands.NetFnChassis, IpmiCommands.GetChassisStatus) => ChassisStatus(),
+            (IpmiCommands.NetFnChassis, IpmiCommands.ChassisControl) => ChassisControl(data),
+            (IpmiCommands.NetFnChassis, IpmiCommands.SetSystemBootOptions) => bootOptions.Set(data),
+            (IpmiCommands.NetFnChassis, IpmiCommands.GetSystemBootOptions) => bootOptions.Get(data),
+            _ => CommandResult.Fail(CompletionCodes.InvalidCommand),
         };
     }
 
     /// <summary>The privilege each command needs (IPMI 2.0 appendix G); null for commands we do not implement.</summary>
     private static IpmiPrivilege? Required(byte netFn, byte command) => (netFn, command) switch
     {
-        (Cmd.NetFnApp, Cmd.GetDeviceId or Cmd.GetChannelAuthCapabilities or Cmd.GetChannelCipherSuites) => IpmiPrivilege.User,
-        (Cmd.NetFnChassis, Cmd.GetChassisStatus or Cmd.GetSystemBootOptions) => IpmiPrivilege.User,
-        (Cmd.NetFnChassis, Cmd.ChassisControl or Cmd.SetSystemBootOptions) => IpmiPrivilege.Operator,
+        (IpmiCommands.NetFnApp, IpmiCommands.GetDeviceId or IpmiCommands.GetChannelAuthCapabilities or IpmiCommands.GetChannelCipherSuites) => IpmiPrivilege.User,
+        (IpmiCommands.NetFnChassis, IpmiCommands.GetChassisStatus or IpmiCommands.GetSystemBootOptions) => IpmiPrivilege.User,
+        (IpmiCommands.NetFnChassis, IpmiCommands.ChassisControl or IpmiCommands.SetSystemBootOptions) => IpmiPrivilege.Operator,
         _ => null,
     };
 
@@ -60,7 +61,7 @@ internal sealed class BmcCommands(SimulatedBmc bmc)
 
     private CommandResult ChassisControl(ReadOnlySpan<byte> data)
     {
-        if (data.Length != 1) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
+        if (data.Length != 1) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
         PowerAction? action = (data[0] & 0x0F) switch
         {
             0 => PowerAction.Off,
@@ -70,7 +71,7 @@ internal sealed class BmcCommands(SimulatedBmc bmc)
             5 => PowerAction.SoftOff,
             _ => null,
         };
-        if (action is null) return CommandResult.Fail(Cc.InvalidDataField);
+        if (action is null) return CommandResult.Fail(CompletionCodes.InvalidDataField);
         bmc.Apply(action.Value);
         return CommandResult.Ok();
     }

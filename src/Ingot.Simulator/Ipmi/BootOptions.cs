@@ -1,4 +1,5 @@
 using Ingot.Bmc;
+using Ingot.Bmc.Ipmi;
 
 namespace Ingot.Simulator.Ipmi;
 
@@ -20,31 +21,31 @@ internal sealed class BootOptions(SimulatedBmc bmc)
 
     public CommandResult Set(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 1) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
+        if (data.Length < 1) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
         var parameter = (byte)(data[0] & 0x7F); // bit 7 only marks the parameter invalid/locked
         var value = data[1..];
         if (parameter == BootFlags) return SetBootFlags(value);
-        if (!stored.TryGetValue(parameter, out var old)) return CommandResult.Fail(Cc.ParameterNotSupported);
-        if (value.Length != old.Length) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
+        if (!stored.TryGetValue(parameter, out var old)) return CommandResult.Fail(CompletionCodes.ParameterNotSupported);
+        if (value.Length != old.Length) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
         stored[parameter] = value.ToArray();
         return CommandResult.Ok();
     }
 
     public CommandResult Get(ReadOnlySpan<byte> data)
     {
-        if (data.Length != 3) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
+        if (data.Length != 3) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
         var parameter = (byte)(data[0] & 0x7F);
         byte[]? value = parameter == BootFlags ? Encode(bmc.Boot) : stored.GetValueOrDefault(parameter);
-        if (value is null) return CommandResult.Fail(Cc.ParameterNotSupported);
+        if (value is null) return CommandResult.Fail(CompletionCodes.ParameterNotSupported);
         return CommandResult.Ok([0x01, parameter, .. value]); // parameter version 1
     }
 
     private CommandResult SetBootFlags(ReadOnlySpan<byte> value)
     {
-        if (value.Length != 5) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
+        if (value.Length != 5) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
         var valid = (value[0] & 0x80) != 0;
         BootDevice? device = valid ? Decode(value[1]) : BootDevice.None;
-        if (device is null) return CommandResult.Fail(Cc.InvalidDataField);
+        if (device is null) return CommandResult.Fail(CompletionCodes.InvalidDataField);
         bmc.SetBoot(new BootSettings(device.Value, Persistent: (value[0] & 0x40) != 0, Uefi: (value[0] & 0x20) != 0));
         return CommandResult.Ok();
     }

@@ -16,9 +16,9 @@ internal static class ChannelCommands
     /// (IpmitoolTests.PowerStatus_ReportsTheSimulatedState), so it is set whenever it was asked for.</summary>
     public static CommandResult AuthCapabilities(ReadOnlySpan<byte> data)
     {
-        if (data.Length != 2) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
+        if (data.Length != 2) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
         var privilege = data[1] & 0x0F;
-        if (!IsOurChannel(data[0]) || privilege is < 1 or > 5) return CommandResult.Fail(Cc.InvalidDataField);
+        if (!IsOurChannel(data[0]) || privilege is < 1 or > 5) return CommandResult.Fail(CompletionCodes.InvalidDataField);
         var wantsV2 = (data[0] & 0x80) != 0;
         return CommandResult.Ok(
             LanChannel,
@@ -35,8 +35,8 @@ internal static class ChannelCommands
     /// ends its loop over list indexes.</summary>
     public static CommandResult CipherSuites(ReadOnlySpan<byte> data)
     {
-        if (data.Length != 3) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
-        if (!IsOurChannel(data[0])) return CommandResult.Fail(Cc.InvalidDataField);
+        if (data.Length != 3) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
+        if (!IsOurChannel(data[0])) return CommandResult.Fail(CompletionCodes.InvalidDataField);
         var bySuite = (data[2] & 0x80) != 0;
         var index = data[2] & 0x3F;
         var records = bySuite ? SuiteRecords() : AlgorithmRecords();

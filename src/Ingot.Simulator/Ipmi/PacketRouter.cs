@@ -43,11 +43,11 @@ internal sealed class PacketRouter(SimulatedBmc bmc, SessionLimits limits, TimeP
     private static byte[]? PreSession(byte[] datagram, bool ipmi15)
     {
         if (!SessionPacket.TryDecode(datagram, null, null, out var packet, out _)) return null;
-        if (!IpmiRequest.TryDecode(packet.Payload, out var rq) || rq is null || rq.NetFn != Cmd.NetFnApp) return null;
+        if (!IpmiRequest.TryDecode(packet.Payload, out var rq) || rq is null || rq.NetFn != IpmiCommands.NetFnApp) return null;
         CommandResult? result = rq.Command switch
         {
-            Cmd.GetChannelAuthCapabilities => ChannelCommands.AuthCapabilities(rq.Data),
-            Cmd.GetChannelCipherSuites => ChannelCommands.CipherSuites(rq.Data),
+            IpmiCommands.GetChannelAuthCapabilities => ChannelCommands.AuthCapabilities(rq.Data),
+            IpmiCommands.GetChannelCipherSuites => ChannelCommands.CipherSuites(rq.Data),
             _ => null,
         };
         if (result is not { } r) return null;
@@ -67,7 +67,7 @@ internal sealed class PacketRouter(SimulatedBmc bmc, SessionLimits limits, TimeP
         // Encoded before Close Session removes the session: the answer still travels under its keys.
         var reply = SessionPacket.EncodeSession(PayloadType.IpmiMessage, session.ConsoleSessionId, session.NextOutboundSequence(),
                                                 answer.Encode(), session.Suite, keys);
-        if (rq is { NetFn: Cmd.NetFnApp, Command: Cmd.CloseSession } && answer.CompletionCode == Cc.Ok)
+        if (rq is { NetFn: IpmiCommands.NetFnApp, Command: IpmiCommands.CloseSession } && answer.CompletionCode == CompletionCodes.Ok)
             sessions.Close(CloseTarget(rq.Data));
         return reply;
     }
@@ -78,7 +78,7 @@ internal sealed class PacketRouter(SimulatedBmc bmc, SessionLimits limits, TimeP
         if (session.LastAnswer is { } last && last.Seq == rq.Sequence && last.NetFn == rq.NetFn && last.Command == rq.Command &&
             now - last.At < RetransmitWindow)
             return last.Answer;
-        var result = rq.NetFn == Cmd.NetFnApp && rq.Command is Cmd.SetSessionPrivilegeLevel or Cmd.CloseSession
+        var result = rq.NetFn == IpmiCommands.NetFnApp && rq.Command is IpmiCommands.SetSessionPrivilegeLevel or IpmiCommands.CloseSession
             ? SessionCommand(session, rq)
             : commands.Handle(rq.NetFn, rq.Command, rq.Data, session.Privilege);
         var answer = IpmiResponse.To(rq, result.CompletionCode, result.Data);
@@ -88,16 +88,16 @@ internal sealed class PacketRouter(SimulatedBmc bmc, SessionLimits limits, TimeP
 
     private CommandResult SessionCommand(BmcSession session, IpmiRequest rq)
     {
-        if (rq.Command == Cmd.CloseSession)
+        if (rq.Command == IpmiCommands.CloseSession)
         {
-            if (rq.Data.Length is not (4 or 5)) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
-            return sessions.Find(CloseTarget(rq.Data)) is null ? CommandResult.Fail(Cc.InvalidSessionId) : CommandResult.Ok();
+            if (rq.Data.Length is not (4 or 5)) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
+            return sessions.Find(CloseTarget(rq.Data)) is null ? CommandResult.Fail(CompletionCodes.InvalidSessionId) : CommandResult.Ok();
         }
-        if (rq.Data.Length != 1) return CommandResult.Fail(Cc.RequestDataLengthInvalid);
+        if (rq.Data.Length != 1) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
         var wanted = rq.Data[0] & 0x0F;
         if (wanted == 0) return CommandResult.Ok((byte)session.Privilege); // 0: "no change", report the present level
-        if (wanted is < 1 or > 4) return CommandResult.Fail(Cc.InvalidDataField);
-        if (wanted > (int)session.MaxPrivilege) return CommandResult.Fail(Cc.PrivilegeAboveLimit);
+        if (wanted is < 1 or > 4) return CommandResult.Fail(CompletionCodes.InvalidDataField);
+        if (wanted > (int)session.MaxPrivilege) return CommandResult.Fail(CompletionCodes.PrivilegeAboveLimit);
         session.Privilege = (IpmiPrivilege)wanted;
         return CommandResult.Ok((byte)wanted);
     }

@@ -57,7 +57,7 @@ public sealed class PacketRouterTests
     public void OperatorSession_CannotRaiseToAdministrator()
     {
         var (_, _, console) = LoggedIn(3, IpmiPrivilege.Operator, "operator", "operpass");
-        Assert.Equal(Cc.PrivilegeAboveLimit, console.Command(0x06, 0x3B, [0x04], rqSeq: 9).CompletionCode);
+        Assert.Equal(CompletionCodes.PrivilegeAboveLimit, console.Command(0x06, 0x3B, [0x04], rqSeq: 9).CompletionCode);
     }
 
     [Fact]
