@@ -38,8 +38,8 @@ public static class Problems
                 {
                     404 => $"No resource at {context.Request.Path}.",
                     405 => $"{context.Request.Method} is not allowed on {context.Request.Path}.",
-                    415 => $"Unsupported content type '{context.Request.ContentType}'; send application/json" +
-                           (context.Request.Path.Value?.EndsWith("/import", StringComparison.Ordinal) == true ? " or text/csv." : "."),
+                    // The CSV import answers its own 415; every other body is JSON.
+                    415 => $"Unsupported content type '{context.Request.ContentType}'; send application/json.",
                     _ => $"HTTP {code}.",
                 }, context));
         });

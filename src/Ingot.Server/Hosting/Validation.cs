@@ -26,6 +26,15 @@ public sealed class Validation
         return value.Trim();
     }
 
+    /// <summary>A required catalog name (site, rack, SKU, role, team), lower-cased and held to the slug rule.</summary>
+    public string? Slug(string field, string? value, string what)
+    {
+        var name = Required(field, value)?.ToLowerInvariant();
+        if (name is not null && !Inventory.Names.IsSlug(name))
+            Add(field, $"'{name}' is not a valid {what} name: {Inventory.Names.SlugRule}.");
+        return name;
+    }
+
     public int? Range(string field, int? value, int min, int max, bool required = false)
     {
         if (value is null) { if (required) Add(field, "is required."); return null; }

@@ -12,6 +12,12 @@ public sealed class Catalog
     public required IReadOnlyDictionary<string, long> Skus { get; init; }
     public required IReadOnlyDictionary<string, long> Roles { get; init; }
 
+    public static Catalog Empty { get; } = new()
+    {
+        Sites = new Dictionary<string, long>(), Racks = new Dictionary<(long, string), long>(),
+        Skus = new Dictionary<string, long>(), Roles = new Dictionary<string, long>(),
+    };
+
     public static async Task<Catalog> LoadAsync(DbConnection c, DbTransaction? tx = null)
     {
         var sites = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM sites", transaction: tx)).ToDictionary(r => r.Name, r => r.Id);

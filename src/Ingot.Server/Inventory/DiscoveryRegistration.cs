@@ -74,9 +74,7 @@ public static class DiscoveryRegistration
         DbConnection c, DbTransaction tx, KnownMachine known, MachineDraft report, HashSet<string> owned, DateTimeOffset now)
     {
         var missing = report.Nics.Where(n => !owned.Contains(n.Mac)).ToList();
-        if (missing.Count > 0)
-            await c.ExecuteAsync("INSERT INTO nics (machine_id, mac, name, ip) VALUES (@machineId, @Mac, @Name, @Ip)",
-                missing.Select(n => new { machineId = known.Id, n.Mac, n.Name, n.Ip }), tx);
+        await MachineWriter.AddNicsAsync(c, tx, known.Id, missing);
 
         // A report that leaves a fact out has not seen it: keep what is known rather than erase it.
         var vendor = report.Vendor ?? known.Vendor;

@@ -26,7 +26,8 @@ public static class MachineSearch
             v.Add(key, $"is not a machine filter; use {string.Join(", ", Known)}.");
         foreach (var key in query.Keys.Where(k => query[k].Count > 1))
             v.Add(key, "is given more than once.");
-        var catalog = await Catalog.LoadAsync(c);
+        // The catalog only resolves names; a search without name filters (the common paging case) skips its queries.
+        var catalog = new[] { "site", "rack", "sku", "role" }.Any(query.ContainsKey) ? await Catalog.LoadAsync(c) : Catalog.Empty;
         var where = new StringBuilder("WHERE 1 = 1");
         var args = new DynamicParameters();
 

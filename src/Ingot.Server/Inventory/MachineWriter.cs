@@ -92,8 +92,11 @@ public sealed class MachineWriter(SecretBox secrets)
     public static async Task ReplaceNicsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<NicDraft> nics)
     {
         await c.ExecuteAsync("DELETE FROM nics WHERE machine_id = @machineId", new { machineId }, tx);
-        await InsertRowsAsync(c, tx, "nics (machine_id, mac, name, ip)", nics.Select(n => new object?[] { machineId, n.Mac, n.Name, n.Ip }));
+        await AddNicsAsync(c, tx, machineId, nics);
     }
+
+    public static Task AddNicsAsync(DbConnection c, DbTransaction tx, long machineId, IEnumerable<NicDraft> nics) =>
+        InsertRowsAsync(c, tx, "nics (machine_id, mac, name, ip)", nics.Select(n => new object?[] { machineId, n.Mac, n.Name, n.Ip }));
 
     public static async Task ReplaceTagsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<string> tags)
     {

@@ -48,8 +48,7 @@ public static class RackEndpoints
     {
         Caller.From(http).RequireAdmin("Creating a rack");
         var v = new Validation();
-        var name = v.Required("name", body.Name)?.ToLowerInvariant();
-        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid rack name: {Names.SlugRule}.");
+        var name = v.Slug("name", body.Name, "rack");
         var site = v.Required("site", body.Site)?.ToLowerInvariant();
 
         await using var c = await db.OpenAsync(ct);

@@ -44,8 +44,7 @@ public static class RoleEndpoints
     {
         Caller.From(http).RequireAdmin("Creating a role");
         var v = new Validation();
-        var name = v.Required("name", body.Name)?.ToLowerInvariant();
-        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid role name: {Names.SlugRule}.");
+        var name = v.Slug("name", body.Name, "role");
         var team = v.Required("team", body.Team)?.ToLowerInvariant();
         await using var c = await db.OpenAsync(ct);
         var teamId = team is null ? null : await TeamIdAsync(c, v, team);

@@ -41,8 +41,7 @@ public static class SiteEndpoints
     {
         Caller.From(http).RequireAdmin("Creating a site");
         var v = new Validation();
-        var name = v.Required("name", body.Name)?.ToLowerInvariant();
-        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid site name: {Names.SlugRule}.");
+        var name = v.Slug("name", body.Name, "site");
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         try

@@ -42,8 +42,7 @@ public static class SkuEndpoints
     {
         Caller.From(http).RequireAdmin("Creating a SKU");
         var v = new Validation();
-        var name = v.Required("name", body.Name)?.ToLowerInvariant();
-        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid SKU name: {Names.SlugRule}.");
+        var name = v.Slug("name", body.Name, "SKU");
         CheckHardware(v, body, required: true);
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);

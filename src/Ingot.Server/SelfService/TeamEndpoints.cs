@@ -40,8 +40,7 @@ public static class TeamEndpoints
     {
         Caller.From(http).RequireAdmin("Creating a team");
         var v = new Validation();
-        var name = v.Required("name", body.Name)?.ToLowerInvariant();
-        if (name is not null) v.When(!Names.IsSlug(name), "name", $"'{name}' is not a valid team name: {Names.SlugRule}.");
+        var name = v.Slug("name", body.Name, "team");
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         try
