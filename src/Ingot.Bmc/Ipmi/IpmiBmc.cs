@@ -13,7 +13,7 @@ public sealed class IpmiBmc(BmcTarget target, IpmiTransport transport) : IBmc, I
 
     public async Task<PowerState> GetPowerStateAsync(CancellationToken ct = default)
     {
-        var data = await SendAsync("Get Chassis Status", IpmiCommands.NetFnChassis, IpmiCommands.GetChassisStatus, [], ct);
+        var data = await SendAsync("Get Chassis Status", IpmiCommands.NetFnChassis, IpmiCommands.GetChassisStatus, [], IpmiPrivilege.User, ct);
         if (data.Length < 1) throw new BmcMalformedReplyException(Target.Name, "Get Chassis Status answer has no data");
         return (data[0] & 0x01) != 0 ? PowerState.On : PowerState.Off;
     }
@@ -30,19 +30,19 @@ public sealed class IpmiBmc(BmcTarget target, IpmiTransport transport) : IBmc, I
             PowerAction.SoftOff => 5,
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
         };
-        return SendAsync($"Chassis Control ({action})", IpmiCommands.NetFnChassis, IpmiCommands.ChassisControl, [code], ct);
+        return SendAsync($"Chassis Control ({action})", IpmiCommands.NetFnChassis, IpmiCommands.ChassisControl, [code], IpmiPrivilege.Operator, ct);
     }
 
     public Task SetBootDeviceAsync(BootSettings settings, CancellationToken ct = default)
     {
         byte[] data = [IpmiCommands.BootFlagsParameter, .. BootFlags.Encode(settings)];
-        return SendAsync("Set System Boot Options (boot flags)", IpmiCommands.NetFnChassis, IpmiCommands.SetSystemBootOptions, data, ct);
+        return SendAsync("Set System Boot Options (boot flags)", IpmiCommands.NetFnChassis, IpmiCommands.SetSystemBootOptions, data, IpmiPrivilege.Operator, ct);
     }
 
     public async Task<BootSettings> GetBootDeviceAsync(CancellationToken ct = default)
     {
         var data = await SendAsync("Get System Boot Options (boot flags)", IpmiCommands.NetFnChassis,
-            IpmiCommands.GetSystemBootOptions, [IpmiCommands.BootFlagsParameter, 0, 0], ct);
+            IpmiCommands.GetSystemBootOptions, [IpmiCommands.BootFlagsParameter, 0, 0], IpmiPrivilege.Operator, ct);
         // Parameter version, parameter selector, then the five boot-flag bytes.
         if (data.Length < 4 || (data[1] & 0x7F) != IpmiCommands.BootFlagsParameter)
             throw new BmcMalformedReplyException(Target.Name, "Get System Boot Options answer is not the boot flags");
@@ -51,7 +51,7 @@ public sealed class IpmiBmc(BmcTarget target, IpmiTransport transport) : IBmc, I
 
     public async Task<DeviceInfo> GetDeviceInfoAsync(CancellationToken ct = default)
     {
-        var data = await SendAsync("Get Device ID", IpmiCommands.NetFnApp, IpmiCommands.GetDeviceId, [], ct);
+        var data = await SendAsync("Get Device ID", IpmiCommands.NetFnApp, IpmiCommands.GetDeviceId, [], IpmiPrivilege.User, ct);
         if (data.Length < 11) throw new BmcMalformedReplyException(Target.Name, "Get Device ID answer is too short");
         var manufacturer = (uint)(data[6] | data[7] << 8 | (data[8] & 0x0F) << 16);
         var product = (ushort)(data[9] | data[10] << 8);
@@ -75,12 +75,13 @@ public sealed class IpmiBmc(BmcTarget target, IpmiTransport transport) : IBmc, I
         return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 
-    private async Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, CancellationToken ct)
+    /// <param name="needed">The least privilege the command takes (IPMI 2.0 appendix G): reads stay at USER.</param>
+    private async Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, IpmiPrivilege needed, CancellationToken ct)
     {
         var current = await SessionAsync(ct);
         try
         {
-            return await current.SendAsync(what, netFn, command, data, ct);
+            return await current.SendAsync(what, netFn, command, data, needed, ct);
         }
         finally
         {

@@ -22,7 +22,12 @@ public sealed class IpmiSession : IAsyncDisposable
         this.route = route;
         this.target = target;
         this.established = established;
+        Privilege = target.Privilege < IpmiPrivilege.User ? target.Privilege : IpmiPrivilege.User;
     }
+
+    /// <summary>The session's present privilege. RMCP+ sessions start at USER (IPMI 2.0 §22.18); it is raised to the
+    /// target's privilege only when a command needs more, which spares reads a round trip.</summary>
+    public IpmiPrivilege Privilege { get; private set; }
 
     public CipherSuite Suite => established.Suite;
     public uint BmcSessionId => established.BmcSessionId;
@@ -34,7 +39,8 @@ public sealed class IpmiSession : IAsyncDisposable
     /// <summary>Set when a command went unanswered: the BMC may have dropped the session, so open a new one.</summary>
     public bool IsBroken { get; private set; }
 
-    /// <summary>Opens a session: channel capabilities, Open Session, RAKP 1–4, then raises the session to the target's privilege.</summary>
+    /// <summary>Opens a session: channel capabilities (skipped when this transport already negotiated with the BMC),
+    /// Open Session, RAKP 1–4. The session starts at USER; see <see cref="Privilege"/>.</summary>
     /// <exception cref="BmcUnreachableException">No answer within the attempts of the transport's options.</exception>
     /// <exception cref="BmcAuthenticationException">Unknown user, wrong password or a privilege the user lacks.</exception>
     /// <exception cref="BmcCipherSuiteException">The BMC offers none of the suites asked for.</exception>
@@ -44,9 +50,7 @@ public sealed class IpmiSession : IAsyncDisposable
         try
         {
             var established = await new SessionHandshake(route, target).RunAsync(ct);
-            var session = new IpmiSession(route, target, established);
-            await session.RaisePrivilegeAsync(ct);
-            return session;
+            return new IpmiSession(route, target, established);
         }
         catch
         {
@@ -55,17 +59,26 @@ public sealed class IpmiSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one command and returns the response data.</summary>
+    /// <summary>Sends one command at the target's privilege (raising the session first if it is lower) and returns the
+    /// response data.</summary>
     /// <exception cref="BmcCommandRejectedException">A non-zero completion code, with its meaning.</exception>
-    public async Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, CancellationToken ct = default)
+    /// <exception cref="BmcAuthenticationException">The user may not raise the session to the target's privilege.</exception>
+    public Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, CancellationToken ct = default) =>
+        SendAsync(what, netFn, command, data, target.Privilege, ct);
+
+    /// <summary>Sends one command that needs at least <paramref name="needed"/>; a lower session is raised to the
+    /// target's privilege first (never above it: a command needing more is left for the BMC to refuse).</summary>
+    public async Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, IpmiPrivilege needed, CancellationToken ct = default)
     {
+        if (Privilege < needed && Privilege < target.Privilege) await RaisePrivilegeAsync(ct);
         var response = await ExchangeAsync(what, netFn, command, data, ct);
         if (response.CompletionCode == CompletionCodes.Ok) return response.Data;
         var cc = response.CompletionCode;
         throw new BmcCommandRejectedException(target.Name, what, cc, CompletionCodes.Describe(cc), CompletionCodes.IsTransient(cc));
     }
 
-    /// <summary>Sends one command and returns the whole response, whatever its completion code.</summary>
+    /// <summary>Sends one command as the session stands (no privilege change) and returns the whole response, whatever
+    /// its completion code.</summary>
     public async Task<IpmiResponse> ExchangeAsync(string what, byte netFn, byte command, byte[] data, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(closed, this);
@@ -121,18 +134,12 @@ public sealed class IpmiSession : IAsyncDisposable
 
     private async Task RaisePrivilegeAsync(CancellationToken ct)
     {
-        // Sessions start at USER; anything more must be asked for (ipmitool and FreeIPMI do the same).
-        if (target.Privilege <= IpmiPrivilege.User) return;
-        try
-        {
-            await SendAsync("Set Session Privilege Level", IpmiCommands.NetFnApp, IpmiCommands.SetSessionPrivilegeLevel,
-                [(byte)target.Privilege], ct);
-        }
-        catch (BmcCommandRejectedException e)
-        {
-            throw new BmcAuthenticationException(target.Name,
-                $"user '{target.Username}' may not use privilege {target.Privilege}: {e.Message}");
-        }
+        const string what = "Set Session Privilege Level";
+        var response = await ExchangeAsync(what, IpmiCommands.NetFnApp, IpmiCommands.SetSessionPrivilegeLevel, [(byte)target.Privilege], ct);
+        if (response.CompletionCode != CompletionCodes.Ok)
+            throw new BmcAuthenticationException(target.Name, $"user '{target.Username}' may not use privilege {target.Privilege}: " +
+                                                              $"{what} refused, {CompletionCodes.Describe(response.CompletionCode)}");
+        Privilege = target.Privilege;
     }
 
     /// <summary>Closes the session on the BMC (one short attempt: the BMC also ends idle sessions itself).</summary>

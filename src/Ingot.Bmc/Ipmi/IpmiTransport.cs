@@ -69,6 +69,8 @@ public sealed class IpmiTransport : IAsyncDisposable
 
     internal void RememberSuite(IPEndPoint remote, int suite) => negotiated[remote] = suite;
 
+    internal void ForgetSuite(IPEndPoint remote) => negotiated.TryRemove(remote, out _);
+
     internal bool TryAddAlias(IPEndPoint remote, ushort ipmi15Tag, IpmiRoute route) => routes.TryAdd(new RouteKey(remote, 0, ipmi15Tag), route);
 
     internal void Remove(IPEndPoint remote, uint sid, ushort ipmi15Tag) => routes.TryRemove(new RouteKey(remote, sid, ipmi15Tag), out _);

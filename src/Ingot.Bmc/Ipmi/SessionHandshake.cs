@@ -25,7 +25,10 @@ internal sealed class SessionHandshake(IpmiRoute route, BmcTarget target)
         tag = await route.ClaimHandshakeTagAsync(ct);
         try
         {
-            await CheckChannelAsync(ct);
+            // The capabilities exchange only tells us whether RMCP+ is on offer; once a session has been opened with this
+            // BMC through this transport that is known, and skipping it saves a round trip per session.
+            var known = route.Transport.NegotiatedSuite(route.Remote) is not null;
+            if (!known) await CheckChannelAsync(ct);
             var first = true;
             foreach (var suite in Candidates())
             {
@@ -33,9 +36,18 @@ internal sealed class SessionHandshake(IpmiRoute route, BmcTarget target)
                 // its tag (ipmi_sim cuts refusals short) and must not be read as a refusal of this one.
                 if (!first) tag = await route.ClaimHandshakeTagAsync(ct);
                 first = false;
-                var bmcSid = await OpenAsync(suite, ct);
+                uint? bmcSid;
+                try
+                {
+                    bmcSid = await OpenAsync(suite, ct);
+                }
+                catch (BmcUnreachableException) when (known)
+                {
+                    route.Transport.ForgetSuite(route.Remote); // the next session asks for the capabilities again
+                    throw;
+                }
                 if (bmcSid is not { } sid) continue;
-                if (target.CipherSuite is null) route.Transport.RememberSuite(route.Remote, suite.Id);
+                route.Transport.RememberSuite(route.Remote, suite.Id);
                 return await AuthenticateAsync(suite, sid, ct);
             }
             throw new BmcCipherSuiteException(target.Name,

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Ingot.Bmc;
 using Ingot.Bmc.Ipmi;
 using Ingot.Simulator;
@@ -28,6 +29,100 @@ public sealed class ClientAgainstSimulatorTests
         Assert.Equal(new BootSettings(BootDevice.Pxe, true, true), await bmc.GetBootDeviceAsync());
         var info = await bmc.GetDeviceInfoAsync();
         Assert.Equal(suite ?? 17, int.Parse(info.Details["cipher_suite"]));
+    }
+
+    [Fact]
+    public async Task Reads_StayAtUserPrivilege_AndTheFirstPowerCommandRaisesTheSession()
+    {
+        await using var fleet = await IpmiFleet.StartAsync(new SimulatorOptions { Count = 1, IpmiBase = IPAddress.Parse("127.0.3.78"), IpmiPort = 0, PortPerBmc = true });
+        var ep = fleet.IpmiEndpoints[0];
+        var op = SimulatorOptions.DefaultUsers.First(u => u.MaxPrivilege == IpmiPrivilege.Operator);
+        await using var transport = new IpmiTransport(new IpmiClientOptions { LocalAddress = IPAddress.Loopback });
+        var target = new BmcTarget("ipmi", ep.Address.ToString(), ep.Port, op.Name, op.Password) { Privilege = IpmiPrivilege.Operator };
+        await using var session = await IpmiSession.OpenAsync(transport, target);
+        Assert.Equal(IpmiPrivilege.User, session.Privilege);
+        await session.SendAsync("Get Chassis Status", IpmiCommands.NetFnChassis, IpmiCommands.GetChassisStatus, [], IpmiPrivilege.User);
+        Assert.Equal(IpmiPrivilege.User, session.Privilege);
+        await session.SendAsync("Chassis Control (on)", IpmiCommands.NetFnChassis, IpmiCommands.ChassisControl, [1], IpmiPrivilege.Operator);
+        Assert.Equal(IpmiPrivilege.Operator, session.Privilege);
+        Assert.Equal(PowerState.On, fleet.Bmcs[0].Power);
+    }
+
+    [Fact]
+    public async Task AUserLevelAccount_ReadsPower_ButPowerCommandsAreRefusedAsInsufficientPrivilege()
+    {
+        await using var fleet = await IpmiFleet.StartAsync(new SimulatorOptions { Count = 1, IpmiBase = IPAddress.Parse("127.0.3.79"), IpmiPort = 0, PortPerBmc = true });
+        var ep = fleet.IpmiEndpoints[0];
+        var user = SimulatorOptions.DefaultUsers.First(u => u.MaxPrivilege == IpmiPrivilege.User);
+        await using var transport = new IpmiTransport(new IpmiClientOptions { LocalAddress = IPAddress.Loopback });
+        await using var bmc = new IpmiBmc(new BmcTarget("ipmi", ep.Address.ToString(), ep.Port, user.Name, user.Password) { Privilege = IpmiPrivilege.User }, transport);
+        Assert.Equal(PowerState.Off, await bmc.GetPowerStateAsync());
+        var e = await Assert.ThrowsAsync<BmcCommandRejectedException>(() => bmc.SendPowerAsync(PowerAction.On));
+        Assert.Equal(CompletionCodes.InsufficientPrivilege, e.CompletionCode);
+        Assert.Equal(PowerState.Off, fleet.Bmcs[0].Power);
+    }
+
+    [Fact]
+    public async Task ASecondSession_ToAKnownBmc_SkipsTheChannelCapabilitiesRoundTrip()
+    {
+        await using var fleet = await IpmiFleet.StartAsync(new SimulatorOptions { Count = 1, IpmiBase = IPAddress.Parse("127.0.3.80"), IpmiPort = 0, PortPerBmc = true });
+        await using var relay = new CountingRelay(fleet.IpmiEndpoints[0]);
+        await using var transport = new IpmiTransport(new IpmiClientOptions { LocalAddress = IPAddress.Loopback });
+        var target = new BmcTarget("ipmi", "127.0.0.1", relay.Port, "admin", "password");
+        for (var i = 0; i < 2; i++)
+        {
+            await using var bmc = new IpmiBmc(target, transport);
+            Assert.Equal(PowerState.Off, await bmc.GetPowerStateAsync());
+        }
+        // IPMI 1.5 framing carries only Get Channel Authentication Capabilities: once, for the first session.
+        Assert.Equal(1, relay.Ipmi15Requests);
+        // Open Session, RAKP 1, RAKP 3, Get Chassis Status, Close Session per session; no Set Session Privilege Level.
+        Assert.Equal(10, relay.RmcpPlusRequests);
+    }
+
+    /// <summary>A UDP relay on 127.0.0.1 that forwards every datagram to the BMC and counts the requests by framing.</summary>
+    private sealed class CountingRelay : IAsyncDisposable
+    {
+        private readonly UdpClient front = new(new IPEndPoint(IPAddress.Loopback, 0));
+        private readonly UdpClient back = new(new IPEndPoint(IPAddress.Loopback, 0));
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task forward, backward;
+        private IPEndPoint? client;
+        private int ipmi15, rmcpPlus;
+
+        public CountingRelay(IPEndPoint bmc)
+        {
+            forward = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    var r = await front.ReceiveAsync(stop.Token);
+                    client = r.RemoteEndPoint;
+                    Interlocked.Increment(ref r.Buffer[4] == 0x06 ? ref rmcpPlus : ref ipmi15); // byte 4: authentication type, 6 = RMCP+
+                    await back.SendAsync(r.Buffer, bmc, stop.Token);
+                }
+            });
+            backward = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    var r = await back.ReceiveAsync(stop.Token);
+                    if (client is { } c) await front.SendAsync(r.Buffer, c, stop.Token);
+                }
+            });
+        }
+
+        public int Port => ((IPEndPoint)front.Client.LocalEndPoint!).Port;
+        public int Ipmi15Requests => Volatile.Read(ref ipmi15);
+        public int RmcpPlusRequests => Volatile.Read(ref rmcpPlus);
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            try { await Task.WhenAll(forward, backward); } catch (OperationCanceledException) { }
+            front.Dispose();
+            back.Dispose();
+        }
     }
 
     [Fact]
