@@ -64,7 +64,9 @@ public sealed class PowerConfirmation(IPowerControl power, string bmcName, Power
         return PowerOutcome.Confirmed;
     }
 
-    private async Task WaitForAsync(PowerState wanted, CancellationToken ct)
+    /// <summary>Polls until the BMC reports <paramref name="wanted"/>, for at most the options' deadline.</summary>
+    /// <exception cref="PowerNotConfirmedException">The deadline passed first.</exception>
+    public async Task WaitForAsync(PowerState wanted, CancellationToken ct = default)
     {
         var started = clock.GetTimestamp();
         for (var poll = 0; ; poll++)

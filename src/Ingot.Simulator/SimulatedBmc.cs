@@ -38,7 +38,7 @@ public sealed class SimulatedBmc
     private readonly Lock gate = new();
     private PowerState power;
     private BootSettings boot = new(BootDevice.None);
-    private long powerTransitions;
+    private long powerTransitions, boots;
 
     public SimulatedBmc(string name, IPAddress address, IReadOnlyList<SimUser> users, PowerState initialPower = PowerState.Off)
     {
@@ -62,6 +62,10 @@ public sealed class SimulatedBmc
 
     /// <summary>How many times the power really went on or off (a cycle counts two).</summary>
     public long PowerTransitions => Interlocked.Read(ref powerTransitions);
+
+    /// <summary>How many times the machine started: power went on, or a reset rebooted it. A power cycle is one boot,
+    /// so "every machine cycled exactly once" reads as Boots == 1.</summary>
+    public long Boots => Interlocked.Read(ref boots);
 
     public SimUser? FindUser(string name) => Users.FirstOrDefault(u => u.Name == name);
 
@@ -90,6 +94,7 @@ public sealed class SimulatedBmc
                     break;
             }
             if (action != PowerAction.Reset) Interlocked.Add(ref powerTransitions, changes.Count);
+            Interlocked.Add(ref boots, changes.Count(c => c == PowerState.On));
         }
         foreach (var state in changes) PowerChanged?.Invoke(this, state);
     }

@@ -1,6 +1,9 @@
 using Ingot.Client;
 using Ingot.Server.Data;
+using Ingot.Bmc;
+using Ingot.Bmc.Ipmi;
 using Ingot.Server.Inventory;
+using Ingot.Server.Jobs;
 using Ingot.Server.SelfService;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -32,6 +35,7 @@ public static class ServerHost
         builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
+        AddJobs(builder.Services, settings);
         builder.Services.ConfigureHttpJsonOptions(o => IngotJson.Configure(o.SerializerOptions));
         // Bad route values and bodies throw, so Problems can say what was wrong instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -63,7 +67,23 @@ public static class ServerHost
         api.MapMachines();
         api.MapDiscovery();
         api.MapIdentity();
+        api.MapJobs();
         return app;
+    }
+
+    private static void AddJobs(IServiceCollection services, ServerSettings settings)
+    {
+        settings.Jobs.Validate();
+        services.AddSingleton(settings.Jobs);
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<JobSubmission>();
+        services.AddSingleton<DatabaseJobQueue>();
+        services.AddSingleton<IJobQueue>(s => s.GetRequiredService<DatabaseJobQueue>());
+        // One set of UDP sockets for every IPMI session this node opens (Ingot.Bmc's design), disposed with the host.
+        services.AddSingleton(_ => new IpmiTransport(settings.Ipmi));
+        services.AddSingleton(s => new BmcDriverOptions { IpmiTransport = s.GetRequiredService<IpmiTransport>() });
+        services.AddSingleton<JobWorkers>();
+        services.AddHostedService(s => s.GetRequiredService<JobWorkers>());
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

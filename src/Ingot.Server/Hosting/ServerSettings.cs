@@ -21,4 +21,10 @@ public sealed record ServerSettings
 
     /// <summary>The largest CSV import body in bytes (INGOT_IMPORT_MAX_BYTES). Default 50 MB.</summary>
     public long ImportMaxBytes { get; init; } = new Inventory.ImportOptions().MaxBytes;
+
+    /// <summary>The job broker's limits and timings (INGOT_JOBS_* variables).</summary>
+    public Jobs.JobOptions Jobs { get; init; } = new();
+
+    /// <summary>Timeouts and sockets of the IPMI client the workers use; null takes the defaults.</summary>
+    public Ingot.Bmc.Ipmi.IpmiClientOptions? Ipmi { get; init; }
 }

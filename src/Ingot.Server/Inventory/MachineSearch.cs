@@ -22,16 +22,13 @@ public static class MachineSearch
     public static async Task<Page<MachineView>> RunAsync(DbConnection c, IQueryCollection query)
     {
         var v = new Validation();
-        foreach (var key in query.Keys.Where(k => !Known.Contains(k)))
-            v.Add(key, $"is not a machine filter; use {string.Join(", ", Known)}.");
-        foreach (var key in query.Keys.Where(k => query[k].Count > 1))
-            v.Add(key, "is given more than once.");
+        var text = new QueryText(query, Known, "machine", v);
         // The catalog only resolves names; a search without name filters (the common paging case) skips its queries.
         var catalog = new[] { "site", "rack", "sku", "role" }.Any(query.ContainsKey) ? await Catalog.LoadAsync(c) : Catalog.Empty;
         var where = new StringBuilder("WHERE 1 = 1");
         var args = new DynamicParameters();
 
-        string? Text(string name) => query[name].FirstOrDefault() is { Length: > 0 } t ? t.Trim() : null;
+        string? Text(string name) => text.Text(name);
 
         var siteId = MachineFields.Lookup(catalog.Sites, Text("site"), "site", "site", v);
         if (siteId is not null) { where.Append(" AND m.site_id = @siteId"); args.Add("siteId", siteId); }
@@ -55,7 +52,7 @@ public static class MachineSearch
             where.Append(" AND EXISTS (SELECT 1 FROM machine_tags mt WHERE mt.machine_id = m.id AND mt.tag = @tag)");
             args.Add("tag", tag.ToLowerInvariant());
         }
-        if (Bool(Text("maintenance"), "maintenance", v) is { } maintenance) { where.Append(" AND m.maintenance = @maintenance"); args.Add("maintenance", maintenance); }
+        if (text.Bool("maintenance") is { } maintenance) { where.Append(" AND m.maintenance = @maintenance"); args.Add("maintenance", maintenance); }
         if (Text("hostname_prefix") is { } prefix)
         {
             where.Append(" AND m.hostname >= @hostLow AND m.hostname < @hostHigh");
@@ -63,9 +60,9 @@ public static class MachineSearch
         }
         if (Text("q") is { } q) AppendFreeText(c, where, args, q);
 
-        var limit = Int(Text("limit"), "limit", 1, MaxLimit, v) ?? DefaultLimit;
-        var after = Text("after") is { } a ? Long(a, "after", v) : null;
-        var count = Bool(Text("count"), "count", v) ?? false;
+        var limit = text.Int("limit", 1, MaxLimit) ?? DefaultLimit;
+        var after = text.Cursor();
+        var count = text.Bool("count") ?? false;
         v.ThrowIfInvalid();
 
         long? total = count ? await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM machines m {where}", args) : null;
@@ -101,31 +98,5 @@ public static class MachineSearch
     {
         args.Add(name + "Low", prefix);
         args.Add(name + "High", prefix + '\uffff');
-    }
-
-    private static bool? Bool(string? text, string field, Validation v) => text?.ToLowerInvariant() switch
-    {
-        null => null,
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        _ => Fail<bool>(v, field, $"'{text}' is not true or false."),
-    };
-
-    private static int? Int(string? text, string field, int min, int max, Validation v)
-    {
-        if (text is null) return null;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            return Fail<int>(v, field, $"'{text}' is not a whole number from {min} to {max}.");
-        return value;
-    }
-
-    private static long? Long(string text, string field, Validation v) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value : Fail<long>(v, field, $"'{text}' is not a cursor from a previous page's 'next'.");
-
-    private static T? Fail<T>(Validation v, string field, string reason) where T : struct
-    {
-        v.Add(field, reason);
-        return null;
     }
 }

@@ -1,5 +1,7 @@
 using Ingot.Client;
+using Ingot.Bmc.Ipmi;
 using Ingot.Server.Hosting;
+using Ingot.Server.Jobs;
 using Ingot.Server.SelfService;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,7 +39,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="adminToken">The admin token to register (INGOT_ADMIN_TOKEN); a fresh one when null.</param>
     /// <param name="bootstrapAdmin">Start as a bare server does, without an admin token, so the server
     /// creates one and writes it to DATA/admin-token; <see cref="AdminToken"/> is then read from that file.</param>
-    public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false)
+    /// <param name="jobs">Broker options; by default the workers do not run (tests of the API alone).</param>
+    public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false, JobOptions? jobs = null,
+                                                    IpmiClientOptions? ipmi = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
@@ -48,6 +52,8 @@ public sealed class TestServer : IAsyncDisposable
             Database = database,
             Urls = ["http://127.0.0.1:0"],
             AdminToken = bootstrapAdmin ? null : adminToken,
+            Jobs = jobs ?? new JobOptions { RunWorkers = false },
+            Ipmi = ipmi,
         }, logging: _ => { });
         await app.StartAsync();
         if (bootstrapAdmin) adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();

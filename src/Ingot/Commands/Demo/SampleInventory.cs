@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Ingot.Client;
 
@@ -32,7 +33,8 @@ public static class SampleInventory
     public static async Task<bool> IsEmptyAsync(IngotClient client, CancellationToken ct) =>
         (await client.ListSitesAsync(ct)).Count == 0;
 
-    public static async Task LoadAsync(IngotClient client, int machines, CancellationToken ct)
+    /// <param name="bmcs">Machine i's BMC is bmcs[i] (see <see cref="SampleBmcs"/>); null or too short: no BMC.</param>
+    public static async Task LoadAsync(IngotClient client, int machines, IReadOnlyList<IPEndPoint>? bmcs, CancellationToken ct)
     {
         foreach (var site in Sites)
         {
@@ -47,14 +49,14 @@ public static class SampleInventory
             await client.CreateRoleAsync(new RoleCreate(role, team, description), ct);
         }
 
-        var result = await client.ImportMachinesAsync(Csv(machines), ct: ct);
+        var result = await client.ImportMachinesAsync(Csv(machines, bmcs), ct: ct);
         if (result.Rejected > 0)
             throw new InvalidOperationException($"The sample inventory did not import cleanly: {result.Errors[0].Reason}");
         await SpreadOverStatesAsync(client, result.HardwareNames, ct);
     }
 
     /// <summary>The machines as the CSV an operator would import (see docs/csv-import.md).</summary>
-    public static string Csv(int machines)
+    public static string Csv(int machines, IReadOnlyList<IPEndPoint>? bmcs = null)
     {
         var random = new Random(42);
         var csv = new StringBuilder("serial,vendor,model,site,rack,unit,sku,macs,bmc_driver,bmc_address,bmc_port,bmc_username,bmc_password,tags\n");
@@ -66,9 +68,17 @@ public static class SampleInventory
             var serial = $"{vendor[..2].ToUpperInvariant()}{100000 + i * 7:D7}";
             var macs = string.Join(' ', Enumerable.Range(0, sku.NicCount!.Value).Select(n => Mac(i, n)));
             csv.Append(CultureInfo.InvariantCulture,
-                $"{serial},{vendor},{model},{site},r{1 + i / Sites.Length % RacksPerSite:00},{1 + i % 40},{sku.Name},{macs},sim,127.1.{i / 250}.{1 + i % 250},623,admin,password,{(i % 10 == 0 ? "canary" : "")}\n");
+                $"{serial},{vendor},{model},{site},r{1 + i / Sites.Length % RacksPerSite:00},{1 + i % 40},{sku.Name},{macs},{Bmc(bmcs, i)},{(i % 10 == 0 ? "canary" : "")}\n");
         }
         return csv.ToString();
+    }
+
+    /// <summary>The five bmc_* cells, or five empty ones ("not given").</summary>
+    private static string Bmc(IReadOnlyList<IPEndPoint>? bmcs, int i)
+    {
+        if (bmcs is null || i >= bmcs.Count) return ",,,,";
+        var bmc = SampleBmcs.Registration(bmcs[i]);
+        return string.Create(CultureInfo.InvariantCulture, $"{bmc.Driver},{bmc.Address},{bmc.Port},{bmc.Username},{bmc.Password}");
     }
 
     private static string Mac(int machine, int nic) =>

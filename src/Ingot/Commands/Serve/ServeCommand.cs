@@ -44,6 +44,7 @@ public static class ServeCommand
             AdminToken = Pick(context.Environment("INGOT_ADMIN_TOKEN")),
             SecretKey = Pick(context.Environment("INGOT_SECRET_KEY")),
             ImportMaxBytes = long.TryParse(context.Environment("INGOT_IMPORT_MAX_BYTES"), out var max) && max > 0 ? max : defaults.ImportMaxBytes,
+            Jobs = JobEnvironment.Read(context.Environment),
         };
     }
 

@@ -1,52 +1,126 @@
+using Ingot.Bmc;
 using Ingot.Client;
+using Ingot.Simulator.Ipmi;
 using Ingot.Tests.Infrastructure;
 
 namespace Ingot.Tests.Commands.Demo;
 
-/// <summary>The README's first command: `ingot demo` must come up with a usable sample fleet and tell the
-/// user how to reach it.</summary>
+/// <summary>The README's first command: `ingot demo` must come up with a usable sample fleet, each machine with a
+/// simulated BMC that answers, and tell the user how to reach it.</summary>
 public sealed class DemoCommandTests
 {
+    // Away from the other tests' 127.0.2-3.x, 127.1.x and 127.77-79.x, and from a demo the developer may be running
+    // (127.2.0.1:6230); port 0 gives every BMC a free port, so the inventory must take the ports the fleet got.
+    private static readonly string[] BmcFlags = ["--bmc-base", "127.80.0.1", "--bmc-port", "0"];
+
     [Fact]
     public async Task Demo_serves_a_sample_fleet_and_prints_url_token_and_commands_that_work()
     {
         var data = Directory.CreateTempSubdirectory("ingot-demo-test-").FullName;
         var url = $"http://127.0.0.1:{Ports.Free()}";
-        var buffer = new StringWriter();
-        var stdout = TextWriter.Synchronized(buffer);
-        string Printed() { lock (stdout) return buffer.ToString(); }
-        using var stop = new CancellationTokenSource();
-        var context = new CliContext(stdout, TextWriter.Synchronized(new StringWriter()), _ => null, Path.Combine(data, "config.json"), TextReader.Null);
-        var demo = Cli.RunAsync(["demo", "--data", data, "--url", url, "--machines", "120"], context, stop.Token);
+        await using (var demo = await RunningDemo.StartAsync(data, url, 120, BmcFlags))
+        {
+            var banner = demo.Banner;
+            var token = (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim();
+            Assert.Contains(url, banner);
+            Assert.Contains(token, banner);
+            Assert.Contains("Simulated BMCs: 120 answer IPMI on 127.80.0.1:", banner);
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Printed().Contains("Try, in another terminal") && !demo.IsCompleted && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
-        var banner = Printed();
-        Assert.False(demo.IsCompleted, $"the demo stopped early:\n{banner}");
-        var token = (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim();
-        Assert.Contains(url, banner);
-        Assert.Contains(token, banner);
+            var client = new IngotClient(new Uri(url + "/"), token);
+            var all = await client.SearchMachinesAsync(new MachineQuery(Count: true, Limit: 1000));
+            Assert.Equal(120, all.Total);
+            Assert.Equal(120, all.Items.Select(m => $"{m.Bmc?.Address}:{m.Bmc?.Port}").Distinct().Count()); // a BMC each
+            foreach (var site in new[] { "lon1", "ash2", "sfo3" })
+                foreach (var state in new[] { "new", "available", "in_use" })
+                    Assert.True((await client.SearchMachinesAsync(new MachineQuery(Site: site, State: state, Count: true, Limit: 1))).Total > 0,
+                        $"the sample fleet has no '{state}' machine in {site}");
+            Assert.True((await client.SearchMachinesAsync(new MachineQuery(State: "broken", Count: true, Limit: 1))).Total > 0);
+            Assert.True((await client.SearchMachinesAsync(new MachineQuery(Maintenance: true, Count: true, Limit: 1))).Total > 0);
 
-        var client = new IngotClient(new Uri(url + "/"), token);
-        var all = await client.SearchMachinesAsync(new MachineQuery(Count: true, Limit: 1));
-        Assert.Equal(120, all.Total);
-        foreach (var site in new[] { "lon1", "ash2", "sfo3" })
-            foreach (var state in new[] { "new", "available", "in_use" })
-                Assert.True((await client.SearchMachinesAsync(new MachineQuery(Site: site, State: state, Count: true, Limit: 1))).Total > 0,
-                    $"the sample fleet has no '{state}' machine in {site}");
-        Assert.True((await client.SearchMachinesAsync(new MachineQuery(State: "broken", Count: true, Limit: 1))).Total > 0);
-        Assert.True((await client.SearchMachinesAsync(new MachineQuery(Maintenance: true, Count: true, Limit: 1))).Total > 0);
+            // The commands the banner suggests name machines that exist and work.
+            var show = demo.Line("machines show").Split(' ')[^1];
+            Assert.Equal(MachineState.InUse, (await client.GetMachineAsync(show)).State);
+            var fresh = demo.Line("machines transition").Split(' ')[7];
+            Assert.Equal(MachineState.Available, (await client.TransitionAsync(fresh, "commission")).State);
 
-        // The commands the banner suggests name machines that exist and work.
-        var show = banner.Split('\n').Single(l => l.Contains("machines show")).Trim().Split(' ')[^1];
-        Assert.Equal(MachineState.InUse, (await client.GetMachineAsync(show)).State);
-        var fresh = banner.Split('\n').Single(l => l.Contains("machines transition")).Trim().Split(' ')[7];
-        Assert.Equal(MachineState.Available, (await client.TransitionAsync(fresh, "commission")).State);
+            // The machine's BMC, as the API records it, answers a real IPMI call: the machine runs.
+            var bmc = await AssertBmcAnswersOnAsync(client, show);
+            var example = demo.Line("bmc power status");
+            Assert.Contains($"--driver {bmc.Driver} --host {bmc.Address} --port {bmc.Port} --user {bmc.Username}", example);
+            using var cli = new CliRunner();
+            var (variable, password) = (example.Split(' ')[0].Split('=')[0], example.Split(' ')[0].Split('=')[1]);
+            cli.Environment[variable] = password;
+            Assert.Equal("on", (await cli.OkAsync(example.Split(" -- ")[1].Split(' '))).Out.Trim());
+        }
 
-        stop.Cancel();
-        Assert.Equal(0, await demo);
+        // A restart keeps the inventory and serves the BMCs again; with port 0 they get other ports, and the
+        // inventory follows them.
+        await using (var again = await RunningDemo.StartAsync(data, url, 120, BmcFlags))
+        {
+            var client = new IngotClient(new Uri(url + "/"), (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim());
+            Assert.DoesNotContain("Loading the sample inventory", again.Banner);
+            await AssertBmcAnswersOnAsync(client, again.Line("machines show").Split(' ')[^1]);
+        }
         Directory.Delete(data, recursive: true);
     }
 
+    [Fact]
+    public async Task No_bmcs_starts_none_and_says_so()
+    {
+        var data = Directory.CreateTempSubdirectory("ingot-demo-test-").FullName;
+        await using (var demo = await RunningDemo.StartAsync(data, $"http://127.0.0.1:{Ports.Free()}", 12, ["--no-bmcs"]))
+        {
+            Assert.Contains("Simulated BMCs: none (--no-bmcs).", demo.Banner);
+            Assert.DoesNotContain("bmc power status", demo.Banner);
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
+    private static async Task<BmcView> AssertBmcAnswersOnAsync(IngotClient client, string machine)
+    {
+        var bmc = Assert.IsType<BmcView>((await client.GetMachineAsync(machine)).Bmc); // GET /api/v1/machines/{name}
+        Assert.StartsWith("127.80.", bmc.Address);
+        Assert.True(bmc.HasPassword);
+        // The API never returns the password; the demo records the simulator's default administrator.
+        var password = SimulatorOptions.DefaultUsers.Single(u => u.Name == bmc.Username).Password;
+        await using var connection = BmcDrivers.Connect(new BmcTarget(bmc.Driver, bmc.Address, bmc.Port, bmc.Username, password));
+        Assert.Equal(PowerState.On, await Assert.IsAssignableFrom<IPowerControl>(connection).GetPowerStateAsync());
+        return bmc;
+    }
+
+    /// <summary>`ingot demo` running in-process until disposed, with what it printed up to its banner.</summary>
+    private sealed class RunningDemo : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private Task<int> run = Task.FromResult(0);
+
+        public string Banner { get; private set; } = "";
+
+        /// <summary>The banner's line containing <paramref name="text"/>, trimmed.</summary>
+        public string Line(string text) => Banner.Split('\n').Single(l => l.Contains(text)).Trim();
+
+        public static async Task<RunningDemo> StartAsync(string data, string url, int machines, string[] flags)
+        {
+            var demo = new RunningDemo();
+            var buffer = new StringWriter();
+            var stdout = TextWriter.Synchronized(buffer);
+            var stderr = TextWriter.Synchronized(new StringWriter());
+            string Printed() { lock (stdout) return buffer.ToString(); }
+            var context = new CliContext(stdout, stderr, _ => null, Path.Combine(data, "config.json"), TextReader.Null);
+            demo.run = Cli.RunAsync(["demo", "--data", data, "--url", url, "--machines", $"{machines}", .. flags], context, demo.stop.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!Printed().Contains("API: ") && !demo.run.IsCompleted && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
+            demo.Banner = Printed();
+            Assert.False(demo.run.IsCompleted, $"the demo stopped early:\n{demo.Banner}\n{stderr}");
+            return demo;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            stop.Cancel();
+            Assert.Equal(0, await run);
+            stop.Dispose();
+        }
+    }
 }

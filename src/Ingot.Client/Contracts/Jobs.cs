@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace Ingot.Client;
+
+public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
+
+public enum StepStatus { Pending, Running, Succeeded, Failed, Cancelled }
+
+/// <summary>The actions a job can perform. Lifecycle actions move the machine through the state machine
+/// inside their steps; power actions change no lifecycle state (DESIGN.md §2).</summary>
+public static class JobActions
+{
+    public const string PowerOn = "power_on", PowerOff = "power_off", PowerCycle = "power_cycle", Reboot = "reboot";
+    public const string SetBootDevice = "set_boot_device", Commission = "commission";
+}
+
+/// <summary>What a client posts to <c>/api/v1/machines/{id}/jobs</c>. <c>params</c> depends on the action:
+/// <c>set_boot_device</c> takes <c>device</c> (pxe, disk, bios_setup), <c>persistent</c> (bool) and <c>mode</c>
+/// (uefi, legacy); <c>reboot</c> takes <c>graceful_timeout_seconds</c>; the others take none.</summary>
+public sealed record JobSubmit(string? Action, IReadOnlyDictionary<string, JsonElement>? Params = null);
+
+public sealed record JobTarget(long MachineId, string HardwareName, string? Hostname, string? Site);
+
+public sealed record JobStepView(
+    string Name, StepStatus Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, string? Message);
+
+public sealed record JobView(
+    long Id,
+    string Action,
+    JobTarget Target,
+    IReadOnlyDictionary<string, JsonElement> Params,
+    string Requester,
+    string User,
+    JobStatus Status,
+    IReadOnlyDictionary<string, JsonElement>? Result,
+    string? Error,
+    int Attempt,
+    int MaxAttempts,
+    DateTimeOffset RunAfter,
+    IReadOnlyList<JobStepView> Steps,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    long? BatchId,
+    long? QueuePosition,
+    string? CancelledBy);
+
+/// <summary>Filters of the job list; they combine with AND. Newest first; <c>after</c> is the <c>next</c> of
+/// the previous page.</summary>
+public sealed record JobQuery(
+    string? Machine = null,
+    string? Status = null,
+    string? Action = null,
+    string? User = null,
+    long? Batch = null,
+    DateTimeOffset? Since = null,
+    int? Limit = null,
+    string? After = null);
+
+public sealed record SiteLoad(string? Site, long Running, long Queued, int Limit);
+
+/// <summary>The broker's limits as configured on the answering node, and its load now.</summary>
+public sealed record BrokerStatus(
+    int WorkersPerNode,
+    int PerSiteLimit,
+    int MaxAttempts,
+    int StepRetries,
+    double LeaseSeconds,
+    long Queued,
+    long Running,
+    IReadOnlyList<SiteLoad> Sites);
+
+public enum BmcHealthStatus { Ok, Degraded, Unreachable }
+
+/// <summary>The per-BMC circuit breaker as users see it: health, the last error and since when; while
+/// <c>retry_after</c> is in the future, jobs on the machine wait instead of hammering its BMC.</summary>
+public sealed record BmcHealthView(BmcHealthStatus Status, int Failures, string? LastError, DateTimeOffset Since, DateTimeOffset? RetryAfter);

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Ingot.Client;
+
+public sealed partial class IngotClient
+{
+    /// <param name="machine">A machine id, hardware_name or hostname.</param>
+    public Task<JobView> SubmitJobAsync(string machine, string action, IReadOnlyDictionary<string, JsonElement>? parameters = null,
+                                        CancellationToken ct = default) =>
+        PostAsync<JobView>($"api/v1/machines/{Segment(machine)}/jobs", new JobSubmit(action, parameters), ct);
+
+    public Task<JobView> GetJobAsync(long id, CancellationToken ct = default) =>
+        GetAsync<JobView>($"api/v1/jobs/{id.ToString(CultureInfo.InvariantCulture)}", ct);
+
+    public Task<Page<JobView>> ListJobsAsync(JobQuery query, CancellationToken ct = default) =>
+        GetAsync<Page<JobView>>("api/v1/jobs" + Query(
+            ("machine", query.Machine), ("status", query.Status), ("action", query.Action), ("user", query.User),
+            ("batch", query.Batch), ("since", query.Since?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)),
+            ("limit", query.Limit), ("after", query.After)), ct);
+
+    /// <summary>Cancels a queued job at once; asks a running one to stop at its next step boundary.</summary>
+    public Task<JobView> CancelJobAsync(long id, CancellationToken ct = default) =>
+        PostAsync<JobView>($"api/v1/jobs/{id.ToString(CultureInfo.InvariantCulture)}/cancel", null, ct);
+
+    public Task<BrokerStatus> GetBrokerStatusAsync(CancellationToken ct = default) =>
+        GetAsync<BrokerStatus>("api/v1/jobs/broker", ct);
+
+    /// <summary>Polls until the job has ended (succeeded, failed or cancelled) and returns it.</summary>
+    public async Task<JobView> WaitForJobAsync(long id, TimeSpan? poll = null, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            var job = await GetJobAsync(id, ct);
+            if (job.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled) return job;
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(250), ct);
+        }
+    }
+}

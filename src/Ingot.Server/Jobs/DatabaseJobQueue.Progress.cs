@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Dapper;
+using Ingot.Bmc;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Inventory;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>Heartbeats, step records and job endings, each fenced by this node's lease.</summary>
+public sealed partial class DatabaseJobQueue
+{
+    private const string Held = "id = @id AND status = 'running' AND lease_owner = @node";
+
+    public async Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<long> jobIds, CancellationToken ct)
+    {
+        if (jobIds.Count == 0) return new HashSet<long>();
+        await using var c = await db.OpenAsync(ct);
+        var held = await c.QueryAsync<long>(
+            "UPDATE jobs SET lease_expires = @expires WHERE status = 'running' AND lease_owner = @node RETURNING id",
+            new { expires = clock.GetUtcNow() + options.Lease, node = NodeId });
+        return held.ToHashSet();
+    }
+
+    public async Task ReleaseAllAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner = @node",
+            new { node = NodeId });
+    }
+
+    private sealed class GateRow
+    {
+        public string Status { get; init; } = "";
+        public string? LeaseOwner { get; init; }
+        public string? CancelRequestedBy { get; init; }
+    }
+
+    public Task<StepGate> BeginStepAsync(long jobId, int position, CancellationToken ct) =>
+        db.InTransactionAsync(async (c, tx) =>
+        {
+            var job = await c.QuerySingleOrDefaultAsync<GateRow>(
+                "SELECT status, lease_owner, cancel_requested_by FROM jobs WHERE id = @jobId" + Sql.ForUpdate(c), new { jobId }, tx);
+            if (job is null || job.Status != "running" || job.LeaseOwner != NodeId) return StepGate.LeaseLost;
+            if (job.CancelRequestedBy is not null) return StepGate.Cancelled;
+            await c.ExecuteAsync(
+                """
+                UPDATE job_steps SET status = 'running', attempt = attempt + 1, started_at = @now, ended_at = NULL, message = NULL
+                WHERE job_id = @jobId AND position = @position
+                """, new { jobId, position, now = clock.GetUtcNow() }, tx);
+            return StepGate.Go;
+        }, ct);
+
+    public async Task<bool> EndStepAsync(long jobId, int position, StepStatus status, string? message, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.ExecuteAsync(
+            $"""
+            UPDATE job_steps SET status = @status, ended_at = @now, message = @message
+            WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})
+            """, new { id = jobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, node = NodeId });
+        return rows == 1;
+    }
+
+    public Task FinishAsync(long jobId, JobEnding ending, CancellationToken ct) =>
+        db.InTransactionAsync(async (c, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            var args = new DynamicParameters(new { id = jobId, node = NodeId, now });
+            string set;
+            switch (ending)
+            {
+                case JobEnding.Succeeded s:
+                    set = "status = 'succeeded', result = @result, error = NULL, ended_at = @now";
+                    args.Add("result", JsonSerializer.Serialize(s.Result, IngotJson.Options));
+                    break;
+                case JobEnding.Failed f:
+                    set = "status = 'failed', error = @error, ended_at = @now";
+                    args.Add("error", f.Error);
+                    break;
+                case JobEnding.Retry r:
+                    set = "status = 'queued', attempt = attempt + 1, error = @error, run_after = @runAfter";
+                    args.Add("error", r.Error);
+                    args.Add("runAfter", r.RunAfter);
+                    break;
+                case JobEnding.Cancelled x:
+                    set = "status = 'cancelled', cancelled_by = COALESCE(@by, cancel_requested_by), ended_at = @now";
+                    args.Add("by", x.By);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(ending), ending, null);
+            }
+            var rows = await c.ExecuteAsync($"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires = NULL WHERE {Held}", args, tx);
+            if (rows == 0) return 0; // the lease was lost: the node that holds the job now will end it
+            if (ending is JobEnding.Cancelled)
+                await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running')",
+                    new { id = jobId, now }, tx);
+            if (ending is JobEnding.Failed { Trigger: { } trigger } failed)
+                await FailMachineAsync(c, tx, jobId, trigger, failed.Error, now);
+            return rows;
+        }, ct);
+
+    /// <summary>A lifecycle job that ran out of attempts marks its machine (normally: fail → broken), in the same
+    /// transaction as the job's end. A machine that has meanwhile moved where the trigger does not apply is left as it is.</summary>
+    private static async Task FailMachineAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx,
+                                               long jobId, Trigger trigger, string error, DateTimeOffset now)
+    {
+        var job = await c.QuerySingleAsync<(long MachineId, string UserName, string Action)>(
+            "SELECT machine_id, user_name, action FROM jobs WHERE id = @jobId", new { jobId }, tx);
+        var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId }, tx);
+        if (!Wire.TryParse<MachineState>(state, out var current) || !Lifecycle.TryNext(current, trigger, out _)) return;
+        await Transitions.ApplyAsync(c, tx, job.MachineId, trigger, Actor(job.UserName, jobId),
+            $"job {jobId} ({job.Action}) failed: {error}", now);
+    }
+
+    private static string Actor(string user, long jobId) => $"{user} (job {jobId})";
+
+    public Task<MachineState> TransitionAsync(long jobId, Trigger trigger, string? reason, CancellationToken ct) =>
+        db.InTransactionAsync(async (c, tx) =>
+        {
+            var job = await c.QuerySingleAsync<(long MachineId, string UserName)>(
+                "SELECT machine_id, user_name FROM jobs WHERE id = @jobId", new { jobId }, tx);
+            var actor = Actor(job.UserName, jobId);
+            // A job resumed after its node died may have made this transition already, without recording the step.
+            var last = await c.QueryFirstOrDefaultAsync<(string Trigger, string Actor, string ToState)>(
+                "SELECT trigger, actor, to_state FROM state_history WHERE machine_id = @id ORDER BY id DESC LIMIT 1", new { id = job.MachineId }, tx);
+            var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId }, tx);
+            if (last.Actor == actor && last.Trigger == Wire.Name(trigger) && last.ToState == state && Wire.TryParse<MachineState>(state, out var reached))
+                return reached;
+            return await Transitions.ApplyAsync(c, tx, job.MachineId, trigger, actor, reason, clock.GetUtcNow());
+        }, ct);
+
+    private sealed class HealthRow
+    {
+        public string Status { get; init; } = "ok";
+        public int Failures { get; init; }
+        public DateTimeOffset Since { get; init; }
+    }
+
+    /// <summary>The circuit breaker (DESIGN.md §6): each transient failure counts; at the threshold the BMC is
+    /// 'unreachable' and its circuit opens for an exponentially growing time, during which the claim skips its
+    /// machine's jobs. The first job after that is the trial: success closes the circuit, failure reopens it for
+    /// longer. A fatal error (wrong password) leaves the BMC 'degraded' without opening the circuit: retrying
+    /// would not help, and the job has already failed with the reason.</summary>
+    public Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct) =>
+        db.InTransactionAsync(async (c, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            var row = await c.QuerySingleOrDefaultAsync<HealthRow>(
+                "SELECT status, failures, since FROM bmc_health WHERE machine_id = @machineId" + Sql.ForUpdate(c), new { machineId }, tx);
+            if (error is null && (row is null || row is { Status: "ok" })) return 0; // the common case writes nothing
+            var failures = error is { IsTransient: true } ? (row?.Failures ?? 0) + 1 : 0;
+            var status = error is null ? BmcHealthStatus.Ok
+                : failures >= options.BreakerThreshold ? BmcHealthStatus.Unreachable
+                : BmcHealthStatus.Degraded;
+            DateTimeOffset? retryAfter = status == BmcHealthStatus.Unreachable
+                ? now + options.BreakerOpen.Delay(failures - options.BreakerThreshold, random: 0) : null;
+            var since = row is not null && row.Status == Wire.Name(status) ? row.Since : now;
+            var args = new { machineId, status = Wire.Name(status), failures, error = error?.Message, since, retryAfter };
+            return await c.ExecuteAsync(row is null
+                ? "INSERT INTO bmc_health (machine_id, status, failures, last_error, since, retry_after) VALUES (@machineId, @status, @failures, @error, @since, @retryAfter)"
+                : "UPDATE bmc_health SET status = @status, failures = @failures, last_error = COALESCE(@error, last_error), since = @since, retry_after = @retryAfter WHERE machine_id = @machineId",
+                args, tx);
+        }, ct);
+}

@@ -1,0 +1,188 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Ingot.Bmc;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Inventory;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>The broker's queue in the database, shared by every node on it. A claim is a lease (owner, expiry)
+/// renewed by heartbeat; a lease left to expire is reaped back to the queue, and the next claimer resumes the job at
+/// its first unfinished step. Every write a worker makes is fenced by its lease, so a node that lost a job (paused
+/// past its lease) cannot record over the node that took it.</summary>
+public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, JobOptions options, TimeProvider clock, ILogger<DatabaseJobQueue> log)
+    : IJobQueue
+{
+    private long lastReap;
+
+    /// <summary>This process among the nodes sharing the database: host, process id and a random suffix, so a
+    /// restarted process never mistakes its predecessor's leases for its own.</summary>
+    public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken ct)
+    {
+        if (max <= 0) return [];
+        var now = clock.GetUtcNow();
+        await ReapAsync(now, ct);
+        List<long> ids;
+        try
+        {
+            ids = await db.InTransactionAsync((c, tx) => PickAsync(c, tx, max, now), ct);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Another node started a job on one of these machines between our read and our update; the unique
+            // index on running jobs per machine refused ours. Nothing was claimed; the next round picks again.
+            return [];
+        }
+        if (ids.Count == 0) return [];
+        await using var connection = await db.OpenAsync(ct);
+        return await LoadAsync(connection, ids);
+    }
+
+    private sealed class Candidate
+    {
+        public long Id { get; init; }
+        public long MachineId { get; init; }
+        public long? SiteId { get; init; }
+    }
+
+    private sealed class SiteCount
+    {
+        public long? SiteId { get; init; }
+        public long Count { get; init; }
+    }
+
+    /// <summary>Fair order (<c>fair_rank</c>, see JobSubmission), skipping machines that already run a job or whose
+    /// BMC circuit is open, and sites at their limit. On PostgreSQL the candidates are row-locked with SKIP LOCKED
+    /// (nodes claim different jobs without waiting) and the candidates' sites are locked before their running
+    /// jobs are counted, so the per-site limit holds across nodes; SQLite's single writer gives both for free.</summary>
+    private async Task<List<long>> PickAsync(DbConnection c, DbTransaction tx, int max, DateTimeOffset now)
+    {
+        var pg = c is NpgsqlConnection;
+        var load = await SiteLoadAsync(c, tx);
+        long[] full = [.. load.Where(s => s.Value >= options.PerSiteLimit).Select(s => s.Key)];
+        var siteFilter = full.Length == 0 ? "" : $" AND (j.site_id IS NULL OR NOT {Sql.AnyOf(c, "j.site_id", "full")})";
+        var candidates = (await c.QueryAsync<Candidate>(
+            $"""
+            SELECT j.id, j.machine_id, j.site_id FROM jobs j
+            WHERE j.status = 'queued' AND j.run_after <= @now{siteFilter}
+              AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.machine_id = j.machine_id AND r.status = 'running')
+              AND NOT EXISTS (SELECT 1 FROM bmc_health h WHERE h.machine_id = j.machine_id AND h.retry_after > @now)
+            ORDER BY j.fair_rank, j.id
+            LIMIT @scan{(pg ? " FOR UPDATE OF j SKIP LOCKED" : "")}
+            """, new { now, full, scan = max * 2 + 16 }, tx)).AsList();
+        if (candidates.Count == 0) return [];
+        long[] sites = [.. candidates.Where(x => x.SiteId is not null).Select(x => x.SiteId!.Value).Distinct().Order()];
+        if (pg && sites.Length > 0)
+        {
+            // NO KEY UPDATE: serialises claimers of a site without blocking inserts of machines that reference it.
+            await c.QueryAsync<long>("SELECT id FROM sites WHERE id = ANY(@sites) ORDER BY id FOR NO KEY UPDATE", new { sites }, tx);
+            load = await SiteLoadAsync(c, tx);
+        }
+        var picked = new List<long>();
+        var machines = new HashSet<long>();
+        foreach (var candidate in candidates)
+        {
+            if (picked.Count == max) break;
+            if (!machines.Add(candidate.MachineId)) continue; // one running job per machine
+            if (candidate.SiteId is { } site)
+            {
+                var running = load.GetValueOrDefault(site);
+                if (running >= options.PerSiteLimit) continue;
+                load[site] = running + 1;
+            }
+            picked.Add(candidate.Id);
+        }
+        if (picked.Count == 0) return picked;
+        await c.ExecuteAsync(
+            $"""
+            UPDATE jobs SET status = 'running', lease_owner = @node, lease_expires = @expires,
+                attempt = CASE WHEN attempt < 1 THEN 1 ELSE attempt END, started_at = COALESCE(started_at, @now)
+            WHERE {Sql.AnyOf(c, "id", "picked")}
+            """, new { node = NodeId, expires = now + options.Lease, now, picked = picked.ToArray() }, tx);
+        return picked;
+    }
+
+    private static async Task<Dictionary<long, long>> SiteLoadAsync(DbConnection c, DbTransaction tx)
+    {
+        var rows = await c.QueryAsync<SiteCount>(
+            "SELECT site_id, COUNT(*) AS count FROM jobs WHERE status = 'running' AND site_id IS NOT NULL GROUP BY site_id", transaction: tx);
+        return rows.ToDictionary(r => r.SiteId!.Value, r => r.Count);
+    }
+
+    /// <summary>Jobs whose node stopped renewing go back to the queue, keeping their attempt and their steps' records.
+    /// Runs at most four times per lease period on each node; any node may reap any other's jobs.</summary>
+    private async Task ReapAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var last = Interlocked.Read(ref lastReap);
+        if (now.UtcTicks - last < options.Lease.Ticks / 4 || Interlocked.CompareExchange(ref lastReap, now.UtcTicks, last) != last) return;
+        await using var c = await db.OpenAsync(ct);
+        var reaped = await c.ExecuteAsync(
+            """
+            UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL
+            WHERE status = 'running' AND lease_expires < @now
+            """, new { now });
+        if (reaped > 0) LogReaped(reaped);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Took back {Count} jobs whose node stopped renewing its lease; they resume at their first unfinished step")]
+    private partial void LogReaped(int count);
+
+    private sealed class ClaimRow
+    {
+        public long Id { get; init; }
+        public string Action { get; init; } = "";
+        public long MachineId { get; init; }
+        public string HardwareName { get; init; } = "";
+        public string UserName { get; init; } = "";
+        public string Params { get; init; } = "{}";
+        public int Attempt { get; init; }
+        public int MaxAttempts { get; init; }
+        public string? BmcDriver { get; init; }
+        public string? BmcAddress { get; init; }
+        public int? BmcPort { get; init; }
+        public string? BmcUsername { get; init; }
+        public byte[]? BmcPassword { get; init; }
+    }
+
+    private sealed class StepRow
+    {
+        public long JobId { get; init; }
+        public int Position { get; init; }
+        public string Name { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int Attempt { get; init; }
+    }
+
+    private async Task<IReadOnlyList<ClaimedJob>> LoadAsync(DbConnection c, List<long> ids)
+    {
+        var args = new { ids = ids.ToArray() };
+        var jobs = await c.QueryAsync<ClaimRow>(
+            $"""
+            SELECT j.id, j.action, j.machine_id, m.hardware_name, j.user_name, j.params, j.attempt, j.max_attempts,
+                   m.bmc_driver, m.bmc_address, m.bmc_port, m.bmc_username, m.bmc_password
+            FROM jobs j JOIN machines m ON m.id = j.machine_id WHERE {Sql.AnyOf(c, "j.id", "ids")}
+            """, args);
+        var steps = (await c.QueryAsync<StepRow>(
+                $"SELECT job_id, position, name, status, attempt FROM job_steps WHERE {Sql.AnyOf(c, "job_id", "ids")} ORDER BY job_id, position", args))
+            .ToLookup(s => s.JobId);
+        return [.. jobs.Select(j => new ClaimedJob(
+            j.Id, j.Action, j.MachineId, j.HardwareName, j.UserName,
+            JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(j.Params) ?? [],
+            j.Attempt, j.MaxAttempts, Target(j),
+            [.. steps[j.Id].Select(s => new ClaimedStep(s.Position, s.Name, Wire.TryParse<StepStatus>(s.Status, out var st) ? st : StepStatus.Pending, s.Attempt))]))];
+    }
+
+    private BmcTarget? Target(ClaimRow j)
+    {
+        if (j.BmcDriver is null || j.BmcAddress is null) return null;
+        var password = j.BmcPassword is null ? null : secrets.Open(j.BmcPassword);
+        var port = j.BmcPort ?? BmcDrivers.DefaultPort(j.BmcDriver, "https");
+        return new BmcTarget(j.BmcDriver, j.BmcAddress, port, j.BmcUsername, password);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Ingot.Bmc;
+using Ingot.Client;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>What a worker needs from the broker, and nothing more: claim work, keep its claims alive, record each
+/// step, end the job. The all-in-one server implements it on the database (<see cref="DatabaseJobQueue"/>); a
+/// per-site agent (DESIGN.md §4.4) will implement it over HTTPS, pulling only its site's jobs.</summary>
+public interface IJobQueue
+{
+    /// <summary>Up to <paramref name="max"/> runnable jobs, now leased to this worker node.</summary>
+    Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken ct);
+
+    /// <summary>Extends the leases of the given running jobs; returns those this node still holds.</summary>
+    Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<long> jobIds, CancellationToken ct);
+
+    /// <summary>Marks a step running (one more attempt), unless the job was cancelled or its lease lost.</summary>
+    Task<StepGate> BeginStepAsync(long jobId, int position, CancellationToken ct);
+
+    /// <summary>Records a step's end. Returns false when the lease was lost (another node owns the job now).</summary>
+    Task<bool> EndStepAsync(long jobId, int position, StepStatus status, string? message, CancellationToken ct);
+
+    /// <summary>Ends the job (or sends it back to the queue for another attempt), and releases its lease.</summary>
+    Task FinishAsync(long jobId, JobEnding ending, CancellationToken ct);
+
+    /// <summary>Moves the job's machine through the lifecycle table (a lifecycle step), as the job's user.</summary>
+    Task<MachineState> TransitionAsync(long jobId, Trigger trigger, string? reason, CancellationToken ct);
+
+    /// <summary>Feeds the per-BMC circuit breaker: null after a success, the error after a failure.</summary>
+    Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct);
+
+    /// <summary>Gives back every job this node still holds (a clean shutdown), so another node resumes them at once
+    /// rather than after their leases expire.</summary>
+    Task ReleaseAllAsync(CancellationToken ct);
+}
+
+public sealed record ClaimedStep(int Position, string Name, StepStatus Status, int Attempt);
+
+/// <summary>A job as a worker receives it: everything it needs to run, including the BMC's credentials.</summary>
+public sealed record ClaimedJob(
+    long Id,
+    string Action,
+    long MachineId,
+    string HardwareName,
+    string User,
+    IReadOnlyDictionary<string, JsonElement> Params,
+    int Attempt,
+    int MaxAttempts,
+    BmcTarget? Bmc,
+    IReadOnlyList<ClaimedStep> Steps);
+
+public enum StepGate { Go, Cancelled, LeaseLost }
+
+/// <summary>How a job's run ended.</summary>
+public abstract record JobEnding
+{
+    public sealed record Succeeded(IReadOnlyDictionary<string, object?> Result) : JobEnding;
+
+    /// <param name="Trigger">A lifecycle trigger to apply to the machine as the job fails (fail → broken), or null.</param>
+    public sealed record Failed(string Error, Trigger? Trigger = null) : JobEnding;
+
+    /// <summary>Back to the queue for attempt <c>attempt + 1</c>, not before <paramref name="RunAfter"/>.</summary>
+    public sealed record Retry(string Error, DateTimeOffset RunAfter) : JobEnding;
+
+    /// <param name="By">Who cancelled; null takes whoever asked for the cancellation.</param>
+    public sealed record Cancelled(string? By) : JobEnding;
+}

@@ -1,0 +1,112 @@
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.Inventory;
+using Ingot.Server.SelfService;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>/api/v1/machines/{id}/jobs (submit) and /api/v1/jobs (list, show, cancel, broker limits and load).
+/// Submission answers 202 at once with the queued job: the API never waits on a BMC (DESIGN.md §4.5).</summary>
+public static class JobEndpoints
+{
+    public static void MapJobs(this RouteGroupBuilder api)
+    {
+        api.MapPost("/machines/{id}/jobs", SubmitAsync).WithTags("Jobs");
+        var jobs = api.MapGroup("/jobs").WithTags("Jobs");
+        jobs.MapGet("", ListAsync);
+        jobs.MapGet("/broker", BrokerAsync);
+        jobs.MapGet("/{id:long}", GetAsync);
+        jobs.MapPost("/{id:long}/cancel", CancelAsync);
+    }
+
+    // Any signed-in user may act on any machine until team → role authorisation arrives (self-service issue);
+    // that check belongs here, before the job is queued.
+    private static async Task<Accepted<JobView>> SubmitAsync(
+        string id, JobSubmit? body, HttpContext http, Database db, JobSubmission submission, CancellationToken ct)
+    {
+        var (plan, parameters) = JobSubmission.Check(body);
+        var caller = Caller.From(http);
+        var view = await db.InTransactionAsync(async (c, tx) =>
+        {
+            var machineId = await MachineReader.ResolveAsync(c, id, tx);
+            var jobId = await submission.SubmitAsync(c, tx, machineId, plan, parameters, caller.Name, "api");
+            return await JobReader.GetAsync(c, jobId, tx);
+        }, ct);
+        return TypedResults.Accepted($"/api/v1/jobs/{view.Id}", view);
+    }
+
+    private static async Task<Ok<Page<JobView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await JobReader.ListAsync(c, http.Request.Query));
+    }
+
+    private static async Task<Ok<JobView>> GetAsync(long id, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await JobReader.GetAsync(c, id));
+    }
+
+    /// <summary>A queued job is cancelled at once (200); a running one is asked to stop at its next step boundary
+    /// (202; its status turns 'cancelled' when it does). The job's user or an admin may cancel.</summary>
+    private static async Task<IResult> CancelAsync(long id, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var (view, accepted) = await db.InTransactionAsync(async (c, tx) =>
+        {
+            var job = await c.QuerySingleOrDefaultAsync<(string Status, string UserName)>(
+                "SELECT status, user_name FROM jobs WHERE id = @id" + Sql.ForUpdate(c), new { id }, tx);
+            if (job.Status is null) throw new NotFoundException("job", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (job.UserName != caller.Name && !caller.Admin)
+                throw new ForbiddenException($"Job {id} belongs to '{job.UserName}'; only they or an admin may cancel it.");
+            var now = clock.GetUtcNow();
+            switch (job.Status)
+            {
+                case "queued":
+                    await c.ExecuteAsync("UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now WHERE id = @id",
+                        new { id, by = caller.Name, now }, tx);
+                    await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running')",
+                        new { id, now }, tx);
+                    return (await JobReader.GetAsync(c, id, tx), false);
+                case "running":
+                    await c.ExecuteAsync("UPDATE jobs SET cancel_requested_by = COALESCE(cancel_requested_by, @by) WHERE id = @id",
+                        new { id, by = caller.Name }, tx);
+                    return (await JobReader.GetAsync(c, id, tx), true);
+                default:
+                    throw new ConflictException($"Job {id} has already ended ({job.Status}); there is nothing to cancel.");
+            }
+        }, ct);
+        return accepted ? TypedResults.Accepted($"/api/v1/jobs/{id}", view) : TypedResults.Ok(view);
+    }
+
+    private sealed class LoadRow
+    {
+        public string? Site { get; init; }
+        public string Status { get; init; } = "";
+        public long Count { get; init; }
+    }
+
+    private static async Task<Ok<BrokerStatus>> BrokerAsync(Database db, JobOptions options, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = (await c.QueryAsync<LoadRow>(
+            """
+            SELECT s.name AS site, j.status, COUNT(*) AS count
+            FROM jobs j LEFT JOIN sites s ON s.id = j.site_id
+            WHERE j.status IN ('queued', 'running') GROUP BY s.name, j.status
+            """)).AsList();
+        var sites = rows.GroupBy(r => r.Site).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new SiteLoad(g.Key, g.Where(r => r.Status == "running").Sum(r => r.Count),
+                                      g.Where(r => r.Status == "queued").Sum(r => r.Count), options.PerSiteLimit))
+            .ToList();
+        return TypedResults.Ok(new BrokerStatus(
+            options.Workers, options.PerSiteLimit, options.MaxAttempts, options.StepRetries, options.Lease.TotalSeconds,
+            sites.Sum(s => s.Queued), sites.Sum(s => s.Running), sites));
+    }
+}

@@ -1,0 +1,104 @@
+using Ingot.Bmc;
+using Ingot.Client;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>Runs one claimed job: each unfinished step in order, each step's start and end recorded before the
+/// next, cancellation checked at every step boundary. A transient BMC failure is retried inside the step (Polly,
+/// exponential backoff with jitter); if it persists, the job goes back to the queue for another attempt after
+/// <see cref="JobOptions.JobRetry"/>, until its attempts run out. A fatal failure ends the job at once.</summary>
+public sealed partial class JobExecution(IJobQueue queue, JobOptions options, TimeProvider clock, Func<BmcTarget, IBmc> connect, ILogger log)
+{
+    private readonly ResiliencePipeline retries = BuildRetries(options, clock);
+
+    private static ResiliencePipeline BuildRetries(JobOptions options, TimeProvider clock)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = clock };
+        if (options.StepRetries > 0)
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<BmcException>(e => e.IsTransient),
+                MaxRetryAttempts = options.StepRetries,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(options.StepRetry.Delay(args.AttemptNumber)),
+            });
+        return builder.Build();
+    }
+
+    public async Task RunAsync(ClaimedJob job, CancellationToken ct)
+    {
+        var plan = JobPlans.Find(job.Action);
+        if (plan is null)
+        {
+            await queue.FinishAsync(job.Id, new JobEnding.Failed($"unknown action '{job.Action}' (a newer node queued it?)"), ct);
+            return;
+        }
+        await using var context = new StepContext(job, queue, options, clock, connect);
+        foreach (var record in job.Steps.Where(s => s.Status != StepStatus.Succeeded))
+        {
+            switch (await queue.BeginStepAsync(job.Id, record.Position, ct))
+            {
+                case StepGate.LeaseLost: return;
+                case StepGate.Cancelled:
+                    await queue.FinishAsync(job.Id, new JobEnding.Cancelled(null), ct);
+                    return;
+            }
+            var step = JobPlans.Step(plan, record.Name);
+            if (!await RunStepAsync(job, plan, record, step, context, ct)) return;
+        }
+        await queue.FinishAsync(job.Id, new JobEnding.Succeeded(context.Result), ct);
+    }
+
+    /// <returns>Whether the job goes on to its next step.</returns>
+    private async Task<bool> RunStepAsync(ClaimedJob job, JobPlan plan, ClaimedStep record, IJobStep step, StepContext context, CancellationToken ct)
+    {
+        try
+        {
+            var message = await retries.ExecuteAsync(async token => await step.RunAsync(context, token), ct);
+            if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, null, ct);
+            return await queue.EndStepAsync(job.Id, record.Position, StepStatus.Succeeded, message, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // This node is stopping or lost the lease: the job's next holder resumes at this step.
+            return false;
+        }
+        catch (BmcException e)
+        {
+            if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, e, ct);
+            await EndAsync(job, plan, record, e.Message, e.IsTransient, ct);
+            return false;
+        }
+        catch (Exception e) when (e is Hosting.IngotException)
+        {
+            // A refused lifecycle transition and the like: the machine is not where this job needs it; retrying will not move it.
+            await EndAsync(job, plan, record, e.Message, transient: false, ct);
+            return false;
+        }
+        catch (Exception e)
+        {
+            LogStepCrashed(e, job.Id, record.Name);
+            await EndAsync(job, plan, record, $"internal error: {e.Message}", transient: false, ct);
+            return false;
+        }
+    }
+
+    private async Task EndAsync(ClaimedJob job, JobPlan plan, ClaimedStep record, string reason, bool transient, CancellationToken ct)
+    {
+        if (!await queue.EndStepAsync(job.Id, record.Position, StepStatus.Failed, reason, ct)) return;
+        var error = $"step {record.Name}, attempt {job.Attempt} of {job.MaxAttempts}: {reason}";
+        if (transient && job.Attempt < job.MaxAttempts)
+        {
+            var runAfter = clock.GetUtcNow() + options.JobRetry.Delay(job.Attempt - 1);
+            await queue.FinishAsync(job.Id, new JobEnding.Retry(error, runAfter), ct);
+            return;
+        }
+        if (transient) error += " (no attempts left)";
+        await queue.FinishAsync(job.Id, new JobEnding.Failed(error, plan.IsLifecycle ? Trigger.Fail : null), ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: step {Step} crashed")]
+    private partial void LogStepCrashed(Exception e, long jobId, string step);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Ingot.Bmc;
+using Ingot.Client;
+using Ingot.Server.Hosting;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>One action: its steps in order, the lifecycle trigger it needs the machine to accept (checked at
+/// submission), and whether running out of attempts marks the machine broken.</summary>
+public sealed record JobPlan(string Action, IReadOnlyList<IJobStep> Steps, Trigger? Requires = null)
+{
+    /// <summary>Lifecycle actions move the machine; when they exhaust their attempts the machine is failed (→ broken).</summary>
+    public bool IsLifecycle => Requires is not null;
+}
+
+/// <summary>The action table: what each job action does, step by step, and which params it takes. The install,
+/// reimage, recycle and decommission flows plug in here as more plans made of the same kinds of steps.</summary>
+public static class JobPlans
+{
+    private static readonly IJobStep On = new PowerOnStep(), Off = new PowerOffStep();
+
+    private static readonly Dictionary<string, JobPlan> Plans = new JobPlan[]
+    {
+        new(JobActions.PowerOn, [On]),
+        new(JobActions.PowerOff, [Off]),
+        // Off then on, each confirmed, never the BMC's one-shot "cycle": a job resumed after its node died re-runs
+        // its first unfinished step, and "ensure off"/"ensure on" are safe to repeat where "cycle" is not.
+        new(JobActions.PowerCycle, [Off, On]),
+        new(JobActions.Reboot, [new ShutdownStep(), On]),
+        new(JobActions.SetBootDevice, [new SetBootDeviceStep()]),
+        new(JobActions.Commission, [new CheckBmcStep(), new TransitionStep("mark_available", Trigger.Commission)], Trigger.Commission),
+    }.ToDictionary(p => p.Action);
+
+    public static IReadOnlyCollection<string> Actions => Plans.Keys;
+
+    public static JobPlan? Find(string action) => Plans.GetValueOrDefault(action);
+
+    public static IJobStep Step(JobPlan plan, string name) =>
+        plan.Steps.FirstOrDefault(s => s.Name == name) ?? throw new InvalidOperationException($"action {plan.Action} has no step {name}");
+
+    private static readonly Dictionary<string, string[]> ParamNames = new()
+    {
+        [JobActions.SetBootDevice] = ["device", "persistent", "mode"],
+        [JobActions.Reboot] = ["graceful_timeout_seconds"],
+    };
+
+    /// <summary>Checks an action's params, adding each problem to <paramref name="v"/> under <c>params.NAME</c>.</summary>
+    public static void Validate(string action, IReadOnlyDictionary<string, JsonElement> parameters, Validation v)
+    {
+        var known = ParamNames.GetValueOrDefault(action) ?? [];
+        foreach (var name in parameters.Keys.Where(k => !known.Contains(k)))
+            v.Add($"params.{name}", known.Length == 0
+                ? $"'{action}' takes no params."
+                : $"is not a param of '{action}' (known: {string.Join(", ", known)}).");
+        if (action == JobActions.SetBootDevice)
+        {
+            var device = Text(parameters, "device");
+            if (device is null) v.Add("params.device", "is required: pxe, disk or bios_setup.");
+            else if (ParseDevice(device) is null) v.Add("params.device", $"'{device}' is not a boot device: pxe, disk or bios_setup.");
+            if (parameters.TryGetValue("persistent", out var p) && p.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                v.Add("params.persistent", "must be true or false.");
+            if (parameters.ContainsKey("mode") && Text(parameters, "mode") is not ("uefi" or "legacy"))
+                v.Add("params.mode", "must be uefi or legacy.");
+        }
+        if (action == JobActions.Reboot && parameters.TryGetValue("graceful_timeout_seconds", out var g) &&
+            (g.ValueKind != JsonValueKind.Number || !g.TryGetInt32(out var seconds) || seconds is < 0 or > 3600))
+            v.Add("params.graceful_timeout_seconds", "must be a whole number of seconds from 0 to 3600.");
+    }
+
+    public static TimeSpan? GracefulTimeout(IReadOnlyDictionary<string, JsonElement> parameters) =>
+        parameters.TryGetValue("graceful_timeout_seconds", out var g) && g.TryGetInt32(out var s) ? TimeSpan.FromSeconds(s) : null;
+
+    public static BootSettings BootSettings(IReadOnlyDictionary<string, JsonElement> parameters) => new(
+        ParseDevice(Text(parameters, "device") ?? "") ?? BootDevice.None,
+        parameters.TryGetValue("persistent", out var p) && p.ValueKind == JsonValueKind.True,
+        Text(parameters, "mode") != "legacy");
+
+    public static string DeviceName(BootDevice device) => device switch
+    {
+        BootDevice.Pxe => "pxe",
+        BootDevice.Disk => "disk",
+        BootDevice.BiosSetup => "bios_setup",
+        _ => "none",
+    };
+
+    private static BootDevice? ParseDevice(string text) => text switch
+    {
+        "pxe" => BootDevice.Pxe,
+        "disk" => BootDevice.Disk,
+        "bios_setup" => BootDevice.BiosSetup,
+        _ => null,
+    };
+
+    private static string? Text(IReadOnlyDictionary<string, JsonElement> parameters, string name) =>
+        parameters.TryGetValue(name, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Ingot.Bmc;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>Wakes idle workers at once when this node queues a job, instead of at their next poll.</summary>
+public sealed class JobSignal
+{
+    private readonly SemaphoreSlim pulses = new(0, 1);
+
+    public void Pulse()
+    {
+        try { pulses.Release(); }
+        catch (SemaphoreFullException) { } // already pulsed: one wake-up is enough
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => pulses.WaitAsync(timeout, ct);
+}
+
+/// <summary>The worker pool of one node: claims as many jobs as it has free workers, runs each as an async task
+/// (no thread per job), renews the leases of those it runs, and cancels any whose lease it lost. On a clean stop it
+/// gives its jobs back to the queue so that another node resumes them at once.</summary>
+public sealed partial class JobWorkers(
+    IJobQueue queue, JobOptions options, JobSignal signal, TimeProvider clock, BmcDriverOptions drivers, ILogger<JobWorkers> log)
+    : BackgroundService
+{
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> running = new();
+
+    /// <summary>Jobs this node is running now.</summary>
+    public int Running => running.Count;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.RunWorkers) return;
+        var execution = new JobExecution(queue, options, clock, t => BmcDrivers.Connect(t, drivers), log);
+        var heartbeat = HeartbeatAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var claimed = await ClaimAsync(stoppingToken);
+                foreach (var job in claimed) Start(execution, job, stoppingToken);
+                if (claimed.Count == 0 || running.Count >= options.Workers)
+                    await signal.WaitAsync(options.PollInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var cts in running.Values) await cts.CancelAsync();
+            await heartbeat.ContinueWith(_ => { }, TaskScheduler.Default);
+            try { await queue.ReleaseAllAsync(CancellationToken.None); }
+            catch (Exception e) { LogReleaseFailed(e); }
+        }
+    }
+
+    private async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(CancellationToken ct)
+    {
+        var free = options.Workers - running.Count;
+        if (free <= 0) return [];
+        try
+        {
+            return await queue.ClaimAsync(free, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogClaimFailed(e);
+            return [];
+        }
+    }
+
+    private void Start(JobExecution execution, ClaimedJob job, CancellationToken stoppingToken)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        running[job.Id] = cts;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await execution.RunAsync(job, cts.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cts.IsCancellationRequested)
+            {
+                // The database went away mid-job, say: the lease lapses and another node (or this one) resumes it.
+                LogJobCrashed(e, job.Id);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                running.TryRemove(job.Id, out _);
+                cts.Dispose();
+                signal.Pulse(); // a worker is free
+            }
+        }, CancellationToken.None);
+    }
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(options.Lease / 3, clock);
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            try
+            {
+                var ids = running.Keys.ToArray();
+                if (ids.Length == 0) continue;
+                var held = await queue.RenewAsync(ids, ct);
+                foreach (var id in ids.Where(id => !held.Contains(id)))
+                    if (running.TryGetValue(id, out var cts))
+                    {
+                        LogLeaseLost(id);
+                        await cts.CancelAsync();
+                    }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogHeartbeatFailed(e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Claiming jobs failed; trying again")]
+    private partial void LogClaimFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} stopped on an error; it resumes when its lease lapses")]
+    private partial void LogJobCrashed(Exception e, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: lease lost to another node; stopping here")]
+    private partial void LogLeaseLost(long jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Renewing job leases failed")]
+    private partial void LogHeartbeatFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give running jobs back to the queue; they resume when their leases lapse")]
+    private partial void LogReleaseFailed(Exception e);
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Ingot.Bmc;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>Power on, confirmed. On already is success with nothing sent.</summary>
+public sealed class PowerOnStep : IJobStep
+{
+    public string Name => "power_on";
+    public bool UsesBmc => true;
+
+    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var outcome = await context.Power().EnsureOnAsync(ct);
+        context.Result["power_state"] = "on";
+        return outcome == PowerOutcome.AlreadyThere ? "already on; nothing sent" : "powered on; the BMC reports on";
+    }
+}
+
+/// <summary>Hard power off, confirmed. Off already is success with nothing sent.</summary>
+public sealed class PowerOffStep : IJobStep
+{
+    public string Name => "power_off";
+    public bool UsesBmc => true;
+
+    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var outcome = await context.Power().EnsureOffAsync(ct);
+        context.Result["power_state"] = "off";
+        return outcome == PowerOutcome.AlreadyThere ? "already off; nothing sent" : "powered off; the BMC reports off";
+    }
+}
+
+/// <summary>Graceful shutdown (ACPI soft off), then a hard power off if the OS has not stopped by the deadline
+/// (param <c>graceful_timeout_seconds</c>, default from options).</summary>
+public sealed class ShutdownStep : IJobStep
+{
+    public string Name => "shutdown";
+    public bool UsesBmc => true;
+
+    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var power = context.Capability<IPowerControl>("control power");
+        if (await power.GetPowerStateAsync(ct) == PowerState.Off) return "already off; nothing sent";
+        var graceful = JobPlans.GracefulTimeout(context.Job.Params) ?? context.Options.GracefulShutdown;
+        await power.SendPowerAsync(PowerAction.SoftOff, ct);
+        try
+        {
+            await context.Power(graceful).WaitForAsync(PowerState.Off, ct);
+            return "shut down gracefully; the BMC reports off";
+        }
+        catch (PowerNotConfirmedException)
+        {
+            await context.Power().EnsureOffAsync(ct);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"still on {graceful.TotalSeconds:0} s after a graceful shutdown request; powered off hard, the BMC reports off");
+        }
+    }
+}
+
+/// <summary>Sets the next boot device and reads it back: an override the BMC accepted but did not keep would
+/// otherwise send an install to the local disk.</summary>
+public sealed class SetBootDeviceStep : IJobStep
+{
+    public string Name => "set_boot_device";
+    public bool UsesBmc => true;
+
+    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var wanted = JobPlans.BootSettings(context.Job.Params);
+        var boot = context.Capability<IBootDeviceControl>("set the boot device");
+        await boot.SetBootDeviceAsync(wanted, ct);
+        var now = await boot.GetBootDeviceAsync(ct);
+        if (now.Device != wanted.Device || now.Persistent != wanted.Persistent)
+            throw new NotConfirmedException(context.Bmc.Target.Name,
+                $"accepted boot device {Describe(wanted)} but reports {Describe(now)}");
+        context.Result["boot_device"] = JobPlans.DeviceName(wanted.Device);
+        context.Result["persistent"] = wanted.Persistent;
+        context.Result["mode"] = wanted.Uefi ? "uefi" : "legacy";
+        return $"boot device {Describe(wanted)}; read back the same";
+    }
+
+    private static string Describe(BootSettings s) =>
+        $"{JobPlans.DeviceName(s.Device)} ({(s.Persistent ? "persistent" : "next boot only")}, {(s.Uefi ? "UEFI" : "legacy")})";
+}
+
+/// <summary>The BMC answers with the stored credentials (commissioning's first check).</summary>
+public sealed class CheckBmcStep : IJobStep
+{
+    public string Name => "check_bmc";
+    public bool UsesBmc => true;
+
+    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var state = await context.Capability<IPowerControl>("read power").GetPowerStateAsync(ct);
+        context.Result["power_state"] = state == PowerState.On ? "on" : "off";
+        return $"the BMC answers with the stored credentials; power is {(state == PowerState.On ? "on" : "off")}";
+    }
+}

@@ -1,0 +1,20 @@
+using Ingot.Client;
+using Ingot.Server.Inventory;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>Moves the machine through the lifecycle table, inside the job (DESIGN.md §2: lifecycle changes happen
+/// through the state machine). Idempotent through the queue: a resumed job whose transition already happened is
+/// told the state it reached.</summary>
+public sealed class TransitionStep(string name, Trigger trigger) : IJobStep
+{
+    public string Name => name;
+    public bool UsesBmc => false;
+
+    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var state = await context.Queue.TransitionAsync(context.Job.Id, trigger, $"job {context.Job.Id} ({context.Job.Action})", ct);
+        context.Result["machine_state"] = Wire.Name(state);
+        return $"machine is {Wire.Name(state)}";
+    }
+}

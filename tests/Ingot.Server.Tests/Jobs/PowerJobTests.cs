@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Ingot.Bmc;
+using Ingot.Client;
+
+namespace Ingot.Server.Tests.Jobs;
+
+/// <summary>Power jobs end to end: API → queue → worker → real IPMI to a simulated BMC → recorded steps.</summary>
+[Collection(BrokerCollection.Name)]
+public sealed class PowerJobTests(BrokerFixture broker)
+{
+    [Fact]
+    public async Task PowerCycle_OfARunningMachine_BootsItOnce_AndRecordsBothSteps()
+    {
+        var (machine, bmc) = await broker.MachineAsync();
+        var job = await broker.RunAsync(machine, JobActions.PowerCycle);
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Equal(1, bmc.Boots);
+        Assert.Equal(PowerState.On, bmc.Power);
+        Assert.Equal(["power_off", "power_on"], job.Steps.Select(s => s.Name));
+        Assert.All(job.Steps, s => Assert.Equal(StepStatus.Succeeded, s.Status));
+        Assert.All(job.Steps, s => Assert.True(s.StartedAt <= s.EndedAt));
+        Assert.Equal("on", job.Result!["power_state"].GetString());
+        Assert.Equal(machine.HardwareName, job.Target.HardwareName);
+        Assert.Equal(1, job.Attempt);
+        Assert.Null(job.QueuePosition);
+    }
+
+    [Fact]
+    public async Task PowerOn_OfAMachineThatIsOn_SucceedsWithoutSendingAnything()
+    {
+        var (machine, bmc) = await broker.MachineAsync();
+        var job = await broker.RunAsync(machine, JobActions.PowerOn);
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Equal(0, bmc.PowerTransitions);
+        Assert.Contains("already on", job.Steps.Single().Message);
+    }
+
+    [Fact]
+    public async Task Reboot_ShutsDownGracefully_ThenPowersOn()
+    {
+        var (machine, bmc) = await broker.MachineAsync();
+        var job = await broker.RunAsync(machine, JobActions.Reboot);
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Equal(["shutdown", "power_on"], job.Steps.Select(s => s.Name));
+        Assert.Contains("gracefully", job.Steps[0].Message);
+        Assert.Equal(1, bmc.Boots);
+    }
+
+    [Fact]
+    public async Task SetBootDevice_SetsAndReadsBackTheOverride()
+    {
+        var (machine, bmc) = await broker.MachineAsync();
+        var parameters = new Dictionary<string, JsonElement>
+        {
+            ["device"] = JsonSerializer.SerializeToElement("pxe"), ["persistent"] = JsonSerializer.SerializeToElement(true),
+        };
+        var job = await broker.RunAsync(machine, JobActions.SetBootDevice, parameters);
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Equal(new BootSettings(BootDevice.Pxe, Persistent: true, Uefi: true), bmc.Boot);
+        Assert.Equal("pxe", job.Result!["boot_device"].GetString());
+    }
+
+    [Fact]
+    public async Task ABmcThatAcknowledgesButDoesNotChangeState_FailsTheJob_SayingSo()
+    {
+        var (machine, bmc) = await broker.MachineAsync();
+        bmc.Faults = new Simulator.BmcFaults { IgnorePowerCommands = true };
+        var job = await broker.RunAsync(machine, JobActions.PowerOff);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("acknowledged the power command but still reports on", job.Error);
+        Assert.Contains("no attempts left", job.Error);
+        Assert.Equal(2, job.Attempt);
+        Assert.Equal(PowerState.On, bmc.Power);
+    }
+
+    [Fact]
+    public async Task WrongBmcPassword_FailsAtOnce_WithoutRetrying()
+    {
+        var (machine, _) = await broker.MachineAsync(password: "not-the-password");
+        var job = await broker.RunAsync(machine, JobActions.PowerOn);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("password", job.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, job.Attempt);
+        Assert.Equal(1, job.Steps.Single().Attempt);
+    }
+}
