@@ -5,7 +5,8 @@ public sealed record NicView(string Mac, string? Name, string? Ip);
 
 /// <summary>BMC settings as written. The password is write-only: it is stored encrypted and never returned.</summary>
 public sealed record BmcInput(string? Driver, string? Address, int? Port = null, string? Username = null, string? Password = null);
-public sealed record BmcView(string Driver, string Address, int Port, string? Username, bool HasPassword);
+/// <param name="Health">The circuit breaker's view of this BMC (see BmcHealthView); null while no failure was ever recorded.</param>
+public sealed record BmcView(string Driver, string Address, int Port, string? Username, bool HasPassword, BmcHealthView? Health = null);
 
 public sealed record DiskFact(string? Name, long? SizeGb, string? Kind = null);
 public sealed record HardwareFacts(int? CpuCores, string? CpuModel, int? MemoryGb, IReadOnlyList<DiskFact>? Disks);

@@ -15,6 +15,11 @@ public static class DapperSetup
     {
         if (Interlocked.Exchange(ref registered, 1) == 1) return;
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper binds the types it knows natively (DateTimeOffset among them) without asking a handler, so a
+        // DateTimeOffset in an anonymous parameter object reached SQLite as "2026-11-22 07:17:41.3+00:00": not the
+        // stored form, and not comparable with it. Removing the native mapping makes Dapper use TimeHandler everywhere.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new TimeHandler());
     }
 

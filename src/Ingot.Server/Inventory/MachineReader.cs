@@ -18,6 +18,8 @@ public static class MachineReader
         m.hostname, ro.name AS role, t.name AS team, m.state, m.maintenance, m.maintenance_reason,
         m.bmc_driver, m.bmc_address, m.bmc_port, m.bmc_username,
         CASE WHEN m.bmc_password IS NULL THEN 0 ELSE 1 END AS bmc_has_password,
+        h.status AS bmc_health, h.failures AS bmc_failures, h.last_error AS bmc_last_error, h.since AS bmc_since,
+        h.retry_after AS bmc_retry_after,
         m.hardware, m.version, m.created_at, m.updated_at
         """;
 
@@ -29,6 +31,7 @@ public static class MachineReader
         LEFT JOIN skus k ON k.id = m.sku_id
         LEFT JOIN roles ro ON ro.id = m.role_id
         LEFT JOIN teams t ON t.id = ro.team_id
+        LEFT JOIN bmc_health h ON h.machine_id = m.id
         """;
 
     /// <summary>Resolves a machine key — numeric id, hardware_name or hostname — to its id.</summary>
@@ -99,17 +102,27 @@ public static class MachineReader
         public int? BmcPort { get; init; }
         public string? BmcUsername { get; init; }
         public bool BmcHasPassword { get; init; }
+        public string? BmcHealth { get; init; }
+        public int? BmcFailures { get; init; }
+        public string? BmcLastError { get; init; }
+        public DateTimeOffset? BmcSince { get; init; }
+        public DateTimeOffset? BmcRetryAfter { get; init; }
         public string? Hardware { get; init; }
         public long Version { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
+
+        private BmcHealthView? Health() =>
+            BmcHealth is not null && Wire.TryParse<BmcHealthStatus>(BmcHealth, out var status)
+                ? new BmcHealthView(status, BmcFailures ?? 0, BmcLastError, BmcSince ?? UpdatedAt, BmcRetryAfter)
+                : null;
 
         public MachineView View(IReadOnlyList<NicView> nics, IReadOnlyList<string> tags)
         {
             Wire.TryParse<MachineState>(State, out var state);
             return new MachineView(Id, HardwareName, Serial, Vendor, Model, Site, Rack, Unit, Sku, Hostname, Role, Team,
                 state, Maintenance, MaintenanceReason, nics,
-                BmcDriver is null ? null : new BmcView(BmcDriver, BmcAddress ?? "", BmcPort ?? 0, BmcUsername, BmcHasPassword),
+                BmcDriver is null ? null : new BmcView(BmcDriver, BmcAddress ?? "", BmcPort ?? 0, BmcUsername, BmcHasPassword, Health()),
                 tags, Hardware is null ? null : JsonSerializer.Deserialize<HardwareFacts>(Hardware, IngotJson.Options),
                 CreatedAt, UpdatedAt);
         }

@@ -10,12 +10,6 @@ namespace Ingot.Server.Inventory;
 /// of its lists on update. Callers own the transaction, so an import can write many machines in one.</summary>
 public sealed class MachineWriter(SecretBox secrets)
 {
-    /// <summary>Rows per multi-row INSERT. Binding parameters by name costs time quadratic in their number
-    /// (Dapper and Microsoft.Data.Sqlite both search the collection by name), so statements stay small:
-    /// enough rows to save PostgreSQL's round trips, few enough that binding stays cheap. SQLite has no
-    /// round trips to save. Measured with bench/run.sh (docs/BENCHMARKS.md): on PostgreSQL 50 rows beat
-    /// 1, 10, 100, 250 and 500; on SQLite 1 to 10 rows are equal and 50 is twice as slow.</summary>
-    private static int RowsPerStatement(DbConnection c) => c is Npgsql.NpgsqlConnection ? 50 : 10;
 
     private const string MachineColumns =
         "hardware_name, serial, vendor, model, site_id, rack_id, unit, sku_id, hostname, role_id, state, maintenance, " +
@@ -31,14 +25,14 @@ public sealed class MachineWriter(SecretBox secrets)
         DbConnection c, DbTransaction tx, IReadOnlyList<MachineDraft> drafts, string actor, string how, DateTimeOffset now)
     {
         var ids = new List<long>(drafts.Count);
-        foreach (var chunk in drafts.Chunk(RowsPerStatement(c)))
+        foreach (var chunk in drafts.Chunk(MultiRowInsert.RowsPerStatement(c)))
         {
             var chunkIds = await InsertMachinesAsync(c, tx, chunk, now);
-            await InsertRowsAsync(c, tx, "nics (machine_id, mac, name, ip)",
+            await MultiRowInsert.InsertAsync(c, tx, "nics (machine_id, mac, name, ip)",
                 chunk.SelectMany((d, i) => d.Nics.Select(n => new object?[] { chunkIds[i], n.Mac, n.Name, n.Ip })));
-            await InsertRowsAsync(c, tx, "machine_tags (machine_id, tag)",
+            await MultiRowInsert.InsertAsync(c, tx, "machine_tags (machine_id, tag)",
                 chunk.SelectMany((d, i) => d.Tags.Select(t => new object?[] { chunkIds[i], t })));
-            await InsertRowsAsync(c, tx, "state_history (machine_id, from_state, to_state, trigger, actor, reason, at)",
+            await MultiRowInsert.InsertAsync(c, tx, "state_history (machine_id, from_state, to_state, trigger, actor, reason, at)",
                 chunkIds.Select(id => new object?[] { id, null, Wire.Name(Lifecycle.Initial), how, actor, null, now }));
             ids.AddRange(chunkIds);
         }
@@ -53,40 +47,12 @@ public sealed class MachineWriter(SecretBox secrets)
             Wire.Name(Lifecycle.Initial), false, d.Bmc?.Driver, d.Bmc?.Address, d.Bmc?.Port, d.Bmc?.Username,
             d.Bmc?.Password is { } p ? secrets.Seal(p) : null, d.HardwareJson, now, now,
         });
-        var (values, args) = Values(c, rows);
+        var (values, args) = MultiRowInsert.Values(c, rows);
         // RETURNING order is not promised by either engine, so ids are matched back by hardware_name.
         var returned = (await c.QueryAsync<(long Id, string HardwareName)>(
             $"INSERT INTO machines ({MachineColumns}) VALUES {values} RETURNING id, hardware_name", args, tx))
             .ToDictionary(r => r.HardwareName, r => r.Id);
         return chunk.Select(d => returned[Names.HardwareName(d.Serial)]).ToArray();
-    }
-
-    private static async Task InsertRowsAsync(DbConnection c, DbTransaction tx, string table, IEnumerable<object?[]> rows)
-    {
-        foreach (var chunk in rows.Chunk(RowsPerStatement(c) * 4))
-        {
-            var (values, args) = Values(c, chunk);
-            await c.ExecuteAsync($"INSERT INTO {table} VALUES {values}", args, tx);
-        }
-    }
-
-    /// <summary>"(@p0, @p1), (@p2, @p3)" with its parameters.</summary>
-    private static (string Sql, DynamicParameters Args) Values(DbConnection c, IEnumerable<object?[]> rows)
-    {
-        var sql = new System.Text.StringBuilder();
-        var args = new DynamicParameters();
-        var n = 0;
-        foreach (var row in rows)
-        {
-            sql.Append(n == 0 ? "(" : ", (");
-            for (var i = 0; i < row.Length; i++, n++)
-            {
-                sql.Append(i == 0 ? "" : ", ").Append("@p").Append(n);
-                args.Add("p" + n, DapperSetup.Stored(c, row[i]));
-            }
-            sql.Append(')');
-        }
-        return (sql.ToString(), args);
     }
 
     public static async Task ReplaceNicsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<NicDraft> nics)
@@ -96,12 +62,12 @@ public sealed class MachineWriter(SecretBox secrets)
     }
 
     public static Task AddNicsAsync(DbConnection c, DbTransaction tx, long machineId, IEnumerable<NicDraft> nics) =>
-        InsertRowsAsync(c, tx, "nics (machine_id, mac, name, ip)", nics.Select(n => new object?[] { machineId, n.Mac, n.Name, n.Ip }));
+        MultiRowInsert.InsertAsync(c, tx, "nics (machine_id, mac, name, ip)", nics.Select(n => new object?[] { machineId, n.Mac, n.Name, n.Ip }));
 
     public static async Task ReplaceTagsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<string> tags)
     {
         await c.ExecuteAsync("DELETE FROM machine_tags WHERE machine_id = @machineId", new { machineId }, tx);
-        await InsertRowsAsync(c, tx, "machine_tags (machine_id, tag)", tags.Select(t => new object?[] { machineId, t }));
+        await MultiRowInsert.InsertAsync(c, tx, "machine_tags (machine_id, tag)", tags.Select(t => new object?[] { machineId, t }));
     }
 
     public async Task UpdateBmcAsync(DbConnection c, DbTransaction tx, long machineId, BmcDraft bmc, DateTimeOffset now)

@@ -66,7 +66,8 @@ public sealed partial class DatabaseJobQueue
         db.InTransactionAsync(async (c, tx) =>
         {
             var now = clock.GetUtcNow();
-            var args = new DynamicParameters(new { id = jobId, node = NodeId, now });
+            var args = new DynamicParameters(new { id = jobId, node = NodeId });
+            args.Add("now", DapperSetup.Stored(c, now));
             string set;
             switch (ending)
             {
@@ -81,7 +82,7 @@ public sealed partial class DatabaseJobQueue
                 case JobEnding.Retry r:
                     set = "status = 'queued', attempt = attempt + 1, error = @error, run_after = @runAfter";
                     args.Add("error", r.Error);
-                    args.Add("runAfter", r.RunAfter);
+                    args.Add("runAfter", DapperSetup.Stored(c, r.RunAfter));
                     break;
                 case JobEnding.Cancelled x:
                     set = "status = 'cancelled', cancelled_by = COALESCE(@by, cancel_requested_by), ended_at = @now";

@@ -89,7 +89,7 @@ public static class JobReader
         }
         if (q.Text("user") is { } user) { where.Append(" AND j.user_name = @user"); args.Add("user", user); }
         if (q.Long("batch", "a batch id") is { } batch) { where.Append(" AND j.batch_id = @batch"); args.Add("batch", batch); }
-        if (q.Time("since") is { } since) { where.Append(" AND j.created_at >= @since"); args.Add("since", since); }
+        if (q.Time("since") is { } since) { where.Append(" AND j.created_at >= @since"); args.Add("since", DapperSetup.Stored(c, since)); }
         var limit = q.Int("limit", 1, MaxLimit) ?? DefaultLimit;
         var after = q.Cursor();
         v.ThrowIfInvalid();

@@ -18,6 +18,24 @@ public sealed class MaintenanceException(string machine, string? reason)
     public override string Title => "Machine in maintenance";
 }
 
+/// <summary>A machine refused by a submission, and why.</summary>
+public sealed record RefusedMachine(string Machine, IngotException Reason);
+
+/// <summary>A submission refused because some of its machines cannot take the job (409); lists every one.</summary>
+public sealed class RefusedMachinesException(IReadOnlyList<RefusedMachine> refusals)
+    : IngotException($"{refusals.Count} machine(s) cannot take this job: " +
+                     string.Join("; ", refusals.Take(20).Select(r => $"{r.Machine}: {r.Reason.Message}")) + (refusals.Count > 20 ? "; …" : ""))
+{
+    public IReadOnlyList<RefusedMachine> Refusals { get; } = refusals;
+    public override int Status => 409;
+    public override string Slug => "machines-refused";
+    public override string Title => "Machines refused";
+    public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
+    {
+        ["machines"] = refusals.Select(r => new Dictionary<string, string> { ["machine"] = r.Machine, ["reason"] = r.Reason.Message }).ToArray(),
+    };
+}
+
 /// <summary>Admission of jobs: checks the action, its params and the machine, then writes the job and its steps
 /// in one transaction. Everything valid is accepted and queued (DESIGN.md §6: limits shape execution, not admission).</summary>
 public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProvider clock)
@@ -38,6 +56,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
 
     private sealed class MachineRow
     {
+        public long Id { get; init; }
         public string HardwareName { get; init; } = "";
         public string State { get; init; } = "";
         public bool Maintenance { get; init; }
@@ -46,42 +65,78 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         public string? BmcDriver { get; init; }
     }
 
+    /// <summary>Why this machine cannot take this job now, or null.</summary>
+    private static IngotException? Refusal(MachineRow m, JobPlan plan)
+    {
+        if (m.Maintenance) return new MaintenanceException(m.HardwareName, m.MaintenanceReason);
+        if (m.BmcDriver is null)
+            return new ConflictException($"Machine {m.HardwareName} has no BMC in the inventory, so Ingot cannot act on it. Set its bmc first.");
+        if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(m.State, out var state) && !Lifecycle.TryNext(state, trigger, out _))
+            return new IllegalTransitionException(m.HardwareName, state, trigger, Lifecycle.Allowed(state));
+        return null;
+    }
+
     /// <summary>Queues one job on one machine and wakes this node's workers.</summary>
     /// <exception cref="MaintenanceException">The machine is in maintenance.</exception>
     /// <exception cref="IllegalTransitionException">A lifecycle action the machine's state does not allow.</exception>
     public async Task<long> SubmitAsync(DbConnection c, DbTransaction tx, long machineId, JobPlan plan,
                                         IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester, long? batchId = null)
     {
-        var m = await c.QuerySingleAsync<MachineRow>(
-            "SELECT hardware_name, state, maintenance, maintenance_reason, site_id, bmc_driver FROM machines WHERE id = @machineId",
-            new { machineId }, tx);
-        if (m.Maintenance) throw new MaintenanceException(m.HardwareName, m.MaintenanceReason);
-        if (m.BmcDriver is null)
-            throw new ConflictException($"Machine {m.HardwareName} has no BMC in the inventory, so Ingot cannot act on it. Set its bmc first.");
-        if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(m.State, out var state) && !Lifecycle.TryNext(state, trigger, out _))
-            throw new IllegalTransitionException(m.HardwareName, state, trigger, Lifecycle.Allowed(state));
-
-        var now = clock.GetUtcNow();
-        var id = await c.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO jobs (action, machine_id, site_id, params, requester, user_name, batch_id, status, attempt, max_attempts,
-                              run_after, fair_rank, created_at)
-            VALUES (@action, @machineId, @siteId, @params, @requester, @user, @batchId, 'queued', 0, @maxAttempts,
-                    @now, @rank, @now)
-            RETURNING id
-            """,
-            new
-            {
-                action = plan.Action, machineId, siteId = m.SiteId, @params = JsonSerializer.Serialize(parameters, IngotJson.Options),
-                requester, user, batchId, maxAttempts = options.MaxAttempts, now, rank = await RankAsync(c, tx, user, now),
-            }, tx);
-        await c.ExecuteAsync(
-            "INSERT INTO job_steps (job_id, position, name, status, attempt) VALUES (@id, @position, @name, 'pending', 0)",
-            plan.Steps.Select((s, i) => new { id, position = i, name = s.Name }), tx);
-        signal.Pulse();
-        return id;
+        try
+        {
+            return (await SubmitManyAsync(c, tx, [machineId], plan, parameters, user, requester, batchId))[0];
+        }
+        catch (RefusedMachinesException e) when (e.Refusals.Count == 1)
+        {
+            throw e.Refusals[0].Reason;
+        }
     }
 
+    /// <summary>Queues one job per machine, all or nothing, in a few multi-row statements: a batch of thousands is
+    /// bound by round trips, not rows. The jobs rank one after another in the user's fair share.</summary>
+    /// <returns>The job ids, in the order of <paramref name="machineIds"/>.</returns>
+    /// <exception cref="RefusedMachinesException">Some machines cannot take the job; each with its reason.</exception>
+    public async Task<IReadOnlyList<long>> SubmitManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<long> machineIds, JobPlan plan,
+                                                           IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester,
+                                                           long? batchId = null)
+    {
+        var machines = new Dictionary<long, MachineRow>(machineIds.Count);
+        foreach (var chunk in machineIds.Chunk(1000))
+            foreach (var row in await c.QueryAsync<MachineRow>(
+                         $"SELECT id, hardware_name, state, maintenance, maintenance_reason, site_id, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}",
+                         new { ids = chunk }, tx))
+                machines[row.Id] = row;
+        var refusals = machineIds.Select(id => machines.TryGetValue(id, out var m)
+                ? (m.HardwareName, Reason: Refusal(m, plan))
+                : (id.ToString(System.Globalization.CultureInfo.InvariantCulture), new NotFoundException("machine", id.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .Where(r => r.Reason is not null).Select(r => new RefusedMachine(r.Item1, r.Reason!)).ToList();
+        if (refusals.Count > 0) throw new RefusedMachinesException(refusals);
+
+        var now = clock.GetUtcNow();
+        var first = await RankAsync(c, tx, user, now);
+        var json = JsonSerializer.Serialize(parameters, IngotJson.Options);
+        var ids = new List<long>(machineIds.Count);
+        var position = 0;
+        foreach (var chunk in machineIds.Chunk(MultiRowInsert.RowsPerStatement(c)))
+        {
+            var (values, args) = MultiRowInsert.Values(c, chunk.Select(id => new object?[]
+            {
+                plan.Action, id, machines[id].SiteId, json, requester, user, batchId, "queued", 0, options.MaxAttempts, now, first + position++, now,
+            }));
+            // RETURNING order is not promised by either engine: ids are matched back by their unique rank.
+            var returned = (await c.QueryAsync<(long Id, long FairRank)>(
+                $"""
+                INSERT INTO jobs (action, machine_id, site_id, params, requester, user_name, batch_id, status, attempt, max_attempts,
+                                  run_after, fair_rank, created_at)
+                VALUES {values} RETURNING id, fair_rank
+                """, args, tx)).OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
+            ids.AddRange(returned);
+        }
+        await MultiRowInsert.InsertAsync(c, tx, "job_steps (job_id, position, name, status, attempt)",
+            ids.SelectMany(id => plan.Steps.Select((step, i) => new object?[] { id, i, step.Name, "pending", 0 })));
+        signal.Pulse();
+        return ids;
+    }
     /// <summary>Fair share as virtual time: a user's new job ranks after that user's own queued jobs, but never
     /// before the head of the queue. So one user's 10,000 queued jobs hold ranks h…h+9,999, and another user's single
     /// job, submitted when the head is at h+k, ranks h+k+1 — claimed within a claim or two, not after 10,000 jobs.</summary>

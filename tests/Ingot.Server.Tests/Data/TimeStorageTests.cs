@@ -29,4 +29,26 @@ public sealed class TimeStorageTests(ServerFixture fixture) : IClassFixture<Serv
         }
         Assert.True((DateTimeOffset.UtcNow - machine.CreatedAt).Duration() < TimeSpan.FromMinutes(1));
     }
+
+    [Fact]
+    public async Task Times_bound_as_parameters_of_single_writes_are_stored_in_the_same_form()
+    {
+        // A transition binds its time in an anonymous parameter object, where Dapper once bypassed our time handler.
+        var machine = await fixture.Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial()));
+        await fixture.Server.Admin.TransitionAsync(machine.HardwareName, "commission");
+        var db = fixture.Server.Services.GetRequiredService<Database>();
+        await using var c = await db.OpenAsync();
+        await using var command = c.CreateCommand();
+        command.CommandText = $"SELECT m.updated_at, h.at FROM machines m JOIN state_history h ON h.machine_id = m.id WHERE m.id = {machine.Id} AND h.trigger = 'commission'";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        for (var column = 0; column < 2; column++)
+        {
+            var value = reader.GetValue(column);
+            if (db.Engine == Engine.Sqlite)
+                Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", Assert.IsType<string>(value));
+            else
+                Assert.Equal(DateTimeKind.Utc, Assert.IsType<DateTime>(value).Kind);
+        }
+    }
 }

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ingot.Client;
+using Ingot.Server.Tests.Infrastructure;
+using Ingot.Server.Tests.SelfService;
+
+namespace Ingot.Server.Tests.Jobs;
+
+/// <summary>Submitting, listing and cancelling jobs over HTTP, on a server whose workers do not run, so that
+/// jobs stay queued for as long as a test looks at them.</summary>
+public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    private async Task<MachineView> MachineAsync(bool bmc = true, string? site = null) =>
+        await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site,
+            Bmc: bmc ? new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password") : null));
+
+    private static Dictionary<string, JsonElement> Params(params (string Name, object Value)[] values) =>
+        values.ToDictionary(v => v.Name, v => JsonSerializer.SerializeToElement(v.Value));
+
+    [Fact]
+    public async Task Submit_Answers202_WithTheQueuedJob_ItsStepsAndItsPlaceInTheQueue()
+    {
+        var machine = await MachineAsync();
+        using var http = Server.Http();
+        var response = await http.PostAsJsonAsync($"api/v1/machines/{machine.HardwareName}/jobs", new { action = "power_cycle" });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = (await response.Content.ReadFromJsonAsync<JobView>(IngotJson.Options))!;
+        Assert.Equal($"/api/v1/jobs/{job.Id}", response.Headers.Location?.OriginalString);
+        Assert.Equal(JobStatus.Queued, job.Status);
+        Assert.Equal("power_cycle", job.Action);
+        Assert.Equal(machine.Id, job.Target.MachineId);
+        Assert.Equal("admin", job.User);
+        Assert.Equal("api", job.Requester);
+        Assert.Equal(0, job.Attempt);
+        Assert.True(job.QueuePosition >= 1);
+        Assert.Equal(["power_off", "power_on"], job.Steps.Select(s => s.Name));
+        Assert.All(job.Steps, s => Assert.Equal(StepStatus.Pending, s.Status));
+    }
+
+    [Fact]
+    public async Task TheSameUsersJobs_QueueInOrder()
+    {
+        var user = await Accounts.CreateAsync(Server);
+        var first = await user.Client.SubmitJobAsync((await MachineAsync()).HardwareName, JobActions.PowerOn);
+        var second = await user.Client.SubmitJobAsync((await MachineAsync()).HardwareName, JobActions.PowerOn);
+        Assert.Equal(first.QueuePosition + 1, (await user.Client.GetJobAsync(second.Id)).QueuePosition);
+    }
+
+    [Fact]
+    public async Task UnknownAction_Is422_ListingTheActions()
+    {
+        var machine = await MachineAsync();
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(machine.HardwareName, "explode"));
+        Assert.Equal(422, e.Problem.Status);
+        Assert.Contains("power_cycle", e.Problem.Errors!["action"].Single());
+    }
+
+    [Theory]
+    [InlineData("set_boot_device", "{}", "params.device", "is required")]
+    [InlineData("set_boot_device", """{"device":"floppy"}""", "params.device", "'floppy' is not a boot device")]
+    [InlineData("set_boot_device", """{"device":"pxe","persistent":"yes"}""", "params.persistent", "true or false")]
+    [InlineData("set_boot_device", """{"device":"pxe","mode":"bios"}""", "params.mode", "uefi or legacy")]
+    [InlineData("power_on", """{"force":true}""", "params.force", "takes no params")]
+    [InlineData("reboot", """{"graceful_timeout_seconds":"soon"}""", "params.graceful_timeout_seconds", "whole number")]
+    [InlineData("reboot", """{"graceful_timeout_seconds":99999}""", "params.graceful_timeout_seconds", "0 to 3600")]
+    public async Task BadParams_Are422_NamingTheParam(string action, string parameters, string field, string reason)
+    {
+        var machine = await MachineAsync();
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(
+            machine.HardwareName, action, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(parameters)));
+        Assert.Equal(422, e.Problem.Status);
+        Assert.Contains(reason, e.Problem.Errors![field].Single());
+    }
+
+    [Fact]
+    public async Task UnknownMachine_Is404()
+    {
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync("no-such-machine", JobActions.PowerOn));
+        Assert.Equal(404, e.Problem.Status);
+    }
+
+    [Fact]
+    public async Task MachineInMaintenance_Is409_WithTheReason_AndQueuesNothing()
+    {
+        var machine = await MachineAsync();
+        await Server.Admin.SetMaintenanceAsync(machine.HardwareName, true, "PSU swap");
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.PowerCycle));
+        Assert.Equal(409, e.Problem.Status);
+        Assert.Contains("PSU swap", e.Problem.Detail);
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName))).Items);
+    }
+
+    [Fact]
+    public async Task MachineWithoutBmc_Is409_SayingSo()
+    {
+        var machine = await MachineAsync(bmc: false);
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.PowerOn));
+        Assert.Equal(409, e.Problem.Status);
+        Assert.Contains("no BMC", e.Problem.Detail);
+    }
+
+    [Fact]
+    public async Task LifecycleAction_TheMachinesStateDoesNotAllow_Is409_NamingTheState()
+    {
+        var machine = await MachineAsync();
+        await Server.Admin.TransitionAsync(machine.HardwareName, "commission");
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.Commission));
+        Assert.Equal(409, e.Problem.Status);
+        Assert.Contains("'available'", e.Problem.Detail);
+    }
+
+    [Fact]
+    public async Task CancelQueued_EndsItAtOnce_RecordingWho_AndASecondCancelIs409()
+    {
+        var job = await Server.Admin.SubmitJobAsync((await MachineAsync()).HardwareName, JobActions.PowerCycle);
+        var cancelled = await Server.Admin.CancelJobAsync(job.Id);
+        Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+        Assert.Equal("admin", cancelled.CancelledBy);
+        Assert.NotNull(cancelled.EndedAt);
+        Assert.All(cancelled.Steps, s => Assert.Equal(StepStatus.Cancelled, s.Status));
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.CancelJobAsync(job.Id));
+        Assert.Equal(409, e.Problem.Status);
+    }
+
+    [Fact]
+    public async Task AnotherUsersJob_CannotBeCancelled_ButAnAdminCan()
+    {
+        var owner = await Accounts.CreateAsync(Server);
+        var stranger = await Accounts.CreateAsync(Server);
+        var job = await owner.Client.SubmitJobAsync((await MachineAsync()).HardwareName, JobActions.PowerOn);
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => stranger.Client.CancelJobAsync(job.Id));
+        Assert.Equal(403, e.Problem.Status);
+        Assert.Equal(JobStatus.Cancelled, (await Server.Admin.CancelJobAsync(job.Id)).Status);
+    }
+
+    [Fact]
+    public async Task List_FiltersByMachineUserActionAndStatus_AndPagesNewestFirst()
+    {
+        var user = await Accounts.CreateAsync(Server);
+        var machine = await MachineAsync();
+        var ids = new List<long>();
+        foreach (var action in new[] { JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerOn })
+            ids.Add((await user.Client.SubmitJobAsync(machine.HardwareName, action)).Id);
+        await user.Client.CancelJobAsync(ids[0]);
+
+        var page1 = await Server.Admin.ListJobsAsync(new JobQuery(User: user.Name, Limit: 2));
+        Assert.Equal([ids[2], ids[1]], page1.Items.Select(j => j.Id));
+        var page2 = await Server.Admin.ListJobsAsync(new JobQuery(User: user.Name, Limit: 2, After: page1.Next));
+        Assert.Equal([ids[0]], page2.Items.Select(j => j.Id));
+        Assert.Null(page2.Next);
+        Assert.Equal([ids[2]], (await Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName, Action: "power_on", Status: "queued"))).Items.Select(j => j.Id));
+        Assert.Equal([ids[0]], (await Server.Admin.ListJobsAsync(new JobQuery(User: user.Name, Status: "cancelled"))).Items.Select(j => j.Id));
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(User: user.Name, Since: DateTimeOffset.UtcNow.AddMinutes(1)))).Items);
+    }
+
+    [Theory]
+    [InlineData("status=done", "status")]
+    [InlineData("action=explode", "action")]
+    [InlineData("since=yesterday", "since")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("colour=red", "colour")]
+    public async Task List_WithABadFilter_Is422_NamingIt(string query, string field)
+    {
+        using var http = Server.Http();
+        var problem = await (await http.GetAsync($"api/v1/jobs?{query}")).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.True(problem.Errors!.ContainsKey(field), string.Join(", ", problem.Errors.Keys));
+    }
+
+    [Fact]
+    public async Task UnknownJob_Is404()
+    {
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.GetJobAsync(987654321));
+        Assert.Equal(404, e.Problem.Status);
+    }
+
+    [Fact]
+    public async Task Broker_ShowsItsLimits_AndTheQueuePerSite()
+    {
+        var site = (await Server.Admin.CreateSiteAsync(new SiteCreate(Unique.Name("site")))).Name;
+        await Server.Admin.SubmitJobAsync((await MachineAsync(site: site)).HardwareName, JobActions.PowerOn);
+        var broker = await Server.Admin.GetBrokerStatusAsync();
+        Assert.Equal(200, broker.PerSiteLimit);
+        Assert.Equal(3, broker.MaxAttempts);
+        var load = broker.Sites.Single(s => s.Site == site);
+        Assert.Equal(1, load.Queued);
+        Assert.Equal(0, load.Running);
+    }
+}
