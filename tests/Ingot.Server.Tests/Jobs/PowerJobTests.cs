@@ -83,4 +83,47 @@ public sealed class PowerJobTests(BrokerFixture broker)
         Assert.Equal(1, job.Attempt);
         Assert.Equal(1, job.Steps.Single().Attempt);
     }
+
+    [Fact]
+    public async Task Commission_ChecksTheBmc_ThenMakesTheMachineAvailable_AsTheJobsUser()
+    {
+        var (machine, _) = await broker.MachineAsync();
+        Assert.Equal(MachineState.New, machine.State);
+        var job = await broker.RunAsync(machine, JobActions.Commission);
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Equal(["check_bmc", "mark_available"], job.Steps.Select(s => s.Name));
+        Assert.Equal(MachineState.Available, (await broker.Server.Admin.GetMachineAsync(machine.HardwareName)).State);
+        var history = await broker.Server.Admin.HistoryAsync(machine.HardwareName);
+        Assert.Contains(history, h => h.Trigger == "commission" && h.Actor == $"admin (job {job.Id})");
+    }
+
+    [Fact]
+    public async Task ALifecycleJobThatFails_MarksTheMachineBroken_WithTheStepAndReason()
+    {
+        var (machine, _) = await broker.MachineAsync(password: "not-the-password");
+        var job = await broker.RunAsync(machine, JobActions.Commission);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        var after = await broker.Server.Admin.GetMachineAsync(machine.HardwareName);
+        Assert.Equal(MachineState.Broken, after.State);
+        var failed = (await broker.Server.Admin.HistoryAsync(machine.HardwareName)).Single(h => h.Trigger == "fail");
+        Assert.Contains($"job {job.Id} (commission) failed: step check_bmc", failed.Reason);
+        Assert.Equal(BmcHealthStatus.Degraded, after.Bmc!.Health!.Status);
+    }
+
+    [Fact]
+    public async Task AnUnreachableBmc_IsRetried_ThenFails_AndItsHealthShowsTheLastError()
+    {
+        var (machine, bmc) = await broker.MachineAsync();
+        bmc.Faults = new Simulator.BmcFaults { Unreachable = true };
+        var job = await broker.RunAsync(machine, JobActions.PowerCycle);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Equal(2, job.Attempt); // every attempt used
+        Assert.Equal(2, job.Steps[0].Attempt);
+        Assert.Contains("no answer", job.Error);
+        var health = (await broker.Server.Admin.GetMachineAsync(machine.HardwareName)).Bmc!.Health!;
+        Assert.Equal(BmcHealthStatus.Degraded, health.Status);
+        Assert.Equal(2, health.Failures);
+        Assert.Contains("no answer", health.LastError);
+        Assert.Equal(MachineState.New, (await broker.Server.Admin.GetMachineAsync(machine.HardwareName)).State); // power jobs leave the lifecycle alone
+    }
 }
