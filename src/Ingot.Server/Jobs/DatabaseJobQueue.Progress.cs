@@ -10,23 +10,29 @@ namespace Ingot.Server.Jobs;
 /// <summary>Heartbeats, step records and job endings, each fenced by this node's lease.</summary>
 public sealed partial class DatabaseJobQueue
 {
-    private const string Held = "id = @id AND status = 'running' AND lease_owner = @node";
+    private const string Held = "id = @id AND status = 'running' AND lease_owner = @lease";
 
-    public async Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<long> jobIds, CancellationToken ct)
+    public async Task<IReadOnlySet<JobLease>> RenewAsync(IReadOnlyCollection<JobLease> leases, CancellationToken ct)
     {
-        if (jobIds.Count == 0) return new HashSet<long>();
+        var held = new HashSet<JobLease>();
+        if (leases.Count == 0) return held;
         await using var c = await db.OpenAsync(ct);
-        var held = await c.QueryAsync<long>(
-            "UPDATE jobs SET lease_expires = @expires WHERE status = 'running' AND lease_owner = @node RETURNING id",
-            new { expires = clock.GetUtcNow() + options.Lease, node = NodeId });
-        return held.ToHashSet();
+        foreach (var chunk in leases.Chunk(500))
+        {
+            var renewed = await c.QueryAsync<(long Id, string LeaseOwner)>(
+                $"UPDATE jobs SET lease_expires = @expires WHERE status = 'running' AND {Sql.AnyOf(c, "id", "ids")} " +
+                $"AND {Sql.AnyOf(c, "lease_owner", "tokens")} RETURNING id, lease_owner",
+                new { expires = clock.GetUtcNow() + options.Lease, ids = chunk.Select(l => l.JobId).ToArray(), tokens = chunk.Select(l => l.Token).Distinct().ToArray() });
+            held.UnionWith(renewed.Select(r => new JobLease(r.Id, r.LeaseOwner)).Where(chunk.Contains));
+        }
+        return held;
     }
 
     public async Task ReleaseAllAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner = @node",
-            new { node = NodeId });
+        await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner LIKE @node",
+            new { node = NodeId + "#%" });
     }
 
     private sealed class GateRow
@@ -36,12 +42,13 @@ public sealed partial class DatabaseJobQueue
         public string? CancelRequestedBy { get; init; }
     }
 
-    public Task<StepGate> BeginStepAsync(long jobId, int position, CancellationToken ct) =>
+    public Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct) =>
         db.InTransactionAsync(async (c, tx) =>
         {
+            var jobId = lease.JobId;
             var job = await c.QuerySingleOrDefaultAsync<GateRow>(
                 "SELECT status, lease_owner, cancel_requested_by FROM jobs WHERE id = @jobId" + Sql.ForUpdate(c), new { jobId }, tx);
-            if (job is null || job.Status != "running" || job.LeaseOwner != NodeId) return StepGate.LeaseLost;
+            if (job is null || job.Status != "running" || job.LeaseOwner != lease.Token) return StepGate.LeaseLost;
             if (job.CancelRequestedBy is not null) return StepGate.Cancelled;
             await c.ExecuteAsync(
                 """
@@ -51,22 +58,23 @@ public sealed partial class DatabaseJobQueue
             return StepGate.Go;
         }, ct);
 
-    public async Task<bool> EndStepAsync(long jobId, int position, StepStatus status, string? message, CancellationToken ct)
+    public async Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var rows = await c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = @status, ended_at = @now, message = @message
             WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})
-            """, new { id = jobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, node = NodeId });
+            """, new { id = lease.JobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, lease = lease.Token });
         return rows == 1;
     }
 
-    public Task FinishAsync(long jobId, JobEnding ending, CancellationToken ct) =>
+    public Task FinishAsync(JobLease lease, JobEnding ending, CancellationToken ct) =>
         db.InTransactionAsync(async (c, tx) =>
         {
             var now = clock.GetUtcNow();
-            var args = new DynamicParameters(new { id = jobId, node = NodeId });
+            var jobId = lease.JobId;
+            var args = new DynamicParameters(new { id = jobId, lease = lease.Token });
             args.Add("now", DapperSetup.Stored(c, now));
             string set;
             switch (ending)
@@ -116,9 +124,10 @@ public sealed partial class DatabaseJobQueue
 
     private static string Actor(string user, long jobId) => $"{user} (job {jobId})";
 
-    public Task<MachineState> TransitionAsync(long jobId, Trigger trigger, string? reason, CancellationToken ct) =>
+    public Task<MachineState> TransitionAsync(JobLease lease, Trigger trigger, string? reason, CancellationToken ct) =>
         db.InTransactionAsync(async (c, tx) =>
         {
+            var jobId = lease.JobId;
             var job = await c.QuerySingleAsync<(long MachineId, string UserName)>(
                 "SELECT machine_id, user_name FROM jobs WHERE id = @jobId", new { jobId }, tx);
             var actor = Actor(job.UserName, jobId);

@@ -17,7 +17,7 @@ namespace Ingot.Server.Jobs;
 public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, JobOptions options, TimeProvider clock, ILogger<DatabaseJobQueue> log)
     : IJobQueue
 {
-    private long lastReap;
+    private long lastReap, claims;
 
     /// <summary>This process among the nodes sharing the database: host, process id and a random suffix, so a
     /// restarted process never mistakes its predecessor's leases for its own.</summary>
@@ -99,12 +99,13 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             picked.Add(candidate.Id);
         }
         if (picked.Count == 0) return picked;
+        var token = $"{NodeId}#{Interlocked.Increment(ref claims)}";
         await c.ExecuteAsync(
             $"""
             UPDATE jobs SET status = 'running', lease_owner = @node, lease_expires = @expires,
                 attempt = CASE WHEN attempt < 1 THEN 1 ELSE attempt END, started_at = COALESCE(started_at, @now)
             WHERE {Sql.AnyOf(c, "id", "picked")}
-            """, new { node = NodeId, expires = now + options.Lease, now, picked = picked.ToArray() }, tx);
+            """, new { node = token, expires = now + options.Lease, now, picked = picked.ToArray() }, tx);
         return picked;
     }
 
@@ -148,6 +149,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         public int? BmcPort { get; init; }
         public string? BmcUsername { get; init; }
         public byte[]? BmcPassword { get; init; }
+        public string LeaseOwner { get; init; } = "";
     }
 
     private sealed class StepRow
@@ -164,7 +166,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         var args = new { ids = ids.ToArray() };
         var jobs = await c.QueryAsync<ClaimRow>(
             $"""
-            SELECT j.id, j.action, j.machine_id, m.hardware_name, j.user_name, j.params, j.attempt, j.max_attempts,
+            SELECT j.id, j.action, j.machine_id, m.hardware_name, j.user_name, j.params, j.attempt, j.max_attempts, j.lease_owner,
                    m.bmc_driver, m.bmc_address, m.bmc_port, m.bmc_username, m.bmc_password
             FROM jobs j JOIN machines m ON m.id = j.machine_id WHERE {Sql.AnyOf(c, "j.id", "ids")}
             """, args);
@@ -175,7 +177,8 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             j.Id, j.Action, j.MachineId, j.HardwareName, j.UserName,
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(j.Params) ?? [],
             j.Attempt, j.MaxAttempts, Target(j),
-            [.. steps[j.Id].Select(s => new ClaimedStep(s.Position, s.Name, Wire.TryParse<StepStatus>(s.Status, out var st) ? st : StepStatus.Pending, s.Attempt))]))];
+            [.. steps[j.Id].Select(s => new ClaimedStep(s.Position, s.Name, Wire.TryParse<StepStatus>(s.Status, out var st) ? st : StepStatus.Pending, s.Attempt))],
+            j.LeaseOwner))];
     }
 
     private BmcTarget? Target(ClaimRow j)

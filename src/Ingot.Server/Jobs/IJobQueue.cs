@@ -12,20 +12,21 @@ public interface IJobQueue
     /// <summary>Up to <paramref name="max"/> runnable jobs, now leased to this worker node.</summary>
     Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken ct);
 
-    /// <summary>Extends the leases of the given running jobs; returns those this node still holds.</summary>
-    Task<IReadOnlySet<long>> RenewAsync(IReadOnlyCollection<long> jobIds, CancellationToken ct);
+    /// <summary>Extends the leases of the given claims; returns those still held (a claim taken over, or reaped and
+    /// claimed again, is not).</summary>
+    Task<IReadOnlySet<JobLease>> RenewAsync(IReadOnlyCollection<JobLease> leases, CancellationToken ct);
 
-    /// <summary>Marks a step running (one more attempt), unless the job was cancelled or its lease lost.</summary>
-    Task<StepGate> BeginStepAsync(long jobId, int position, CancellationToken ct);
+    /// <summary>Marks a step running (one more attempt), unless the job was cancelled or the claim lost.</summary>
+    Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct);
 
-    /// <summary>Records a step's end. Returns false when the lease was lost (another node owns the job now).</summary>
-    Task<bool> EndStepAsync(long jobId, int position, StepStatus status, string? message, CancellationToken ct);
+    /// <summary>Records a step's end. Returns false when the claim was lost (another run owns the job now).</summary>
+    Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct);
 
     /// <summary>Ends the job (or sends it back to the queue for another attempt), and releases its lease.</summary>
-    Task FinishAsync(long jobId, JobEnding ending, CancellationToken ct);
+    Task FinishAsync(JobLease lease, JobEnding ending, CancellationToken ct);
 
     /// <summary>Moves the job's machine through the lifecycle table (a lifecycle step), as the job's user.</summary>
-    Task<MachineState> TransitionAsync(long jobId, Trigger trigger, string? reason, CancellationToken ct);
+    Task<MachineState> TransitionAsync(JobLease lease, Trigger trigger, string? reason, CancellationToken ct);
 
     /// <summary>Feeds the per-BMC circuit breaker: null after a success, the error after a failure.</summary>
     Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct);
@@ -34,6 +35,10 @@ public interface IJobQueue
     /// rather than after their leases expire.</summary>
     Task ReleaseAllAsync(CancellationToken ct);
 }
+
+/// <summary>One claim of one job. The token is new with every claim, so the fencing of a worker's writes tells apart
+/// two runs of the same job even on one node (a run that fell a lease behind, and the run that reclaimed it).</summary>
+public readonly record struct JobLease(long JobId, string Token);
 
 public sealed record ClaimedStep(int Position, string Name, StepStatus Status, int Attempt);
 
@@ -48,7 +53,11 @@ public sealed record ClaimedJob(
     int Attempt,
     int MaxAttempts,
     BmcTarget? Bmc,
-    IReadOnlyList<ClaimedStep> Steps);
+    IReadOnlyList<ClaimedStep> Steps,
+    string LeaseToken)
+{
+    public JobLease Lease => new(Id, LeaseToken);
+}
 
 public enum StepGate { Go, Cancelled, LeaseLost }
 

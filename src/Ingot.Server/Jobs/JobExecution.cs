@@ -32,23 +32,23 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
         var plan = JobPlans.Find(job.Action);
         if (plan is null)
         {
-            await queue.FinishAsync(job.Id, new JobEnding.Failed($"unknown action '{job.Action}' (a newer node queued it?)"), ct);
+            await queue.FinishAsync(job.Lease, new JobEnding.Failed($"unknown action '{job.Action}' (a newer node queued it?)"), ct);
             return;
         }
         await using var context = new StepContext(job, queue, options, clock, connect);
         foreach (var record in job.Steps.Where(s => s.Status != StepStatus.Succeeded))
         {
-            switch (await queue.BeginStepAsync(job.Id, record.Position, ct))
+            switch (await queue.BeginStepAsync(job.Lease, record.Position, ct))
             {
                 case StepGate.LeaseLost: return;
                 case StepGate.Cancelled:
-                    await queue.FinishAsync(job.Id, new JobEnding.Cancelled(null), ct);
+                    await queue.FinishAsync(job.Lease, new JobEnding.Cancelled(null), ct);
                     return;
             }
             var step = JobPlans.Step(plan, record.Name);
             if (!await RunStepAsync(job, plan, record, step, context, ct)) return;
         }
-        await queue.FinishAsync(job.Id, new JobEnding.Succeeded(context.Result), ct);
+        await queue.FinishAsync(job.Lease, new JobEnding.Succeeded(context.Result), ct);
     }
 
     /// <returns>Whether the job goes on to its next step.</returns>
@@ -58,7 +58,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
         {
             var message = await retries.ExecuteAsync(async token => await step.RunAsync(context, token), ct);
             if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, null, ct);
-            return await queue.EndStepAsync(job.Id, record.Position, StepStatus.Succeeded, message, ct);
+            return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, message, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -87,16 +87,16 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
 
     private async Task EndAsync(ClaimedJob job, JobPlan plan, ClaimedStep record, string reason, bool transient, CancellationToken ct)
     {
-        if (!await queue.EndStepAsync(job.Id, record.Position, StepStatus.Failed, reason, ct)) return;
+        if (!await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Failed, reason, ct)) return;
         var error = $"step {record.Name}, attempt {job.Attempt} of {job.MaxAttempts}: {reason}";
         if (transient && job.Attempt < job.MaxAttempts)
         {
             var runAfter = clock.GetUtcNow() + options.JobRetry.Delay(job.Attempt - 1);
-            await queue.FinishAsync(job.Id, new JobEnding.Retry(error, runAfter), ct);
+            await queue.FinishAsync(job.Lease, new JobEnding.Retry(error, runAfter), ct);
             return;
         }
         if (transient) error += " (no attempts left)";
-        await queue.FinishAsync(job.Id, new JobEnding.Failed(error, plan.IsLifecycle ? Trigger.Fail : null), ct);
+        await queue.FinishAsync(job.Lease, new JobEnding.Failed(error, plan.IsLifecycle ? Trigger.Fail : null), ct);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: step {Step} crashed")]

@@ -26,7 +26,7 @@ public sealed partial class JobWorkers(
     IJobQueue queue, JobOptions options, JobSignal signal, TimeProvider clock, BmcDriverOptions drivers, ILogger<JobWorkers> log)
     : BackgroundService
 {
-    private readonly ConcurrentDictionary<long, CancellationTokenSource> running = new();
+    private readonly ConcurrentDictionary<JobLease, CancellationTokenSource> running = new();
 
     /// <summary>Jobs this node is running now.</summary>
     public int Running => running.Count;
@@ -76,7 +76,7 @@ public sealed partial class JobWorkers(
     private void Start(JobExecution execution, ClaimedJob job, CancellationToken stoppingToken)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        running[job.Id] = cts;
+        running[job.Lease] = cts;
         _ = Task.Run(async () =>
         {
             try
@@ -93,7 +93,7 @@ public sealed partial class JobWorkers(
             }
             finally
             {
-                running.TryRemove(job.Id, out _);
+                running.TryRemove(job.Lease, out _);
                 cts.Dispose();
                 signal.Pulse(); // a worker is free
             }
@@ -107,13 +107,13 @@ public sealed partial class JobWorkers(
         {
             try
             {
-                var ids = running.Keys.ToArray();
-                if (ids.Length == 0) continue;
-                var held = await queue.RenewAsync(ids, ct);
-                foreach (var id in ids.Where(id => !held.Contains(id)))
-                    if (running.TryGetValue(id, out var cts))
+                var leases = running.Keys.ToArray();
+                if (leases.Length == 0) continue;
+                var held = await queue.RenewAsync(leases, ct);
+                foreach (var lease in leases.Where(l => !held.Contains(l)))
+                    if (running.TryGetValue(lease, out var cts))
                     {
-                        LogLeaseLost(id);
+                        LogLeaseLost(lease.JobId);
                         await cts.CancelAsync();
                     }
             }

@@ -13,7 +13,7 @@ public sealed class TransitionStep(string name, Trigger trigger) : IJobStep
 
     public async Task<string> RunAsync(StepContext context, CancellationToken ct)
     {
-        var state = await context.Queue.TransitionAsync(context.Job.Id, trigger, $"job {context.Job.Id} ({context.Job.Action})", ct);
+        var state = await context.Queue.TransitionAsync(context.Job.Lease, trigger, $"job {context.Job.Id} ({context.Job.Action})", ct);
         context.Result["machine_state"] = Wire.Name(state);
         return $"machine is {Wire.Name(state)}";
     }

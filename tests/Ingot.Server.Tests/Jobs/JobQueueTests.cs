@@ -39,9 +39,10 @@ public sealed class JobQueueTests : IAsyncLifetime
         var first = await SubmitAsync(machine);
         var second = await SubmitAsync(machine);
         var node = Node();
-        Assert.Equal([first], (await node.ClaimAsync(10, default)).Select(j => j.Id));
+        var claimed = Assert.Single(await node.ClaimAsync(10, default));
+        Assert.Equal(first, claimed.Id);
         Assert.Empty(await Node().ClaimAsync(10, default));
-        await node.FinishAsync(first, new JobEnding.Succeeded(new Dictionary<string, object?>()), default);
+        await node.FinishAsync(claimed.Lease, new JobEnding.Succeeded(new Dictionary<string, object?>()), default);
         Assert.Equal([second], (await Node().ClaimAsync(10, default)).Select(j => j.Id));
     }
 
@@ -89,8 +90,8 @@ public sealed class JobQueueTests : IAsyncLifetime
         var job = await SubmitAsync(await MachineAsync());
         var dead = Node();
         var claimed = Assert.Single(await dead.ClaimAsync(1, default));
-        Assert.Equal(StepGate.Go, await dead.BeginStepAsync(job, 0, default));
-        Assert.True(await dead.EndStepAsync(job, 0, StepStatus.Succeeded, "off", default));
+        Assert.Equal(StepGate.Go, await dead.BeginStepAsync(claimed.Lease, 0, default));
+        Assert.True(await dead.EndStepAsync(claimed.Lease, 0, StepStatus.Succeeded, "off", default));
 
         var survivor = Node();
         Assert.Empty(await survivor.ClaimAsync(1, default)); // the lease still holds
@@ -101,10 +102,27 @@ public sealed class JobQueueTests : IAsyncLifetime
         Assert.Equal(StepStatus.Succeeded, resumed.Steps[0].Status); // so it resumes at power_on
         Assert.Equal(StepStatus.Pending, resumed.Steps[1].Status);
 
-        Assert.False(await dead.EndStepAsync(job, 1, StepStatus.Succeeded, "late", default));
-        Assert.Equal(StepGate.LeaseLost, await dead.BeginStepAsync(job, 1, default));
-        Assert.Empty(await dead.RenewAsync([job], default));
-        Assert.Equal([job], await survivor.RenewAsync([job], default));
+        Assert.False(await dead.EndStepAsync(claimed.Lease, 1, StepStatus.Succeeded, "late", default));
+        Assert.Equal(StepGate.LeaseLost, await dead.BeginStepAsync(claimed.Lease, 1, default));
+        Assert.Empty(await dead.RenewAsync([claimed.Lease], default));
+        Assert.Equal([resumed.Lease], await survivor.RenewAsync([resumed.Lease], default));
+    }
+
+    [Fact]
+    public async Task AJobReclaimedByTheSameNode_FencesOutItsEarlierRun()
+    {
+        // A node whose run fell a lease behind (a long pause) may reap and claim the same job again itself: the
+        // two runs share a node but not a claim, so only the newer one may write.
+        var job = await SubmitAsync(await MachineAsync());
+        var node = Node();
+        var stale = Assert.Single(await node.ClaimAsync(1, default));
+        clock.Advance(new JobOptions().Lease + TimeSpan.FromSeconds(1));
+        var fresh = Assert.Single(await node.ClaimAsync(1, default));
+        Assert.Equal(job, fresh.Id);
+        Assert.NotEqual(stale.Lease, fresh.Lease);
+        Assert.Equal(StepGate.LeaseLost, await node.BeginStepAsync(stale.Lease, 0, default));
+        Assert.Equal(StepGate.Go, await node.BeginStepAsync(fresh.Lease, 0, default));
+        Assert.Equal([fresh.Lease], await node.RenewAsync([stale.Lease, fresh.Lease], default));
     }
 
     [Fact]
@@ -112,13 +130,13 @@ public sealed class JobQueueTests : IAsyncLifetime
     {
         var job = await SubmitAsync(await MachineAsync());
         var node = Node();
-        Assert.Single(await node.ClaimAsync(1, default));
-        Assert.Equal(StepGate.Go, await node.BeginStepAsync(job, 0, default));
+        var lease = Assert.Single(await node.ClaimAsync(1, default)).Lease;
+        Assert.Equal(StepGate.Go, await node.BeginStepAsync(lease, 0, default));
         var asked = await server.Admin.CancelJobAsync(job);
         Assert.Equal(JobStatus.Running, asked.Status); // the step under way finishes first
-        Assert.True(await node.EndStepAsync(job, 0, StepStatus.Succeeded, "off", default));
-        Assert.Equal(StepGate.Cancelled, await node.BeginStepAsync(job, 1, default));
-        await node.FinishAsync(job, new JobEnding.Cancelled(null), default);
+        Assert.True(await node.EndStepAsync(lease, 0, StepStatus.Succeeded, "off", default));
+        Assert.Equal(StepGate.Cancelled, await node.BeginStepAsync(lease, 1, default));
+        await node.FinishAsync(lease, new JobEnding.Cancelled(null), default);
         var view = await server.Admin.GetJobAsync(job);
         Assert.Equal((JobStatus.Cancelled, "admin"), (view.Status, view.CancelledBy));
         Assert.Equal([StepStatus.Succeeded, StepStatus.Cancelled], view.Steps.Select(s => s.Status));
