@@ -42,21 +42,22 @@ public sealed partial class DatabaseJobQueue
         public string? CancelRequestedBy { get; init; }
     }
 
-    public Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct) =>
-        db.InTransactionAsync(async (c, tx) =>
-        {
-            var jobId = lease.JobId;
-            var job = await c.QuerySingleOrDefaultAsync<GateRow>(
-                "SELECT status, lease_owner, cancel_requested_by FROM jobs WHERE id = @jobId" + Sql.ForUpdate(c), new { jobId }, tx);
-            if (job is null || job.Status != "running" || job.LeaseOwner != lease.Token) return StepGate.LeaseLost;
-            if (job.CancelRequestedBy is not null) return StepGate.Cancelled;
-            await c.ExecuteAsync(
-                """
-                UPDATE job_steps SET status = 'running', attempt = attempt + 1, started_at = @now, ended_at = NULL, message = NULL
-                WHERE job_id = @jobId AND position = @position
-                """, new { jobId, position, now = clock.GetUtcNow() }, tx);
-            return StepGate.Go;
-        }, ct);
+    /// <summary>One statement in the common case (no transaction, so SQLite's write lock is held only for it): the
+    /// step starts if the claim holds and nobody asked to cancel; only when it does not start is the job read to say why.</summary>
+    public async Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var started = await c.ExecuteAsync(
+            $"""
+            UPDATE job_steps SET status = 'running', attempt = attempt + 1, started_at = @now, ended_at = NULL, message = NULL
+            WHERE job_id = @id AND position = @position
+              AND EXISTS (SELECT 1 FROM jobs WHERE {Held} AND cancel_requested_by IS NULL)
+            """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token });
+        if (started == 1) return StepGate.Go;
+        var job = await c.QuerySingleOrDefaultAsync<GateRow>(
+            "SELECT status, lease_owner, cancel_requested_by FROM jobs WHERE id = @id", new { id = lease.JobId });
+        return job is { Status: "running", CancelRequestedBy: not null } && job.LeaseOwner == lease.Token ? StepGate.Cancelled : StepGate.LeaseLost;
+    }
 
     public async Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct)
     {
@@ -152,7 +153,20 @@ public sealed partial class DatabaseJobQueue
     /// machine's jobs. The first job after that is the trial: success closes the circuit, failure reopens it for
     /// longer. A fatal error (wrong password) leaves the BMC 'degraded' without opening the circuit: retrying
     /// would not help, and the job has already failed with the reason.</summary>
-    public Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct) =>
+    public async Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct)
+    {
+        if (error is null)
+        {
+            // The common case: a healthy BMC answered again. A plain read decides that nothing needs writing, without
+            // taking SQLite's write lock twice per job.
+            await using var read = await db.OpenAsync(ct);
+            var status = await read.ExecuteScalarAsync<string?>("SELECT status FROM bmc_health WHERE machine_id = @machineId", new { machineId });
+            if (status is null or "ok") return;
+        }
+        await RecordBmcInTransactionAsync(machineId, error, ct);
+    }
+
+    private Task RecordBmcInTransactionAsync(long machineId, BmcException? error, CancellationToken ct) =>
         db.InTransactionAsync(async (c, tx) =>
         {
             var now = clock.GetUtcNow();

@@ -38,6 +38,7 @@ public static class JobEndpoints
             var jobId = await submission.SubmitAsync(c, tx, machineId, plan, parameters, caller.Name, "api");
             return await JobReader.GetAsync(c, jobId, tx);
         }, ct);
+        submission.WakeWorkers();
         return TypedResults.Accepted($"/api/v1/jobs/{view.Id}", view);
     }
 

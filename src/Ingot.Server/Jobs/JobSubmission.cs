@@ -76,7 +76,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         return null;
     }
 
-    /// <summary>Queues one job on one machine and wakes this node's workers.</summary>
+    /// <summary>Queues one job on one machine; the caller wakes the workers after committing (<see cref="WakeWorkers"/>).</summary>
     /// <exception cref="MaintenanceException">The machine is in maintenance.</exception>
     /// <exception cref="IllegalTransitionException">A lifecycle action the machine's state does not allow.</exception>
     public async Task<long> SubmitAsync(DbConnection c, DbTransaction tx, long machineId, JobPlan plan,
@@ -134,9 +134,12 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         }
         await MultiRowInsert.InsertAsync(c, tx, "job_steps (job_id, position, name, status, attempt)",
             ids.SelectMany(id => plan.Steps.Select((step, i) => new object?[] { id, i, step.Name, "pending", 0 })));
-        signal.Pulse();
         return ids;
     }
+
+    /// <summary>Wakes this node's idle workers. Call it after the submitting transaction commits: woken before, a
+    /// worker's claim cannot see the jobs yet and they wait for the next poll.</summary>
+    public void WakeWorkers() => signal.Pulse();
     /// <summary>Fair share as virtual time: a user's new job ranks after that user's own queued jobs, but never
     /// before the head of the queue. So one user's 10,000 queued jobs hold ranks h…h+9,999, and another user's single
     /// job, submitted when the head is at h+k, ranks h+k+1 — claimed within a claim or two, not after 10,000 jobs.</summary>

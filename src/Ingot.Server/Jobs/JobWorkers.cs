@@ -100,22 +100,28 @@ public sealed partial class JobWorkers(
         }, CancellationToken.None);
     }
 
+    /// <summary>Renews the leases of the runs in progress every third of a lease. A run whose lease was not renewed
+    /// is stopped only if it is still here at the next beat: a run that simply ended between the snapshot and the
+    /// renewal (its lease released) is gone by then, and is not mistaken for one that lost its job.</summary>
     private async Task HeartbeatAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(options.Lease / 3, clock);
+        var suspects = new HashSet<JobLease>();
         while (await timer.WaitForNextTickAsync(ct))
         {
             try
             {
                 var leases = running.Keys.ToArray();
-                if (leases.Length == 0) continue;
-                var held = await queue.RenewAsync(leases, ct);
-                foreach (var lease in leases.Where(l => !held.Contains(l)))
+                var held = leases.Length == 0 ? new HashSet<JobLease>() : await queue.RenewAsync(leases, ct);
+                var lost = leases.Where(l => !held.Contains(l)).ToHashSet();
+                foreach (var lease in lost.Where(suspects.Contains))
                     if (running.TryGetValue(lease, out var cts))
                     {
                         LogLeaseLost(lease.JobId);
-                        await cts.CancelAsync();
+                        try { await cts.CancelAsync(); }
+                        catch (ObjectDisposedException) { } // it ended meanwhile after all
                     }
+                suspects = lost;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
