@@ -2,6 +2,7 @@
 # Runs a benchmark on SQLite and on a private PostgreSQL (127.0.0.1, fsync ON: figures that claim
 # durability must pay for it). Prints figures for docs/BENCHMARKS.md. Run as root on Debian 12.
 #   bench/run.sh inventory [--machines 100000] [--engine sqlite|postgres]
+#   bench/run.sh jobs [--jobs 10000] [--workers 64] [--submitters 4] [--engine sqlite|postgres]
 #   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,10 @@ if [ "${1:-}" = ipmi ]; then
   exec dotnet run -c Release --project bench/Ingot.Bench -- "$@"
 fi
 
+# jobs: 10,000 simulated BMCs are 10,000 UDP sockets in one child process; take the hard limit (a container may
+# refuse more, and 20,000 is enough).
+[ "${1:-}" = jobs ] && ulimit -n "$(ulimit -Hn)"
+
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || {
   export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 
@@ -23,8 +28,9 @@ chown postgres "$pg_dir"
 trap 'su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pg_dir/data -m fast stop" >/dev/null 2>&1 || true; rm -rf "$pg_dir"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $pg_dir/data -A trust -U postgres" >/dev/null
+# max_connections 200: the jobs benchmark's server may fill Npgsql's default pool (100) besides the bench's own.
 su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pg_dir/data -l $pg_dir/log -w \
-    -o '-k $pg_dir -c listen_addresses=127.0.0.1 -p $port -c shared_buffers=256MB' start" >/dev/null
+    -o '-k $pg_dir -c listen_addresses=127.0.0.1 -p $port -c shared_buffers=256MB -c max_connections=200' start" >/dev/null
 export INGOT_BENCH_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 
 dotnet run -c Release --project bench/Ingot.Bench -- "$@"

@@ -1,6 +1,7 @@
 using Ingot.Bench;
 
 // Usage: dotnet run -c Release --project bench/Ingot.Bench -- inventory [--machines N] [--engine sqlite|postgres]
+//        dotnet run -c Release --project bench/Ingot.Bench -- jobs [--jobs 10000] [--workers 64] [--submitters 4] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
 var machines = Argument("--machines", 100_000);
@@ -14,8 +15,17 @@ switch (command)
     case "ipmi-fleet": // internal: the simulated BMCs the ipmi benchmark measures, in their own process
         await IpmiBenchmark.ServeFleetAsync(Argument("--count", 1_000));
         return 0;
+    case "jobs":
+        await JobsBenchmark.RunAsync(engines, Argument("--jobs", 10_000), Argument("--workers", new Ingot.Server.Jobs.JobOptions().Workers), Argument("--submitters", 4));
+        return 0;
+    case "jobs-fleet": // internal: the jobs benchmark's simulated BMCs, in their own process
+        await JobsProcesses.ServeFleetAsync(Argument("--count", 10_000));
+        return 0;
+    case "jobs-server": // internal: the jobs benchmark's server and workers, in their own process
+        await JobsProcesses.ServeServerAsync(ArgumentText("--data")!, ArgumentText("--database"), ArgumentText("--url")!, ArgumentText("--token")!, Argument("--workers", 64));
+        return 0;
     case not "inventory":
-        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs");
         return 2;
 }
 foreach (var engine in engines)
