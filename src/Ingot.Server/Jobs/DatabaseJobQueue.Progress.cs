@@ -16,13 +16,12 @@ public sealed partial class DatabaseJobQueue
     {
         var held = new HashSet<JobLease>();
         if (leases.Count == 0) return held;
-        await using var c = await db.OpenAsync(ct);
         foreach (var chunk in leases.Chunk(500))
         {
-            var renewed = await c.QueryAsync<(long Id, string LeaseOwner)>(
+            var renewed = await db.WriteAsync(c => c.QueryAsync<(long Id, string LeaseOwner)>(
                 $"UPDATE jobs SET lease_expires = @expires WHERE status = 'running' AND {Sql.AnyOf(c, "id", "ids")} " +
                 $"AND {Sql.AnyOf(c, "lease_owner", "tokens")} RETURNING id, lease_owner",
-                new { expires = clock.GetUtcNow() + options.Lease, ids = chunk.Select(l => l.JobId).ToArray(), tokens = chunk.Select(l => l.Token).Distinct().ToArray() });
+                new { expires = clock.GetUtcNow() + options.Lease, ids = chunk.Select(l => l.JobId).ToArray(), tokens = chunk.Select(l => l.Token).Distinct().ToArray() }), ct);
             held.UnionWith(renewed.Select(r => new JobLease(r.Id, r.LeaseOwner)).Where(chunk.Contains));
         }
         return held;
@@ -30,9 +29,9 @@ public sealed partial class DatabaseJobQueue
 
     public async Task ReleaseAllAsync(CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner LIKE @node",
-            new { node = NodeId + "#%" });
+        await db.WriteAsync(c => c.ExecuteAsync(
+            "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner LIKE @node",
+            new { node = NodeId + "#%" }), ct);
     }
 
     private sealed class GateRow
@@ -46,14 +45,14 @@ public sealed partial class DatabaseJobQueue
     /// step starts if the claim holds and nobody asked to cancel; only when it does not start is the job read to say why.</summary>
     public async Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        var started = await c.ExecuteAsync(
+        var started = await db.WriteAsync(c => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = 'running', attempt = attempt + 1, started_at = @now, ended_at = NULL, message = NULL
             WHERE job_id = @id AND position = @position
               AND EXISTS (SELECT 1 FROM jobs WHERE {Held} AND cancel_requested_by IS NULL)
-            """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token });
+            """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token }), ct);
         if (started == 1) return StepGate.Go;
+        await using var c = await db.OpenAsync(ct);
         var job = await c.QuerySingleOrDefaultAsync<GateRow>(
             "SELECT status, lease_owner, cancel_requested_by FROM jobs WHERE id = @id", new { id = lease.JobId });
         return job is { Status: "running", CancelRequestedBy: not null } && job.LeaseOwner == lease.Token ? StepGate.Cancelled : StepGate.LeaseLost;
@@ -61,12 +60,11 @@ public sealed partial class DatabaseJobQueue
 
     public async Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        var rows = await c.ExecuteAsync(
+        var rows = await db.WriteAsync(c => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = @status, ended_at = @now, message = @message
             WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})
-            """, new { id = lease.JobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, lease = lease.Token });
+            """, new { id = lease.JobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, lease = lease.Token }), ct);
         return rows == 1;
     }
 
