@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Ingot.Commands.Audit;
+using Ingot.Commands.Jobs;
 using Ingot.Commands.Login;
 using Ingot.Commands.Machines;
+using Ingot.Commands.Power;
 using Ingot.Commands.Racks;
 using Ingot.Commands.Roles;
 using Ingot.Commands.Sites;
@@ -20,6 +22,10 @@ public static class ClientCommands
         LoginCommand.Create(context),
         WhoAmICommand.Create(context),
         MachinesCommand.Create(context),
+        PowerCommand.Create(context),
+        RebootCommand.Create(context),
+        BootDeviceCommand.Create(context),
+        JobsCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),
         SkuCommands.Create(context),

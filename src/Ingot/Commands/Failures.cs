@@ -51,9 +51,12 @@ internal static class Failures
 
     /// <summary>The problem's title and status, its detail, then each offending field (or line, or host)
     /// with each reason on a line of its own.</summary>
-    public static string Describe(Problem problem, Connection? connection)
+    /// <param name="subject">What the request was about (a host, a job) when one command makes many requests
+    /// and goes on after a refusal, so each error line says which one it was.</param>
+    public static string Describe(Problem problem, Connection? connection, string? subject = null)
     {
-        var lines = new List<string> { $"error: {problem.Title ?? "request failed"} ({problem.Status}): {problem.Detail}" };
+        var about = subject is null ? "" : subject + ": ";
+        var lines = new List<string> { $"error: {about}{problem.Title ?? "request failed"} ({problem.Status}): {problem.Detail}" };
         var entries = (problem.Errors ?? []).SelectMany(e => e.Value.Select(reason => $"{e.Key}: {reason}")).ToList();
         // The server sums up a single invalid field as exactly "field: reason"; repeating it below says nothing new.
         if (entries is not [var only] || only != problem.Detail)

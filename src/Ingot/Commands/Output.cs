@@ -40,7 +40,19 @@ internal sealed class Output(CliContext context, OutputFormat format)
         await context.Out.FlushAsync(ct);
     }
 
-    public async Task LineAsync(string text, CancellationToken ct) => await context.Out.WriteLineAsync(text.AsMemory(), ct);
+    public async Task LineAsync(string text, CancellationToken ct)
+    {
+        await context.Out.WriteLineAsync(text.AsMemory(), ct);
+        // Progress lines (jobs watch) must reach a pipe as they happen, not when the command ends.
+        await context.Out.FlushAsync(ct);
+    }
+
+    /// <summary>Whether stdout is a terminal someone is watching (not a pipe, a file or a test's capture):
+    /// only then may a verb redraw a live display in place.</summary>
+    public bool IsTerminal => !IsJson && new AnsiConsoleOutput(context.Out).IsTerminal;
+
+    /// <summary>A console that moves the cursor and uses colour, for live displays on a terminal.</summary>
+    public IAnsiConsole LiveConsole() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
 
     public async Task NoteAsync(string text, CancellationToken ct) => await context.Error.WriteLineAsync(text.AsMemory(), ct);
 
