@@ -60,7 +60,7 @@ public static class DemoCommand
             }
             if (fleet is not null) await SampleBmcs.RegisterAsync(client, fleet.IpmiEndpoints, ct);
             var fresh = (await client.SearchMachinesAsync(new MachineQuery(State: "new", Limit: 1), ct)).Items.FirstOrDefault();
-            var inUse = (await client.SearchMachinesAsync(new MachineQuery(State: "in_use", Limit: 1), ct)).Items.FirstOrDefault();
+            var inUse = (await client.SearchMachinesAsync(new MachineQuery(State: "in_use", Maintenance: false, Limit: 1), ct)).Items.FirstOrDefault();
             await context.Out.WriteLineAsync(Banner(settings.Urls[0], token, Path.GetFullPath(settings.DataDirectory),
                 inUse?.Hostname ?? inUse?.HardwareName ?? "1", fresh?.HardwareName ?? "1",
                 SampleBmcs.Describe(fleet), fleet is null ? null : inUse?.Bmc));
@@ -83,10 +83,14 @@ public static class DemoCommand
           export INGOT_URL={url} INGOT_TOKEN={token}
           dotnet run --project src/Ingot -- machines list --site lon1 --state available --limit 10
           dotnet run --project src/Ingot -- machines show {inUse}
-          dotnet run --project src/Ingot -- machines transition {fresh} commission --reason "racked and cabled"{BmcExample(inUseBmc)}
+          dotnet run --project src/Ingot -- machines transition {fresh} commission --reason "racked and cabled"{BmcExample(inUseBmc)}{PowerExample(inUse, inUseBmc)}
 
         API: {url}/api/v1/machines (Authorization: Bearer <token>), OpenAPI: {url}/openapi/v1.json
         """;
+
+    /// <summary>A power cycle as a job through the broker, which drives the machine's simulated BMC.</summary>
+    private static string PowerExample(string machine, BmcView? bmc) => bmc is null ? "" :
+        $"{Environment.NewLine}  dotnet run --project src/Ingot -- power cycle {machine} --wait";
 
     /// <summary>The shown machine's own BMC, reached directly; the password comes from the environment, as `bmc` wants.</summary>
     private static string BmcExample(BmcView? bmc) => bmc is null ? "" :

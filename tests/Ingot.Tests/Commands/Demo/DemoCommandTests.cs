@@ -51,6 +51,17 @@ public sealed class DemoCommandTests
             var (variable, password) = (example.Split(' ')[0].Split('=')[0], example.Split(' ')[0].Split('=')[1]);
             cli.Environment[variable] = password;
             Assert.Equal("on", (await cli.OkAsync(example.Split(" -- ")[1].Split(' '))).Out.Trim());
+
+            // The broker's power cycle, as the banner suggests it, goes through the job workers to that BMC.
+            var cycle = demo.Line("power cycle");
+            Assert.EndsWith($"power cycle {show} --wait", cycle);
+            using var user = new CliRunner();
+            user.Environment["INGOT_URL"] = url;
+            user.Environment["INGOT_TOKEN"] = token;
+            var cycled = await user.OkAsync(cycle.Split(" -- ")[1].Split(' '));
+            Assert.Contains("succeeded", cycled.Out);
+            var jobs = await client.ListJobsAsync(new JobQuery(Machine: show));
+            Assert.Equal(["power_off", "power_on"], Assert.Single(jobs.Items).Steps.Select(s => s.Name));
         }
 
         // A restart keeps the inventory and serves the BMCs again; with port 0 they get other ports, and the
@@ -72,6 +83,7 @@ public sealed class DemoCommandTests
         {
             Assert.Contains("Simulated BMCs: none (--no-bmcs).", demo.Banner);
             Assert.DoesNotContain("bmc power status", demo.Banner);
+            Assert.DoesNotContain("power cycle", demo.Banner);
         }
         Directory.Delete(data, recursive: true);
     }
