@@ -10,11 +10,11 @@ using Ingot.Simulator.Ipmi;
 namespace Ingot.Server.Tests.Jobs;
 
 /// <summary>A server whose workers run, with short timings, and a fleet of simulated BMCs answering real IPMI on
-/// 127.0.4.x (one port each). Each test takes BMCs of its own (<see cref="MachineAsync"/>), so tests sharing the
-/// fixture stay independent.</summary>
-public sealed class BrokerFixture : IAsyncLifetime
+/// loopback (one port each, from <paramref name="firstAddress"/>). Each test takes BMCs of its own
+/// (<see cref="MachineAsync"/>), so tests sharing the fixture stay independent. Server and CLI tests derive their
+/// fixtures from it, each with an address range of its own.</summary>
+public abstract class SimulatedFleetServer(string firstAddress, int count) : IAsyncLifetime
 {
-    public const int Count = 60;
     private int next = -1;
 
     public static JobOptions FastJobs { get; } = new()
@@ -41,7 +41,7 @@ public sealed class BrokerFixture : IAsyncLifetime
     {
         Fleet = await IpmiFleet.StartAsync(new SimulatorOptions
         {
-            Count = Count, IpmiBase = IPAddress.Parse("127.0.4.1"), IpmiPort = 0, PortPerBmc = true, InitialPower = PowerState.On,
+            Count = count, IpmiBase = IPAddress.Parse(firstAddress), IpmiPort = 0, PortPerBmc = true, InitialPower = PowerState.On,
         });
         Server = await TestServer.StartAsync(jobs: FastJobs, ipmi: FastIpmi);
     }
@@ -56,7 +56,7 @@ public sealed class BrokerFixture : IAsyncLifetime
     public async Task<(MachineView Machine, SimulatedBmc Bmc)> MachineAsync(string? site = null, string password = "password")
     {
         var index = Interlocked.Increment(ref next);
-        if (index >= Count) throw new InvalidOperationException($"BrokerFixture has only {Count} BMCs; raise Count");
+        if (index >= count) throw new InvalidOperationException($"{GetType().Name} has only {count} BMCs; give it more");
         var ep = Fleet.IpmiEndpoints[index];
         var machine = await Server.Admin.CreateMachineAsync(new MachineCreate(
             Unique.Serial(), Site: site, Bmc: new BmcInput("sim", ep.Address.ToString(), ep.Port, "admin", password)));
@@ -74,6 +74,9 @@ public sealed class BrokerFixture : IAsyncLifetime
         return await client.WaitForJobAsync(job.Id, TimeSpan.FromMilliseconds(50), timeout.Token);
     }
 }
+
+/// <summary>The server tests' fleet: 127.0.4.x.</summary>
+public sealed class BrokerFixture() : SimulatedFleetServer("127.0.4.1", 60);
 
 [CollectionDefinition(Name)]
 public sealed class BrokerCollection : ICollectionFixture<BrokerFixture>
