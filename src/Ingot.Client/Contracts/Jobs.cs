@@ -4,7 +4,8 @@ namespace Ingot.Client;
 
 public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 
-public enum StepStatus { Pending, Running, Succeeded, Failed, Cancelled }
+/// <summary>Waiting: parked until an outside event (an installer's callback) or its deadline; it holds no worker.</summary>
+public enum StepStatus { Pending, Running, Waiting, Succeeded, Failed, Cancelled }
 
 /// <summary>The actions a job can perform. Lifecycle actions move the machine through the state machine
 /// inside their steps; power actions change no lifecycle state (DESIGN.md §2).</summary>
@@ -12,6 +13,7 @@ public static class JobActions
 {
     public const string PowerOn = "power_on", PowerOff = "power_off", PowerCycle = "power_cycle", Reboot = "reboot";
     public const string SetBootDevice = "set_boot_device", Commission = "commission";
+    public const string Install = "install", Reimage = "reimage";
 }
 
 /// <summary>What a client posts to <c>/api/v1/machines/{id}/jobs</c>. <c>params</c> depends on the action:
@@ -43,7 +45,8 @@ public sealed record JobView(
     DateTimeOffset? EndedAt,
     long? BatchId,
     long? QueuePosition,
-    string? CancelledBy);
+    string? CancelledBy,
+    IReadOnlyList<JobEventView>? Events = null);
 
 /// <summary>Filters of the job list; they combine with AND. Newest first; <c>after</c> is the <c>next</c> of
 /// the previous page.</summary>

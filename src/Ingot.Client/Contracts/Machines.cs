@@ -61,7 +61,9 @@ public sealed record MachineView(
     IReadOnlyList<string> Tags,
     HardwareFacts? Hardware,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Image = null,
+    DateTimeOffset? InstalledAt = null);
 
 /// <summary>Filters of the machine search; every one is optional and they combine with AND.</summary>
 public sealed record MachineQuery(

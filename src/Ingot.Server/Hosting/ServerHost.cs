@@ -2,6 +2,7 @@ using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Bmc;
 using Ingot.Bmc.Ipmi;
+using Ingot.Server.Boot;
 using Ingot.Server.Inventory;
 using Ingot.Server.Jobs;
 using Ingot.Server.SelfService;
@@ -68,6 +69,8 @@ public static class ServerHost
         api.MapDiscovery();
         api.MapIdentity();
         api.MapJobs();
+        api.MapImages();
+        app.MapBoot();
         return app;
     }
 

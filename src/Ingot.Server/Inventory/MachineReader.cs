@@ -20,7 +20,7 @@ public static class MachineReader
         CASE WHEN m.bmc_password IS NULL THEN 0 ELSE 1 END AS bmc_has_password,
         h.status AS bmc_health, h.failures AS bmc_failures, h.last_error AS bmc_last_error, h.since AS bmc_since,
         h.retry_after AS bmc_retry_after,
-        m.hardware, m.version, m.created_at, m.updated_at
+        m.hardware, m.version, m.created_at, m.updated_at, m.image, m.installed_at
         """;
 
     public const string From =
@@ -111,6 +111,8 @@ public static class MachineReader
         public long Version { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
+        public string? Image { get; init; }
+        public DateTimeOffset? InstalledAt { get; init; }
 
         private BmcHealthView? Health() =>
             BmcHealth is not null && Wire.TryParse<BmcHealthStatus>(BmcHealth, out var status)
@@ -124,7 +126,7 @@ public static class MachineReader
                 state, Maintenance, MaintenanceReason, nics,
                 BmcDriver is null ? null : new BmcView(BmcDriver, BmcAddress ?? "", BmcPort ?? 0, BmcUsername, BmcHasPassword, Health()),
                 tags, Hardware is null ? null : JsonSerializer.Deserialize<HardwareFacts>(Hardware, IngotJson.Options),
-                CreatedAt, UpdatedAt);
+                CreatedAt, UpdatedAt, Image, InstalledAt);
         }
     }
 }

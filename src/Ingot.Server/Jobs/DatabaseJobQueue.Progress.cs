@@ -27,6 +27,32 @@ public sealed partial class DatabaseJobQueue
         return held;
     }
 
+    public Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, CancellationToken ct) =>
+        db.InTransactionAsync(async (c, tx) =>
+        {
+            var args = new { id = lease.JobId, lease = lease.Token, position, message, until };
+            await c.ExecuteAsync($"UPDATE job_steps SET status = 'waiting', message = @message WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})", args, tx);
+            // No lease holder, lease_expires at the deadline: the reaper brings the job back then, an event sooner.
+            return await c.ExecuteAsync($"UPDATE jobs SET lease_owner = NULL, lease_expires = @until WHERE {Held}", args, tx) == 1;
+        }, ct);
+
+    public async Task<IReadOnlyList<JobEventView>> EventsAsync(JobLease lease, int attempt, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await JobEventRow.ReadAsync(c, lease.JobId, attempt, limit: 1000);
+    }
+
+    public Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct) =>
+        db.WriteAsync(c => c.ExecuteAsync(
+            $"UPDATE machines SET image = @image, installed_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
+            new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }), ct);
+
+    public async Task<ImageView?> ImageAsync(string name, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await Boot.ImageRow.FindAsync(c, name))?.View();
+    }
+
     public async Task ReleaseAllAsync(CancellationToken ct)
     {
         await db.WriteAsync(c => c.ExecuteAsync(
@@ -47,7 +73,10 @@ public sealed partial class DatabaseJobQueue
     {
         var started = await db.WriteAsync(c => c.ExecuteAsync(
             $"""
-            UPDATE job_steps SET status = 'running', attempt = attempt + 1, started_at = @now, ended_at = NULL, message = NULL
+            UPDATE job_steps SET status = 'running', ended_at = NULL, message = NULL,
+                -- a waiting step that looks again is the same attempt, waiting since it began
+                attempt = CASE WHEN status = 'waiting' THEN attempt ELSE attempt + 1 END,
+                started_at = CASE WHEN status = 'waiting' THEN started_at ELSE @now END
             WHERE job_id = @id AND position = @position
               AND EXISTS (SELECT 1 FROM jobs WHERE {Held} AND cancel_requested_by IS NULL)
             """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token }), ct);
@@ -90,6 +119,7 @@ public sealed partial class DatabaseJobQueue
                     set = "status = 'queued', attempt = attempt + 1, error = @error, run_after = @runAfter";
                     args.Add("error", r.Error);
                     args.Add("runAfter", DapperSetup.Stored(c, r.RunAfter));
+                    args.Add("restartFrom", r.RestartFrom ?? int.MaxValue);
                     break;
                 case JobEnding.Cancelled x:
                     set = "status = 'cancelled', cancelled_by = COALESCE(@by, cancel_requested_by), ended_at = @now";
@@ -100,8 +130,10 @@ public sealed partial class DatabaseJobQueue
             }
             var rows = await c.ExecuteAsync($"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires = NULL WHERE {Held}", args, tx);
             if (rows == 0) return 0; // the lease was lost: the node that holds the job now will end it
+            if (ending is JobEnding.Retry { RestartFrom: not null })
+                await c.ExecuteAsync("UPDATE job_steps SET status = 'pending' WHERE job_id = @id AND position >= @restartFrom", args, tx);
             if (ending is JobEnding.Cancelled)
-                await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running')",
+                await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running', 'waiting')",
                     new { id = jobId, now }, tx);
             if (ending is JobEnding.Failed { Trigger: { } trigger } failed)
                 await FailMachineAsync(c, tx, jobId, trigger, failed.Error, now);

@@ -112,7 +112,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     private static async Task<Dictionary<long, long>> SiteLoadAsync(DbConnection c, DbTransaction tx)
     {
         var rows = await c.QueryAsync<SiteCount>(
-            "SELECT site_id, COUNT(*) AS count FROM jobs WHERE status = 'running' AND site_id IS NOT NULL GROUP BY site_id", transaction: tx);
+            "SELECT site_id, COUNT(*) AS count FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND site_id IS NOT NULL GROUP BY site_id", transaction: tx);
         return rows.ToDictionary(r => r.SiteId!.Value, r => r.Count);
     }
 
@@ -158,6 +158,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         public string Name { get; init; } = "";
         public string Status { get; init; } = "";
         public int Attempt { get; init; }
+        public DateTimeOffset? StartedAt { get; init; }
     }
 
     private async Task<IReadOnlyList<ClaimedJob>> LoadAsync(DbConnection c, List<long> ids)
@@ -170,13 +171,13 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             FROM jobs j JOIN machines m ON m.id = j.machine_id WHERE {Sql.AnyOf(c, "j.id", "ids")}
             """, args);
         var steps = (await c.QueryAsync<StepRow>(
-                $"SELECT job_id, position, name, status, attempt FROM job_steps WHERE {Sql.AnyOf(c, "job_id", "ids")} ORDER BY job_id, position", args))
+                $"SELECT job_id, position, name, status, attempt, started_at FROM job_steps WHERE {Sql.AnyOf(c, "job_id", "ids")} ORDER BY job_id, position", args))
             .ToLookup(s => s.JobId);
         return [.. jobs.Select(j => new ClaimedJob(
             j.Id, j.Action, j.MachineId, j.HardwareName, j.UserName,
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(j.Params) ?? [],
             j.Attempt, j.MaxAttempts, Target(j),
-            [.. steps[j.Id].Select(s => new ClaimedStep(s.Position, s.Name, Wire.TryParse<StepStatus>(s.Status, out var st) ? st : StepStatus.Pending, s.Attempt))],
+            [.. steps[j.Id].Select(s => new ClaimedStep(s.Position, s.Name, Wire.TryParse<StepStatus>(s.Status, out var st) ? st : StepStatus.Pending, s.Attempt, s.StartedAt))],
             j.LeaseOwner))];
     }
 

@@ -31,6 +31,19 @@ public interface IJobQueue
     /// <summary>Feeds the per-BMC circuit breaker: null after a success, the error after a failure.</summary>
     Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct);
 
+    /// <summary>Parks a job in a waiting step: the step shows 'waiting' with the message, the worker is freed, and the
+    /// job comes back to the queue when an event arrives for it or at <paramref name="until"/>, whichever is first.</summary>
+    Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, CancellationToken ct);
+
+    /// <summary>The events the job's images posted during attempt <paramref name="attempt"/>, oldest first.</summary>
+    Task<IReadOnlyList<JobEventView>> EventsAsync(JobLease lease, int attempt, CancellationToken ct);
+
+    /// <summary>Records on the machine the image the job installed, and when.</summary>
+    Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct);
+
+    /// <summary>An image of the catalog by name, or null.</summary>
+    Task<ImageView?> ImageAsync(string name, CancellationToken ct);
+
     /// <summary>Gives back every job this node still holds (a clean shutdown), so another node resumes them at once
     /// rather than after their leases expire.</summary>
     Task ReleaseAllAsync(CancellationToken ct);
@@ -40,7 +53,7 @@ public interface IJobQueue
 /// two runs of the same job even on one node (a run that fell a lease behind, and the run that reclaimed it).</summary>
 public readonly record struct JobLease(long JobId, string Token);
 
-public sealed record ClaimedStep(int Position, string Name, StepStatus Status, int Attempt);
+public sealed record ClaimedStep(int Position, string Name, StepStatus Status, int Attempt, DateTimeOffset? StartedAt = null);
 
 /// <summary>A job as a worker receives it: everything it needs to run, including the BMC's credentials.</summary>
 public sealed record ClaimedJob(
@@ -70,7 +83,9 @@ public abstract record JobEnding
     public sealed record Failed(string Error, Trigger? Trigger = null) : JobEnding;
 
     /// <summary>Back to the queue for attempt <c>attempt + 1</c>, not before <paramref name="RunAfter"/>.</summary>
-    public sealed record Retry(string Error, DateTimeOffset RunAfter) : JobEnding;
+    /// <param name="RestartFrom">Steps from this position on run again in the next attempt (an install starts over
+    /// from setting the boot device); null resumes at the failed step.</param>
+    public sealed record Retry(string Error, DateTimeOffset RunAfter, int? RestartFrom = null) : JobEnding;
 
     /// <param name="By">Who cancelled; null takes whoever asked for the cancellation.</param>
     public sealed record Cancelled(string? By) : JobEnding;

@@ -61,18 +61,19 @@ public static class JobEndpoints
         var caller = Caller.From(http);
         var (view, accepted) = await db.InTransactionAsync(async (c, tx) =>
         {
-            var job = await c.QuerySingleOrDefaultAsync<(string Status, string UserName)>(
-                "SELECT status, user_name FROM jobs WHERE id = @id" + Sql.ForUpdate(c), new { id }, tx);
+            var job = await c.QuerySingleOrDefaultAsync<(string Status, string UserName, string? LeaseOwner)>(
+                "SELECT status, user_name, lease_owner FROM jobs WHERE id = @id" + Sql.ForUpdate(c), new { id }, tx);
             if (job.Status is null) throw new NotFoundException("job", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (job.UserName != caller.Name && !caller.Admin)
                 throw new ForbiddenException($"Job {id} belongs to '{job.UserName}'; only they or an admin may cancel it.");
             var now = clock.GetUtcNow();
-            switch (job.Status)
+            // A job parked in a waiting step (running, no lease holder) has no worker to stop it: it ends now, like a queued one.
+            switch (job.Status == "running" && job.LeaseOwner is null ? "queued" : job.Status)
             {
                 case "queued":
                     await c.ExecuteAsync("UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now WHERE id = @id",
                         new { id, by = caller.Name, now }, tx);
-                    await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running')",
+                    await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running', 'waiting')",
                         new { id, now }, tx);
                     return (await JobReader.GetAsync(c, id, tx), false);
                 case "running":

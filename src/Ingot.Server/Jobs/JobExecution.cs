@@ -46,6 +46,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
                     return;
             }
             var step = JobPlans.Step(plan, record.Name);
+            context.Step = record;
             if (!await RunStepAsync(job, plan, record, step, context, ct)) return;
         }
         await queue.FinishAsync(job.Lease, new JobEnding.Succeeded(context.Result), ct);
@@ -56,9 +57,14 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
     {
         try
         {
-            var message = await retries.ExecuteAsync(async token => await step.RunAsync(context, token), ct);
+            var result = await retries.ExecuteAsync(async token => await step.RunAsync(context, token), ct);
             if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, null, ct);
-            return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, message, ct);
+            if (result.WaitUntil is { } until)
+            {
+                await queue.ParkAsync(job.Lease, record.Position, until, result.Message, ct);
+                return false; // the worker is free; an event or the deadline brings the job back to this step
+            }
+            return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, result.Message, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -68,6 +74,11 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
         catch (BmcException e)
         {
             if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, e, ct);
+            await EndAsync(job, plan, record, e.Message, e.IsTransient, ct);
+            return false;
+        }
+        catch (StepFailedException e)
+        {
             await EndAsync(job, plan, record, e.Message, e.IsTransient, ct);
             return false;
         }
@@ -92,7 +103,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
         if (transient && job.Attempt < job.MaxAttempts)
         {
             var runAfter = clock.GetUtcNow() + options.JobRetry.Delay(job.Attempt - 1);
-            await queue.FinishAsync(job.Lease, new JobEnding.Retry(error, runAfter), ct);
+            await queue.FinishAsync(job.Lease, new JobEnding.Retry(error, runAfter, plan.RestartFrom), ct);
             return;
         }
         if (transient) error += " (no attempts left)";

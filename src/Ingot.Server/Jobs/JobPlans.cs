@@ -7,7 +7,8 @@ namespace Ingot.Server.Jobs;
 
 /// <summary>One action: its steps in order, the lifecycle trigger it needs the machine to accept (checked at
 /// submission), and whether running out of attempts marks the machine broken.</summary>
-public sealed record JobPlan(string Action, IReadOnlyList<IJobStep> Steps, Trigger? Requires = null)
+/// <param name="RestartFrom">Where a new attempt starts over (null: at the failed step).</param>
+public sealed record JobPlan(string Action, IReadOnlyList<IJobStep> Steps, Trigger? Requires = null, int? RestartFrom = null)
 {
     /// <summary>Lifecycle actions move the machine; when they exhaust their attempts the machine is failed (→ broken).</summary>
     public bool IsLifecycle => Requires is not null;
@@ -29,7 +30,24 @@ public static class JobPlans
         new(JobActions.Reboot, [new ShutdownStep(), On]),
         new(JobActions.SetBootDevice, [new SetBootDeviceStep()]),
         new(JobActions.Commission, [new CheckBmcStep(), new TransitionStep("mark_available", Trigger.Commission)], Trigger.Commission),
+        Install(JobActions.Install, Trigger.Install),
+        Install(JobActions.Reimage, Trigger.Reimage),
     }.ToDictionary(p => p.Action);
+
+    /// <summary>DESIGN.md §5: installing → next boot PXE → power cycle (confirmed) → the installer's 'started' → its
+    /// 'finished' (the image's deadline) → boot from disk → in_use with the image recorded. A failed attempt starts
+    /// again from the boot device, so a retry really reinstalls.</summary>
+    private static JobPlan Install(string action, Trigger trigger) => new(action,
+    [
+        new TransitionStep("mark_installing", trigger),
+        new SetBootDeviceStep("set_boot_pxe", new BootSettings(BootDevice.Pxe, Persistent: false, Uefi: true)),
+        Off,
+        On,
+        new WaitForImageStep("wait_installer_started", "started"),
+        new WaitForImageStep("wait_installer_finished", "finished"),
+        new SetBootDeviceStep("set_boot_disk", new BootSettings(BootDevice.Disk, Persistent: true, Uefi: true)),
+        new FinishInstallStep(),
+    ], trigger, RestartFrom: 1);
 
     public static IReadOnlyCollection<string> Actions => Plans.Keys;
 
@@ -42,7 +60,12 @@ public static class JobPlans
     {
         [JobActions.SetBootDevice] = ["device", "persistent", "mode"],
         [JobActions.Reboot] = ["graceful_timeout_seconds"],
+        [JobActions.Install] = ["image"],
+        [JobActions.Reimage] = ["image"],
     };
+
+    /// <summary>The image an install or reimage job names; its existence is checked at submission.</summary>
+    public static string? ImageName(IReadOnlyDictionary<string, JsonElement> parameters) => Text(parameters, "image");
 
     /// <summary>Checks an action's params, adding each problem to <paramref name="v"/> under <c>params.NAME</c>.</summary>
     public static void Validate(string action, IReadOnlyDictionary<string, JsonElement> parameters, Validation v)
@@ -62,6 +85,8 @@ public static class JobPlans
             if (parameters.ContainsKey("mode") && Text(parameters, "mode") is not ("uefi" or "legacy"))
                 v.Add("params.mode", "must be uefi or legacy.");
         }
+        if (action is JobActions.Install or JobActions.Reimage && Text(parameters, "image") is null)
+            v.Add("params.image", "is required: the name of an install image (ingot images list).");
         if (action == JobActions.Reboot && parameters.TryGetValue("graceful_timeout_seconds", out var g) &&
             (g.ValueKind != JsonValueKind.Number || !g.TryGetInt32(out var seconds) || seconds is < 0 or > 3600))
             v.Add("params.graceful_timeout_seconds", "must be a whole number of seconds from 0 to 3600.");

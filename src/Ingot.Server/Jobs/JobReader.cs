@@ -66,7 +66,9 @@ public static class JobReader
     {
         var row = await c.QuerySingleOrDefaultAsync<JobRow>($"{Select} WHERE j.id = @id", new { id }, tx)
                   ?? throw new NotFoundException("job", id.ToString(CultureInfo.InvariantCulture));
-        return (await ViewsAsync(c, [row], tx)).Single();
+        var view = (await ViewsAsync(c, [row], tx)).Single();
+        var events = await JobEventRow.ReadAsync(c, id, attempt: null, limit: 20, tx);
+        return events.Count == 0 ? view : view with { Events = events };
     }
 
     public static async Task<Page<JobView>> ListAsync(DbConnection c, IQueryCollection query)

@@ -12,7 +12,23 @@ public interface IJobStep
     /// <summary>Talks to the BMC: transient failures are retried inside the step and feed the circuit breaker.</summary>
     bool UsesBmc { get; }
 
-    Task<string> RunAsync(StepContext context, CancellationToken ct);
+    Task<StepResult> RunAsync(StepContext context, CancellationToken ct);
+}
+
+/// <summary>How a step ended: done (with a message for the record), or waiting for something outside — an
+/// installer's callback — until a deadline. A waiting job gives its worker back; an event or the deadline brings it
+/// back to the queue, and the same step runs again to look.</summary>
+public sealed record StepResult(string Message, DateTimeOffset? WaitUntil = null)
+{
+    public static implicit operator StepResult(string message) => new(message);
+
+    public static StepResult Wait(DateTimeOffset until, string message) => new(message, until);
+}
+
+/// <summary>A step failed for a reason that is not the BMC's (an installer reported failure, or never called back).</summary>
+public sealed class StepFailedException(string message, bool transient) : Exception(message)
+{
+    public bool IsTransient { get; } = transient;
 }
 
 /// <summary>What a step runs with: the job, its BMC (connected on first use) and a result it may add to.</summary>
@@ -22,6 +38,9 @@ public sealed class StepContext(ClaimedJob job, IJobQueue queue, JobOptions opti
     private IBmc? bmc;
 
     public ClaimedJob Job { get; } = job;
+
+    /// <summary>The step being run, as it was when the job was claimed (a waiting step keeps its first start).</summary>
+    public ClaimedStep? Step { get; set; }
     public IJobQueue Queue { get; } = queue;
     public JobOptions Options { get; } = options;
     public TimeProvider Clock { get; } = clock;

@@ -111,6 +111,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
                 : (id.ToString(System.Globalization.CultureInfo.InvariantCulture), new NotFoundException("machine", id.ToString(System.Globalization.CultureInfo.InvariantCulture))))
             .Where(r => r.Reason is not null).Select(r => new RefusedMachine(r.Item1, r.Reason!)).ToList();
         if (refusals.Count > 0) throw new RefusedMachinesException(refusals);
+        await CheckImageAsync(c, tx, plan, parameters);
 
         var now = clock.GetUtcNow();
         var first = await RankAsync(c, tx, user, now);
@@ -140,6 +141,16 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// <summary>Wakes this node's idle workers. Call it after the submitting transaction commits: woken before, a
     /// worker's claim cannot see the jobs yet and they wait for the next poll.</summary>
     public void WakeWorkers() => signal.Pulse();
+    /// <summary>An install names an install image of the catalog (422 otherwise, before anything is queued).</summary>
+    private static async Task CheckImageAsync(DbConnection c, DbTransaction tx, JobPlan plan, IReadOnlyDictionary<string, JsonElement> parameters)
+    {
+        if (plan.Action is not (JobActions.Install or JobActions.Reimage)) return;
+        var name = JobPlans.ImageName(parameters) ?? "";
+        var image = await Boot.ImageRow.FindAsync(c, name, tx);
+        if (image is null) throw new ValidationException("params.image", $"no image named '{name}'; see GET /api/v1/images.");
+        if (image.Kind != "install") throw new ValidationException("params.image", $"'{name}' is a {image.Kind} image, not an install image.");
+    }
+
     /// <summary>Fair share as virtual time: a user's new job ranks after that user's own queued jobs, but never
     /// before the head of the queue. So one user's 10,000 queued jobs hold ranks h…h+9,999, and another user's single
     /// job, submitted when the head is at h+k, ranks h+k+1 — claimed within a claim or two, not after 10,000 jobs.</summary>

@@ -9,7 +9,7 @@ public sealed class PowerOnStep : IJobStep
     public string Name => "power_on";
     public bool UsesBmc => true;
 
-    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var outcome = await context.Power().EnsureOnAsync(ct);
         context.Result["power_state"] = "on";
@@ -23,7 +23,7 @@ public sealed class PowerOffStep : IJobStep
     public string Name => "power_off";
     public bool UsesBmc => true;
 
-    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var outcome = await context.Power().EnsureOffAsync(ct);
         context.Result["power_state"] = "off";
@@ -38,7 +38,7 @@ public sealed class ShutdownStep : IJobStep
     public string Name => "shutdown";
     public bool UsesBmc => true;
 
-    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var power = context.Capability<IPowerControl>("control power");
         if (await power.GetPowerStateAsync(ct) == PowerState.Off) return "already off; nothing sent";
@@ -60,23 +60,27 @@ public sealed class ShutdownStep : IJobStep
 
 /// <summary>Sets the next boot device and reads it back: an override the BMC accepted but did not keep would
 /// otherwise send an install to the local disk.</summary>
-public sealed class SetBootDeviceStep : IJobStep
+/// <param name="fixedSettings">The settings a flow's step always sets; null takes them from the job's params.</param>
+public sealed class SetBootDeviceStep(string name = "set_boot_device", BootSettings? fixedSettings = null) : IJobStep
 {
-    public string Name => "set_boot_device";
+    public string Name => name;
     public bool UsesBmc => true;
 
-    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var wanted = JobPlans.BootSettings(context.Job.Params);
+        var wanted = fixedSettings ?? JobPlans.BootSettings(context.Job.Params);
         var boot = context.Capability<IBootDeviceControl>("set the boot device");
         await boot.SetBootDeviceAsync(wanted, ct);
         var now = await boot.GetBootDeviceAsync(ct);
         if (now.Device != wanted.Device || now.Persistent != wanted.Persistent)
             throw new NotConfirmedException(context.Bmc.Target.Name,
                 $"accepted boot device {Describe(wanted)} but reports {Describe(now)}");
-        context.Result["boot_device"] = JobPlans.DeviceName(wanted.Device);
-        context.Result["persistent"] = wanted.Persistent;
-        context.Result["mode"] = wanted.Uefi ? "uefi" : "legacy";
+        if (fixedSettings is null)
+        {
+            context.Result["boot_device"] = JobPlans.DeviceName(wanted.Device);
+            context.Result["persistent"] = wanted.Persistent;
+            context.Result["mode"] = wanted.Uefi ? "uefi" : "legacy";
+        }
         return $"boot device {Describe(wanted)}; read back the same";
     }
 
@@ -90,7 +94,7 @@ public sealed class CheckBmcStep : IJobStep
     public string Name => "check_bmc";
     public bool UsesBmc => true;
 
-    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var state = await context.Capability<IPowerControl>("read power").GetPowerStateAsync(ct);
         context.Result["power_state"] = state == PowerState.On ? "on" : "off";

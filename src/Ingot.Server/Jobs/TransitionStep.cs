@@ -11,7 +11,7 @@ public sealed class TransitionStep(string name, Trigger trigger) : IJobStep
     public string Name => name;
     public bool UsesBmc => false;
 
-    public async Task<string> RunAsync(StepContext context, CancellationToken ct)
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var state = await context.Queue.TransitionAsync(context.Job.Lease, trigger, $"job {context.Job.Id} ({context.Job.Action})", ct);
         context.Result["machine_state"] = Wire.Name(state);

@@ -34,6 +34,9 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
         LocalAddress = IPAddress.Loopback, AttemptTimeout = TimeSpan.FromMilliseconds(400), Attempts = 2,
     };
 
+    /// <summary>The server's broker options; <see cref="FastJobs"/> unless a fixture needs others.</summary>
+    protected virtual JobOptions Jobs => FastJobs;
+
     public TestServer Server { get; private set; } = null!;
     public SimulatorFleet Fleet { get; private set; } = null!;
 
@@ -43,7 +46,7 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
         {
             Count = count, IpmiBase = IPAddress.Parse(firstAddress), IpmiPort = 0, PortPerBmc = true, InitialPower = PowerState.On,
         });
-        Server = await TestServer.StartAsync(jobs: FastJobs, ipmi: FastIpmi);
+        Server = await TestServer.StartAsync(jobs: Jobs, ipmi: FastIpmi);
     }
 
     public async Task DisposeAsync()
@@ -59,7 +62,8 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
         if (index >= count) throw new InvalidOperationException($"{GetType().Name} has only {count} BMCs; give it more");
         var ep = Fleet.IpmiEndpoints[index];
         var machine = await Server.Admin.CreateMachineAsync(new MachineCreate(
-            Unique.Serial(), Site: site, Bmc: new BmcInput("sim", ep.Address.ToString(), ep.Port, "admin", password)));
+            Unique.Serial(), Site: site, Nics: [new NicInput(Unique.Mac(), "eth0")],
+            Bmc: new BmcInput("sim", ep.Address.ToString(), ep.Port, "admin", password)));
         return (machine, Fleet.Bmcs[index]);
     }
 

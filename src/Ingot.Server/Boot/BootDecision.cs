@@ -1,0 +1,59 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Inventory;
+
+namespace Ingot.Server.Boot;
+
+/// <summary>Chooses what a booting machine gets from its state (DESIGN.md §2, docs/boot.md): the installer of the
+/// image its install job names, the wipe image while a wipe job waits, the discovery image for a MAC nobody knows,
+/// the local disk otherwise. A token is issued with every image script.</summary>
+public static class BootDecision
+{
+    private sealed class MachineRow
+    {
+        public long Id { get; init; }
+        public string State { get; init; } = "";
+        public bool Maintenance { get; init; }
+    }
+
+    private sealed class JobRow
+    {
+        public long Id { get; init; }
+        public string Action { get; init; } = "";
+        public int Attempt { get; init; }
+        public string Params { get; init; } = "{}";
+    }
+
+    public static async Task<string> ScriptAsync(DbConnection c, string mac, bool efi, string server, DateTimeOffset now)
+    {
+        var machine = await c.QuerySingleOrDefaultAsync<MachineRow>(
+            "SELECT m.id, m.state, m.maintenance FROM machines m JOIN nics n ON n.machine_id = m.id WHERE n.mac = @mac", new { mac });
+        if (machine is null) return await DiscoveryAsync(c, mac, efi, server, now);
+        if (machine.Maintenance) return IpxeScripts.Local(efi, "in maintenance");
+        if (machine.State is not ("installing" or "recycling")) return IpxeScripts.Local(efi, machine.State);
+
+        var job = await c.QueryFirstOrDefaultAsync<JobRow>(
+            "SELECT id, action, attempt, params FROM jobs WHERE machine_id = @id AND status = 'running' ORDER BY id DESC LIMIT 1",
+            new { id = machine.Id });
+        var imageName = job is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(job.Params)?.GetValueOrDefault("image").ToString();
+        var image = machine.State == "installing"
+            ? imageName is { Length: > 0 } ? await ImageRow.FindAsync(c, imageName) : null
+            : await ImageRow.OfKindAsync(c, ImageKind.Wipe);
+        if (job is null || image is null) return IpxeScripts.Local(efi, $"{machine.State}, but no job is waiting for an image");
+
+        var mode = machine.State == "installing" ? "install" : "wipe";
+        var token = await BootTokens.IssueAsync(c, mode, job.Id, job.Attempt, machine.Id, mac, now.AddSeconds(image.DeadlineSeconds), now);
+        var intent = mode == "install" ? $"install {image.Name} job {job.Id}" : $"wipe job {job.Id}";
+        return IpxeScripts.Image(new ImageBoot(intent, mode, image.KernelUrl, image.InitrdUrl, image.Cmdline, server, token, mac));
+    }
+
+    private static async Task<string> DiscoveryAsync(DbConnection c, string mac, bool efi, string server, DateTimeOffset now)
+    {
+        var image = await ImageRow.OfKindAsync(c, ImageKind.Discovery);
+        if (image is null) return IpxeScripts.Local(efi, "unknown MAC, and no discovery image is configured");
+        var token = await BootTokens.IssueAsync(c, "discover", null, null, null, mac, now.AddSeconds(image.DeadlineSeconds), now);
+        return IpxeScripts.Image(new ImageBoot("discover", "discover", image.KernelUrl, image.InitrdUrl, image.Cmdline, server, token, mac));
+    }
+}

@@ -1,0 +1,74 @@
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.Inventory;
+using Ingot.Server.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingot.Server.Boot;
+
+/// <summary>/boot: what iPXE and the images call (docs/boot.md). No API token here — iPXE has none — so these endpoints
+/// reveal only scripts, and every change they cause needs a boot token that a script handed out.</summary>
+public static class BootEndpoints
+{
+    private const string Ipxe = "text/plain; charset=utf-8";
+    private static readonly string[] Events = ["started", "progress", "finished", "failed"];
+    private const int MaxLog = 8192;
+
+    public static void MapBoot(this IEndpointRouteBuilder app)
+    {
+        var boot = app.MapGroup("/boot").AllowAnonymous().WithTags("Boot");
+        boot.MapGet("/boot.ipxe", (HttpContext http) => Results.Text(IpxeScripts.Bootstrap(Server(http)), Ipxe));
+        boot.MapGet("/ipxe", ScriptAsync);
+        boot.MapPost("/events", EventAsync);
+    }
+
+    /// <summary>The address the machine reached us on is the one its images can call back.</summary>
+    private static string Server(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
+
+    private static async Task<IResult> ScriptAsync(HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var query = http.Request.Query;
+        var mac = Names.Mac(query["mac"].FirstOrDefault())
+                  ?? throw new ValidationException("mac", $"'{query["mac"].FirstOrDefault()}' is not a MAC address; iPXE sends ${{net0/mac}}.");
+        var platform = query["platform"].FirstOrDefault()?.ToLowerInvariant() ?? "pcbios";
+        if (platform is not ("efi" or "pcbios")) throw new ValidationException("platform", $"'{platform}' is not efi or pcbios.");
+        var script = await db.WriteAsync(c => BootDecision.ScriptAsync(c, mac, platform == "efi", Server(http), clock.GetUtcNow()), ct);
+        return Results.Text(script, Ipxe);
+    }
+
+    private static async Task<IResult> EventAsync(BootEvent? body, HttpContext http, Database db, JobSubmission jobs, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var kind = v.Required("event", body?.Event)?.ToLowerInvariant();
+        if (kind is not null && !Events.Contains(kind)) v.Add("event", $"'{kind}' is not an event: {string.Join(", ", Events)}.");
+        v.Range("percent", body?.Percent, 0, 100);
+        v.ThrowIfInvalid();
+        var token = http.Request.Headers.Authorization.FirstOrDefault() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..].Trim() : null;
+        var terminal = kind is "finished" or "failed";
+        var woke = await db.InTransactionAsync(async (c, tx) =>
+        {
+            var now = clock.GetUtcNow();
+            var bound = await BootTokens.ValidAsync(c, tx, token, now);
+            if (bound is not { JobId: { } jobId, Attempt: { } attempt })
+                throw new ForbiddenException("This boot token is unknown, expired, already used, or not one that reports events.");
+            await c.ExecuteAsync(
+                "INSERT INTO job_events (job_id, attempt, event, step, percent, message, log, at) VALUES (@jobId, @attempt, @kind, @step, @percent, @message, @log, @now)",
+                new
+                {
+                    jobId, attempt, kind, step = body!.Step, percent = body.Percent, message = body.Message,
+                    log = body.Log is { Length: > MaxLog } full ? full[^MaxLog..] : body.Log, now,
+                }, tx);
+            if (terminal) await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash = bound.TokenHash }, tx);
+            // A job parked in a waiting step (running, no lease holder) goes back to the queue to read the event now.
+            return await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @jobId AND status = 'running' AND lease_owner IS NULL",
+                new { jobId }, tx) > 0;
+        }, ct);
+        if (woke) jobs.WakeWorkers();
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Ingot.Client;
+using Ingot.Server.Inventory;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>Waits for the booted image to report <paramref name="wanted"/> on /boot/events, without holding a worker:
+/// while nothing has come it parks the job until the image's deadline, and each event brings the job back to look.
+/// A 'failed' event, or the deadline passing, fails the attempt (retried from the boot device on).</summary>
+public sealed class WaitForImageStep(string name, string wanted) : IJobStep
+{
+    public string Name => name;
+    public bool UsesBmc => false;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var imageName = JobPlans.ImageName(context.Job.Params) ?? "";
+        var image = await context.Queue.ImageAsync(imageName, ct)
+                    ?? throw new StepFailedException($"image '{imageName}' is no longer in the catalog", transient: false);
+        var events = await context.Queue.EventsAsync(context.Job.Lease, context.Job.Attempt, ct);
+        if (events.LastOrDefault(e => e.Event == "failed") is { } failed)
+            throw new StepFailedException($"the installer reported failure: {failed.Message ?? "no message"}" +
+                                          (failed.Log is { Length: > 0 } log ? $" — log: {Tail(log)}" : ""), transient: true);
+        // Any event proves the installer started, even if 'started' itself was lost.
+        if (wanted == "started" ? events.Count > 0 : events.Any(e => e.Event == wanted))
+            return $"the installer reported '{wanted}'{Progress(events)}";
+
+        var now = context.Clock.GetUtcNow();
+        var deadline = (context.Step?.StartedAt ?? now).AddSeconds(image.DeadlineSeconds);
+        if (now >= deadline)
+            throw new StepFailedException(string.Create(CultureInfo.InvariantCulture,
+                $"the installer did not report '{wanted}' within {image.DeadlineSeconds} s{Progress(events)}"), transient: true);
+        return StepResult.Wait(deadline, string.Create(CultureInfo.InvariantCulture,
+            $"waiting for the installer to report '{wanted}', until {deadline:yyyy-MM-dd HH:mm:ss}Z{Progress(events)}"));
+    }
+
+    private static string Progress(IReadOnlyList<JobEventView> events) =>
+        events.LastOrDefault(e => e.Event == "progress") is { } p ? $" (last progress: {p.Step} {p.Percent}%)" : "";
+
+    private static string Tail(string log) => log.Length <= 300 ? log : "…" + log[^300..];
+}
+
+/// <summary>The install is done: installing → in_use, with the image and the time recorded on the machine.</summary>
+public sealed class FinishInstallStep : IJobStep
+{
+    public string Name => "mark_in_use";
+    public bool UsesBmc => false;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var image = JobPlans.ImageName(context.Job.Params) ?? "";
+        var state = await context.Queue.TransitionAsync(context.Job.Lease, Trigger.FinishInstall, $"installed {image}", ct);
+        await context.Queue.RecordInstallAsync(context.Job.Lease, image, ct);
+        context.Result["machine_state"] = Wire.Name(state);
+        context.Result["image"] = image;
+        return $"machine is {Wire.Name(state)} with {image}";
+    }
+}

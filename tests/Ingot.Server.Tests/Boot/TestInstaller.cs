@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Ingot.Bmc;
+using Ingot.Client;
+using Ingot.Simulator;
+
+namespace Ingot.Server.Tests.Boot;
+
+/// <summary>Plays the machine's side of a network install, over real HTTP: when its simulated BMC powers it on with
+/// PXE as the next boot, it asks /boot/ipxe with its MAC, reads the token from the kernel line and posts the events
+/// its script says it should, or failures as the test orders.</summary>
+public sealed partial class TestInstaller
+{
+    private readonly HttpClient http;
+    private readonly string mac;
+    private int boots;
+
+    public TestInstaller(Uri server, SimulatedBmc bmc, string mac, Func<int, string?>? failOnBoot = null)
+    {
+        http = new HttpClient { BaseAddress = server };
+        this.mac = mac;
+        FailOnBoot = failOnBoot ?? (_ => null);
+        bmc.PowerChanged += (b, state) =>
+        {
+            if (state == PowerState.On && b.TakeNextBoot().Device == BootDevice.Pxe) Runs.Add(Task.Run(BootAsync));
+        };
+    }
+
+    /// <summary>For boot n (1, 2, …), the failure message to post instead of 'finished', or null to succeed.</summary>
+    public Func<int, string?> FailOnBoot { get; }
+
+    public List<Task> Runs { get; } = [];
+    public List<string> Scripts { get; } = [];
+    public List<string> Tokens { get; } = [];
+
+    private async Task BootAsync()
+    {
+        var boot = Interlocked.Increment(ref boots);
+        var script = await http.GetStringAsync($"boot/ipxe?mac={mac}&platform=efi");
+        Scripts.Add(script);
+        if (TokenPattern().Match(script) is not { Success: true } m) return; // booted the local disk
+        var token = m.Groups[1].Value;
+        Tokens.Add(token);
+        await PostAsync(token, new BootEvent("started"));
+        await PostAsync(token, new BootEvent("progress", "partitioning", 40));
+        var failure = FailOnBoot(boot);
+        await PostAsync(token, failure is null ? new BootEvent("finished") : new BootEvent("failed", Message: failure, Log: "mkfs: no disk /dev/sda"));
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string token, BootEvent e)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "boot/events") { Content = JsonContent.Create(e, options: IngotJson.Options) };
+        request.Headers.Authorization = new("Bearer", token);
+        return await http.SendAsync(request);
+    }
+
+    [GeneratedRegex(@"ingot\.token=(\S+)")]
+    private static partial Regex TokenPattern();
+}
