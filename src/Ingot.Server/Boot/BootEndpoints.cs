@@ -56,6 +56,9 @@ public static class BootEndpoints
             var bound = await BootTokens.ValidAsync(c, tx, token, now);
             if (bound is not { JobId: { } jobId, Attempt: { } attempt })
                 throw new ForbiddenException("This boot token is unknown, expired, already used, or not one that reports events.");
+            // Lock the job first: either its worker parks after this commits (and counts this event), or the park
+            // commits first and the wake below finds it parked. Without the lock a wake-up could fall in between.
+            await c.QueryAsync<long>("SELECT id FROM jobs WHERE id = @jobId" + Sql.ForUpdate(c), new { jobId }, tx);
             await c.ExecuteAsync(
                 "INSERT INTO job_events (job_id, attempt, event, step, percent, message, log, at) VALUES (@jobId, @attempt, @kind, @step, @percent, @message, @log, @now)",
                 new

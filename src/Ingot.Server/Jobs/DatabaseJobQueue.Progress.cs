@@ -27,13 +27,21 @@ public sealed partial class DatabaseJobQueue
         return held;
     }
 
-    public Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, CancellationToken ct) =>
+    /// <summary>Parks, then counts the attempt's events. The park takes the job's row lock first, so an event committed
+    /// after the count finds the job parked and wakes it, and one committed before is counted here: no wake-up is lost
+    /// between the step reading the events and the job parking.</summary>
+    public Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, int eventsSeen, CancellationToken ct) =>
         db.InTransactionAsync(async (c, tx) =>
         {
             var args = new { id = lease.JobId, lease = lease.Token, position, message, until };
             await c.ExecuteAsync($"UPDATE job_steps SET status = 'waiting', message = @message WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})", args, tx);
             // No lease holder, lease_expires at the deadline: the reaper brings the job back then, an event sooner.
-            return await c.ExecuteAsync($"UPDATE jobs SET lease_owner = NULL, lease_expires = @until WHERE {Held}", args, tx) == 1;
+            if (await c.ExecuteAsync($"UPDATE jobs SET lease_owner = NULL, lease_expires = @until WHERE {Held}", args, tx) != 1) return false;
+            var events = await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM job_events WHERE job_id = @id AND attempt = (SELECT attempt FROM jobs WHERE id = @id)", args, tx);
+            if (events > eventsSeen)
+                await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @id", args, tx);
+            return true;
         }, ct);
 
     public async Task<IReadOnlyList<JobEventView>> EventsAsync(JobLease lease, int attempt, CancellationToken ct)

@@ -32,8 +32,9 @@ public interface IJobQueue
     Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct);
 
     /// <summary>Parks a job in a waiting step: the step shows 'waiting' with the message, the worker is freed, and the
-    /// job comes back to the queue when an event arrives for it or at <paramref name="until"/>, whichever is first.</summary>
-    Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, CancellationToken ct);
+    /// job comes back to the queue when an event arrives for it or at <paramref name="until"/>, whichever is first —
+    /// at once if more than <paramref name="eventsSeen"/> events of this attempt have arrived meanwhile.</summary>
+    Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, int eventsSeen, CancellationToken ct);
 
     /// <summary>The events the job's images posted during attempt <paramref name="attempt"/>, oldest first.</summary>
     Task<IReadOnlyList<JobEventView>> EventsAsync(JobLease lease, int attempt, CancellationToken ct);

@@ -31,7 +31,7 @@ public sealed class WaitForImageStep(string name, string wanted) : IJobStep
             throw new StepFailedException(string.Create(CultureInfo.InvariantCulture,
                 $"the installer did not report '{wanted}' within {image.DeadlineSeconds} s{Progress(events)}"), transient: true);
         return StepResult.Wait(deadline, string.Create(CultureInfo.InvariantCulture,
-            $"waiting for the installer to report '{wanted}', until {deadline:yyyy-MM-dd HH:mm:ss}Z{Progress(events)}"));
+            $"waiting for the installer to report '{wanted}', until {deadline:yyyy-MM-dd HH:mm:ss}Z{Progress(events)}"), events.Count);
     }
 
     private static string Progress(IReadOnlyList<JobEventView> events) =>

@@ -61,7 +61,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
             if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, null, ct);
             if (result.WaitUntil is { } until)
             {
-                await queue.ParkAsync(job.Lease, record.Position, until, result.Message, ct);
+                await queue.ParkAsync(job.Lease, record.Position, until, result.Message, result.EventsSeen, ct);
                 return false; // the worker is free; an event or the deadline brings the job back to this step
             }
             return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, result.Message, ct);

@@ -18,11 +18,13 @@ public interface IJobStep
 /// <summary>How a step ended: done (with a message for the record), or waiting for something outside — an
 /// installer's callback — until a deadline. A waiting job gives its worker back; an event or the deadline brings it
 /// back to the queue, and the same step runs again to look.</summary>
-public sealed record StepResult(string Message, DateTimeOffset? WaitUntil = null)
+/// <param name="EventsSeen">How many of the job's events the step had read when it chose to wait: one that arrives
+/// while the job is parking must still wake it.</param>
+public sealed record StepResult(string Message, DateTimeOffset? WaitUntil = null, int EventsSeen = 0)
 {
     public static implicit operator StepResult(string message) => new(message);
 
-    public static StepResult Wait(DateTimeOffset until, string message) => new(message, until);
+    public static StepResult Wait(DateTimeOffset until, string message, int eventsSeen) => new(message, until, eventsSeen);
 }
 
 /// <summary>A step failed for a reason that is not the BMC's (an installer reported failure, or never called back).</summary>
