@@ -23,6 +23,9 @@ command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need_packages+=(
 command -v ipmi_sim >/dev/null 2>&1 || need_packages+=(openipmi)
 command -v ipmitool >/dev/null 2>&1 || need_packages+=(ipmitool)
 command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
+# dnsmasq parses the configuration 'ingot boot dnsmasq-config' renders (dnsmasq --test). dnsmasq-base is the
+# binary alone: unlike the dnsmasq package it has no service that would start and bind ports 53 and 67.
+[ -x /usr/sbin/dnsmasq ] || need_packages+=(dnsmasq-base)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

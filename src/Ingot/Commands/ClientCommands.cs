@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ingot.Commands.Audit;
+using Ingot.Commands.Boot;
 using Ingot.Commands.Jobs;
 using Ingot.Commands.Login;
 using Ingot.Commands.Machines;
@@ -25,6 +26,7 @@ public static class ClientCommands
         PowerCommand.Create(context),
         RebootCommand.Create(context),
         BootDeviceCommand.Create(context),
+        BootCommand.Create(context),
         JobsCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),
