@@ -90,7 +90,8 @@ public sealed record DiscoveryReport(
     int? MemoryGb = null,
     IReadOnlyList<DiskFact>? Disks = null,
     IReadOnlyList<NicInput>? Nics = null,
-    string? BmcAddress = null);
+    string? BmcAddress = null,
+    int? BmcPort = null);
 
 public sealed record DiscoveryResult(bool Created, MachineView Machine);
 

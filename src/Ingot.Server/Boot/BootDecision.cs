@@ -32,18 +32,22 @@ public static class BootDecision
             "SELECT m.id, m.state, m.maintenance FROM machines m JOIN nics n ON n.machine_id = m.id WHERE n.mac = @mac", new { mac });
         if (machine is null) return await DiscoveryAsync(c, mac, efi, server, now);
         if (machine.Maintenance) return IpxeScripts.Local(efi, "in maintenance");
-        if (machine.State is not ("installing" or "recycling")) return IpxeScripts.Local(efi, machine.State);
 
+        // The machine's running job decides: an install (the machine is 'installing') boots its image, a recycle or
+        // decommission the wipe image; everything else boots the disk.
         var job = await c.QueryFirstOrDefaultAsync<JobRow>(
             "SELECT id, action, attempt, params FROM jobs WHERE machine_id = @id AND status = 'running' ORDER BY id DESC LIMIT 1",
             new { id = machine.Id });
-        var imageName = job is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(job.Params)?.GetValueOrDefault("image").ToString();
-        var image = machine.State == "installing"
+        var installs = job is { Action: JobActions.Install or JobActions.Reimage } && machine.State == "installing";
+        var wipes = job is not null && Jobs.JobPlans.Wipes(job.Action);
+        if (!installs && !wipes) return IpxeScripts.Local(efi, machine.State);
+        var imageName = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(job!.Params)?.GetValueOrDefault("image").ToString();
+        var image = installs
             ? imageName is { Length: > 0 } ? await ImageRow.FindAsync(c, imageName) : null
             : await ImageRow.OfKindAsync(c, ImageKind.Wipe);
-        if (job is null || image is null) return IpxeScripts.Local(efi, $"{machine.State}, but no job is waiting for an image");
+        if (image is null) return IpxeScripts.Local(efi, $"{machine.State}, but the image its job {job.Id} needs is not in the catalog");
 
-        var mode = machine.State == "installing" ? "install" : "wipe";
+        var mode = installs ? "install" : "wipe";
         var token = await BootTokens.IssueAsync(c, mode, job.Id, job.Attempt, machine.Id, mac, now.AddSeconds(image.DeadlineSeconds), now);
         var intent = mode == "install" ? $"install {image.Name} job {job.Id}" : $"wipe job {job.Id}";
         return IpxeScripts.Image(new ImageBoot(intent, mode, image.KernelUrl, image.InitrdUrl, image.Cmdline, server, token, mac));

@@ -24,7 +24,13 @@ public static class BootEndpoints
         boot.MapGet("/boot.ipxe", (HttpContext http) => Results.Text(IpxeScripts.Bootstrap(Server(http)), Ipxe));
         boot.MapGet("/ipxe", ScriptAsync);
         boot.MapPost("/events", EventAsync);
+        boot.MapPost("/discovery", BootDiscovery.ReportAsync);
     }
+
+    /// <summary>The boot token an image sends as <c>Authorization: Bearer …</c>.</summary>
+    public static string? BearerToken(HttpContext http) =>
+        http.Request.Headers.Authorization.FirstOrDefault() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..].Trim() : null;
 
     /// <summary>The address the machine reached us on is the one its images can call back.</summary>
     private static string Server(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
@@ -47,8 +53,7 @@ public static class BootEndpoints
         if (kind is not null && !Events.Contains(kind)) v.Add("event", $"'{kind}' is not an event: {string.Join(", ", Events)}.");
         v.Range("percent", body?.Percent, 0, 100);
         v.ThrowIfInvalid();
-        var token = http.Request.Headers.Authorization.FirstOrDefault() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? header["Bearer ".Length..].Trim() : null;
+        var token = BearerToken(http);
         var terminal = kind is "finished" or "failed";
         var woke = await db.InTransactionAsync(async (c, tx) =>
         {

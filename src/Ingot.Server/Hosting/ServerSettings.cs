@@ -22,6 +22,11 @@ public sealed record ServerSettings
     /// <summary>The largest CSV import body in bytes (INGOT_IMPORT_MAX_BYTES). Default 50 MB.</summary>
     public long ImportMaxBytes { get; init; } = new Inventory.ImportOptions().MaxBytes;
 
+    /// <summary>BMC credentials given to machines that register themselves through network discovery
+    /// (INGOT_DISCOVERY_BMC_USER, INGOT_DISCOVERY_BMC_PASSWORD): with them, a discovered machine is commissioned at once.
+    /// Fleets provision one account on every BMC for this; without it, discovered machines wait for an operator.</summary>
+    public Boot.DiscoveryCredentials DiscoveryBmc { get; init; } = new(null, null);
+
     /// <summary>The job broker's limits and timings (INGOT_JOBS_* variables).</summary>
     public Jobs.JobOptions Jobs { get; init; } = new();
 

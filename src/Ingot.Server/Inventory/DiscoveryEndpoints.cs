@@ -25,16 +25,20 @@ public static class DiscoveryEndpoints
     private static async Task<Results<Created<DiscoveryResult>, Ok<DiscoveryResult>>> DiscoverAsync(
         DiscoveryReport body, HttpContext http, Database db, MachineWriter writer, TimeProvider clock, CancellationToken ct)
     {
-        var actor = Caller.From(http).Name;
-        var draft = Check(body);
+        var result = await RegisterAsync(db, writer, Check(body), Caller.From(http).Name, clock, ct);
+        return result.Created ? TypedResults.Created($"/api/v1/machines/{result.Machine.HardwareName}", result) : TypedResults.Ok(result);
+    }
+
+    /// <summary>Registers or refreshes the machine a report describes (shared by the API and the boot service's door).</summary>
+    public static async Task<DiscoveryResult> RegisterAsync(Database db, MachineWriter writer, MachineDraft draft, string actor, TimeProvider clock, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var (created, machine) = await db.InTransactionAsync(
                     (c, tx) => DiscoveryRegistration.RegisterAsync(c, tx, draft, writer, actor, clock.GetUtcNow()), ct);
-                var result = new DiscoveryResult(created, machine);
-                return created ? TypedResults.Created($"/api/v1/machines/{machine.HardwareName}", result) : TypedResults.Ok(result);
+                return new DiscoveryResult(created, machine);
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))
             {
@@ -46,7 +50,7 @@ public static class DiscoveryEndpoints
     }
 
     /// <summary>Validates the report, naming every bad field, and turns it into the machine it describes.</summary>
-    private static MachineDraft Check(DiscoveryReport report)
+    public static MachineDraft Check(DiscoveryReport report)
     {
         var v = new Validation();
         var serial = v.Required("serial", report.Serial);
@@ -59,13 +63,15 @@ public static class DiscoveryEndpoints
         var bmcAddress = Trim(report.BmcAddress);
         if (bmcAddress is not null && !Names.IsIp(bmcAddress) && !Names.IsHostname(bmcAddress.ToLowerInvariant()))
             v.Add("bmc_address", $"'{bmcAddress}' is not an IP address or a DNS name.");
+        v.Range("bmc_port", report.BmcPort, 1, 65535);
         v.ThrowIfInvalid();
 
         var facts = new HardwareFacts(report.CpuCores, Trim(report.CpuModel), report.MemoryGb, disks);
         var json = facts == new HardwareFacts(null, null, null, null) ? null : JsonSerializer.Serialize(facts, IngotJson.Options);
         // A discovered BMC is assumed to speak IPMI on its standard port: that is what a discovery image can
-        // read (ipmitool lan print). Credentials are never reported; an operator sets them.
-        var bmc = bmcAddress is null ? null : new BmcDraft("ipmi", bmcAddress, 623, null, null);
+        // read (ipmitool lan print). Credentials are never reported: the boot service's door applies the site's
+        // discovery credentials (ServerSettings.DiscoveryBmc), or an operator sets them.
+        var bmc = bmcAddress is null ? null : new BmcDraft("ipmi", bmcAddress, report.BmcPort ?? 623, null, null);
         return new MachineDraft(Names.Serial(serial!), Trim(report.Vendor), Trim(report.Model), null, null, null, null, null, null,
             nics, bmc, [], json);
     }

@@ -55,10 +55,16 @@ public sealed partial class DatabaseJobQueue
             $"UPDATE machines SET image = @image, installed_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
             new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }), ct);
 
-    public async Task<ImageView?> ImageAsync(string name, CancellationToken ct)
+    public Task ReleaseMachineAsync(JobLease lease, CancellationToken ct) =>
+        db.WriteAsync(c => c.ExecuteAsync(
+            $"UPDATE machines SET role_id = NULL, hostname = NULL, image = NULL, installed_at = NULL, updated_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
+            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }), ct);
+
+    public async Task<ImageView?> ImageAsync(string? name, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await Boot.ImageRow.FindAsync(c, name))?.View();
+        var row = name is null ? await Boot.ImageRow.OfKindAsync(c, ImageKind.Wipe) : await Boot.ImageRow.FindAsync(c, name);
+        return row?.View();
     }
 
     public async Task ReleaseAllAsync(CancellationToken ct)

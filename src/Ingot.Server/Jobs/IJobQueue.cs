@@ -42,8 +42,11 @@ public interface IJobQueue
     /// <summary>Records on the machine the image the job installed, and when.</summary>
     Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct);
 
-    /// <summary>An image of the catalog by name, or null.</summary>
-    Task<ImageView?> ImageAsync(string name, CancellationToken ct);
+    /// <summary>Clears the machine's role, hostname and image (a recycled machine belongs to nobody).</summary>
+    Task ReleaseMachineAsync(JobLease lease, CancellationToken ct);
+
+    /// <summary>An image of the catalog by name, or (name null) the wipe image; null when there is none.</summary>
+    Task<ImageView?> ImageAsync(string? name, CancellationToken ct);
 
     /// <summary>Gives back every job this node still holds (a clean shutdown), so another node resumes them at once
     /// rather than after their leases expire.</summary>

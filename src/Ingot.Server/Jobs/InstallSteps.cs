@@ -14,9 +14,10 @@ public sealed class WaitForImageStep(string name, string wanted) : IJobStep
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var imageName = JobPlans.ImageName(context.Job.Params) ?? "";
+        var imageName = JobPlans.Wipes(context.Job.Action) ? null : JobPlans.ImageName(context.Job.Params) ?? "";
         var image = await context.Queue.ImageAsync(imageName, ct)
-                    ?? throw new StepFailedException($"image '{imageName}' is no longer in the catalog", transient: false);
+                    ?? throw new StepFailedException(imageName is null ? "no wipe image is in the catalog (POST /api/v1/images, kind wipe)"
+                                                                       : $"image '{imageName}' is no longer in the catalog", transient: false);
         var events = await context.Queue.EventsAsync(context.Job.Lease, context.Job.Attempt, ct);
         if (events.LastOrDefault(e => e.Event == "failed") is { } failed)
             throw new StepFailedException($"the installer reported failure: {failed.Message ?? "no message"}" +
@@ -38,6 +39,21 @@ public sealed class WaitForImageStep(string name, string wanted) : IJobStep
         events.LastOrDefault(e => e.Event == "progress") is { } p ? $" (last progress: {p.Step} {p.Percent}%)" : "";
 
     private static string Tail(string log) => log.Length <= 300 ? log : "…" + log[^300..];
+}
+
+/// <summary>The wipe is done: recycling → available, with role, hostname and image released.</summary>
+public sealed class FinishRecycleStep : IJobStep
+{
+    public string Name => "mark_available";
+    public bool UsesBmc => false;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var state = await context.Queue.TransitionAsync(context.Job.Lease, Trigger.FinishRecycle, "disks wiped", ct);
+        await context.Queue.ReleaseMachineAsync(context.Job.Lease, ct);
+        context.Result["machine_state"] = Wire.Name(state);
+        return $"machine is {Wire.Name(state)}; role, hostname and image released";
+    }
 }
 
 /// <summary>The install is done: installing → in_use, with the image and the time recorded on the machine.</summary>

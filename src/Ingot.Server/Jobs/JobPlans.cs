@@ -32,7 +32,30 @@ public static class JobPlans
         new(JobActions.Commission, [new CheckBmcStep(), new TransitionStep("mark_available", Trigger.Commission)], Trigger.Commission),
         Install(JobActions.Install, Trigger.Install),
         Install(JobActions.Reimage, Trigger.Reimage),
+        // Recycle: the wipe image erases the disks, then the machine is available again with role and hostname released.
+        new(JobActions.Recycle,
+        [
+            new TransitionStep("mark_recycling", Trigger.Recycle), .. Wipe(), new FinishRecycleStep(),
+        ], Trigger.Recycle, RestartFrom: 1),
+        // Decommission: wipe while the machine keeps its state (its data must not leave the building), then power off
+        // and leave the fleet.
+        new(JobActions.Decommission, [.. Wipe(), Off, new TransitionStep("mark_decommissioned", Trigger.Decommission)],
+            Trigger.Decommission, RestartFrom: 0),
     }.ToDictionary(p => p.Action);
+
+    /// <summary>Actions whose machine network-boots the wipe image (the boot service's choice follows the job).</summary>
+    public static bool Wipes(string action) => action is JobActions.Recycle or JobActions.Decommission;
+
+    /// <summary>Boot the wipe image and wait for it to finish, then boot from disk again.</summary>
+    private static IJobStep[] Wipe() =>
+    [
+        new SetBootDeviceStep("set_boot_pxe", new BootSettings(BootDevice.Pxe, Persistent: false, Uefi: true)),
+        Off,
+        On,
+        new WaitForImageStep("wait_wipe_started", "started"),
+        new WaitForImageStep("wait_wipe_finished", "finished"),
+        new SetBootDeviceStep("set_boot_disk", new BootSettings(BootDevice.Disk, Persistent: true, Uefi: true)),
+    ];
 
     /// <summary>DESIGN.md §5: installing → next boot PXE → power cycle (confirmed) → the installer's 'started' → its
     /// 'finished' (the image's deadline) → boot from disk → in_use with the image recorded. A failed attempt starts

@@ -54,7 +54,7 @@ public sealed record MachineIdentity(
         string.Join(':', new[] { (byte)0x02, hash[0], hash[1], hash[2], hash[3], (byte)(hash[4] + nic) }.Select(b => b.ToString("x2")));
 
     /// <summary>What a discovery image reports: everything it can read, the BMC's address included.</summary>
-    public DiscoveryReport Report(string? bmcAddress) => new(
+    public DiscoveryReport Report(string? bmcAddress, int? bmcPort = null) => new(
         Serial, Vendor, Model, CpuCores, CpuModel, MemoryGb, Disks,
-        [.. Macs.Select((mac, i) => new NicInput(mac, $"eth{i}"))], bmcAddress);
+        [.. Macs.Select((mac, i) => new NicInput(mac, $"eth{i}"))], bmcAddress, bmcPort);
 }

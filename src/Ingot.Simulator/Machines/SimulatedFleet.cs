@@ -64,6 +64,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
             new SimulatedMachine(MachineIdentity.Generate(options.SerialPrefix, i), bmc, options.Server, http, options.Timings, options.Time)
             {
                 Faults = faults[i].Machine,
+                BmcPort = bmcs.IpmiEndpoints[i].Port,
             }).ToList();
         return new SimulatedFleet(bmcs, http, machines);
     }

@@ -34,6 +34,9 @@ public sealed class SimulatedMachine : IDisposable
     }
 
     public MachineIdentity Identity { get; }
+
+    /// <summary>The UDP port its BMC answers IPMI on, for the discovery report (null: the standard 623).</summary>
+    public int? BmcPort { get; init; }
     public SimulatedBmc Bmc { get; }
     public MachineLog Log { get; }
     public MachineCounters Counters { get; } = new();
@@ -152,7 +155,7 @@ public sealed class SimulatedMachine : IDisposable
         }
         if (!callback.AbsolutePath.EndsWith('/')) callback = new Uri(callback.GetLeftPart(UriPartial.Path) + "/");
         return script.Mode == BootMode.Discover
-            ? await discovery.RunAsync(script, callback, Identity, Bmc.Address.ToString(), ct)
+            ? await discovery.RunAsync(script, callback, Identity, Bmc.Address.ToString(), BmcPort, ct)
             : await installer.RunAsync(script, callback, Faults, ct);
     }
 

@@ -41,7 +41,7 @@ public sealed class TestServer : IAsyncDisposable
     /// creates one and writes it to DATA/admin-token; <see cref="AdminToken"/> is then read from that file.</param>
     /// <param name="jobs">Broker options; by default the workers do not run (tests of the API alone).</param>
     public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false, JobOptions? jobs = null,
-                                                    IpmiClientOptions? ipmi = null)
+                                                    IpmiClientOptions? ipmi = null, Ingot.Server.Boot.DiscoveryCredentials? discovery = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
@@ -54,6 +54,7 @@ public sealed class TestServer : IAsyncDisposable
             AdminToken = bootstrapAdmin ? null : adminToken,
             Jobs = jobs ?? new JobOptions { RunWorkers = false },
             Ipmi = ipmi,
+            DiscoveryBmc = discovery ?? new(null, null),
         }, logging: _ => { });
         await app.StartAsync();
         if (bootstrapAdmin) adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();

@@ -90,7 +90,7 @@ public sealed class StandInBootServer : IAsyncDisposable
             Events.Enqueue(new PostedEvent(grant.Mac, grant.Job, token, body));
             return Results.NoContent();
         });
-        web.MapPost("/api/v1/discovery", async (HttpContext http) =>
+        web.MapPost("/boot/discovery", async (HttpContext http) =>
         {
             var report = await JsonSerializer.DeserializeAsync<DiscoveryReport>(http.Request.Body, IngotJson.Options);
             if (Bearer(http) is not { } token || !tokens.TryGetValue(token, out var grant) || grant.Mode != "discover")

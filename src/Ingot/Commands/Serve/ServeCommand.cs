@@ -45,6 +45,7 @@ public static class ServeCommand
             SecretKey = Pick(context.Environment("INGOT_SECRET_KEY")),
             ImportMaxBytes = long.TryParse(context.Environment("INGOT_IMPORT_MAX_BYTES"), out var max) && max > 0 ? max : defaults.ImportMaxBytes,
             Jobs = JobEnvironment.Read(context.Environment),
+            DiscoveryBmc = new(Pick(context.Environment("INGOT_DISCOVERY_BMC_USER")), Pick(context.Environment("INGOT_DISCOVERY_BMC_PASSWORD"))),
         };
     }
 

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json;
+using Ingot.Bmc;
+using Ingot.Client;
+using Ingot.Server.Boot;
+using Ingot.Server.Tests.Infrastructure;
+using Ingot.Server.Tests.Jobs;
+using Ingot.Simulator;
+using Ingot.Simulator.Ipmi;
+using Ingot.Simulator.Machines;
+
+namespace Ingot.Server.Tests.Boot;
+
+/// <summary>A server with workers and the simulator's network-booting machines (127.0.9.x): the lifecycle flows end to
+/// end — IPMI to the BMCs, HTTP boot scripts, installer and wipe callbacks, discovery reports.</summary>
+public sealed class NetworkBootFixture : IAsyncLifetime
+{
+    public TestServer Server { get; private set; } = null!;
+    public SimulatedFleet Fleet { get; private set; } = null!;
+    private int next = -1;
+
+    public async Task InitializeAsync()
+    {
+        Server = await TestServer.StartAsync(jobs: BrokerFixture.FastJobs with { MaxAttempts = 3 }, ipmi: BrokerFixture.FastIpmi,
+            discovery: new DiscoveryCredentials("admin", "password"));
+        Fleet = await SimulatedFleet.StartAsync(new FleetOptions
+        {
+            Server = Server.Url, Count = 12, SerialPrefix = $"NB{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-",
+            Bmcs = new SimulatorOptions { IpmiBase = IPAddress.Parse("127.0.9.1"), IpmiPort = 0, PortPerBmc = true },
+            Timings = BootTimings.Default with { Install = TimeSpan.FromMilliseconds(300), Wipe = TimeSpan.FromMilliseconds(200), Discover = TimeSpan.FromMilliseconds(100) },
+        });
+        foreach (var (kind, name) in new[] { (ImageKind.Install, "debian-12"), (ImageKind.Wipe, "wipe"), (ImageKind.Discovery, "discovery") })
+            await Server.Admin.CreateImageAsync(new ImageCreate(name, kind, $"http://images.invalid/{name}/vmlinuz", $"http://images.invalid/{name}/initrd",
+                DeadlineSeconds: 120));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Fleet.DisposeAsync();
+    }
+
+    public SimulatedMachine Take() => Fleet.Machines[Interlocked.Increment(ref next)];
+
+    /// <summary>Registers a simulated machine as an operator would (CSV or API) and moves it to <paramref name="state"/>
+    /// by hand.</summary>
+    public async Task<MachineView> RegisterAsync(SimulatedMachine machine, params string[] triggers)
+    {
+        var ep = Fleet.IpmiEndpoints[Fleet.Machines.ToList().IndexOf(machine)];
+        var view = await Server.Admin.CreateMachineAsync(new MachineCreate(machine.Identity.Serial,
+            Nics: [.. machine.Identity.Macs.Select((m, i) => new NicInput(m, $"eth{i}"))],
+            Bmc: new BmcInput("sim", ep.Address.ToString(), ep.Port, "admin", "password")));
+        foreach (var trigger in triggers) view = await Server.Admin.TransitionAsync(view.HardwareName, trigger);
+        return view;
+    }
+
+    public async Task<JobView> RunAsync(string machine, string action, Dictionary<string, JsonElement>? parameters = null)
+    {
+        var job = await Server.Admin.SubmitJobAsync(machine, action, parameters);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await Server.Admin.WaitForJobAsync(job.Id, TimeSpan.FromMilliseconds(50), timeout.Token);
+    }
+}
+
+public sealed class FleetFlowTests(NetworkBootFixture fixture) : IClassFixture<NetworkBootFixture>
+{
+    private IngotClient Admin => fixture.Server.Admin;
+
+    [Fact]
+    public async Task AnUnknownMachineThatNetworkBoots_IsDiscovered_RegisteredNew_AndCommissionedToAvailable()
+    {
+        var machine = fixture.Take();
+        machine.Bmc.SetBoot(new BootSettings(BootDevice.Pxe)); // a blank disk: the firmware falls through to the network
+        machine.Bmc.Apply(PowerAction.On);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        MachineView? found = null;
+        while (found?.State != MachineState.Available)
+        {
+            await Task.Delay(100, timeout.Token);
+            found = (await Admin.SearchMachinesAsync(new MachineQuery(Q: machine.Identity.Macs[0]), timeout.Token)).Items.SingleOrDefault();
+        }
+        Assert.Equal(machine.Identity.Serial, found.Serial);
+        Assert.Equal(machine.Identity.Macs.Order(), found.Nics.Select(n => n.Mac).Order());
+        Assert.True(found.Bmc!.HasPassword); // the site's discovery credentials
+        var history = await Admin.HistoryAsync(found.HardwareName);
+        Assert.Equal(["discover", "commission"], history.Select(h => h.Trigger));
+        var commission = Assert.Single((await Admin.ListJobsAsync(new JobQuery(Machine: found.HardwareName))).Items);
+        Assert.Equal(("commission", "discovery", JobStatus.Succeeded), (commission.Action, commission.User, commission.Status));
+    }
+
+    [Fact]
+    public async Task Reimage_OfARunningMachine_InstallsTheImage_AndItBootsFromDiskAfter()
+    {
+        var machine = fixture.Take();
+        var view = await fixture.RegisterAsync(machine, "commission", "allocate", "install", "finish_install");
+        var job = await fixture.RunAsync(view.HardwareName, JobActions.Reimage, new() { ["image"] = JsonSerializer.SerializeToElement("debian-12") });
+        Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
+        Assert.Equal(1, machine.Counters.InstallsFinished);
+        var after = await Admin.GetMachineAsync(view.HardwareName);
+        Assert.Equal((MachineState.InUse, "debian-12"), (after.State, after.Image));
+        Assert.Equal(BootDevice.Disk, machine.Bmc.Boot.Device);
+    }
+
+    [Fact]
+    public async Task Recycle_WipesTheMachine_AndReleasesItsRoleAndHostname()
+    {
+        var machine = fixture.Take();
+        var view = await fixture.RegisterAsync(machine, "commission", "allocate", "install", "finish_install");
+        var job = await fixture.RunAsync(view.HardwareName, JobActions.Recycle);
+        Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
+        Assert.Equal(1, machine.Counters.Wipes);
+        var after = await Admin.GetMachineAsync(view.HardwareName);
+        Assert.Equal(MachineState.Available, after.State);
+        Assert.Null(after.Hostname);
+        Assert.Null(after.Role);
+    }
+
+    [Fact]
+    public async Task Decommission_WipesThenPowersOff_AndTheMachineLeavesTheFleet()
+    {
+        var machine = fixture.Take();
+        var view = await fixture.RegisterAsync(machine, "commission");
+        var job = await fixture.RunAsync(view.HardwareName, JobActions.Decommission);
+        Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
+        Assert.Equal(1, machine.Counters.Wipes);
+        Assert.Equal(PowerState.Off, machine.Bmc.Power);
+        Assert.Equal(MachineState.Decommissioned, (await Admin.GetMachineAsync(view.HardwareName)).State);
+    }
+}
