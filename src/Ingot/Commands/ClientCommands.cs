@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ingot.Commands.Audit;
 using Ingot.Commands.Boot;
+using Ingot.Commands.Images;
 using Ingot.Commands.Jobs;
 using Ingot.Commands.Login;
 using Ingot.Commands.Machines;
@@ -26,6 +27,11 @@ public static class ClientCommands
         PowerCommand.Create(context),
         RebootCommand.Create(context),
         BootDeviceCommand.Create(context),
+        InstallCommand.Install(context),
+        InstallCommand.Reimage(context),
+        WipeCommand.Recycle(context),
+        WipeCommand.Decommission(context),
+        ImagesCommand.Create(context),
         BootCommand.Create(context),
         JobsCommand.Create(context),
         SiteCommands.Create(context),

@@ -1,0 +1,146 @@
+using Ingot.Client;
+using Ingot.Server.Tests.Infrastructure;
+using Ingot.Tests.Infrastructure;
+
+namespace Ingot.Tests.Commands.Jobs;
+
+/// <summary>install, reimage, recycle and decommission: the lifecycle verbs submit their jobs as `power` does, and
+/// report the server's refusals. No machine here network-boots, so no job is followed past its installer's wait.</summary>
+public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClassFixture<JobServerFixture>
+{
+    private IngotClient Admin => fixture.Server.Admin;
+
+    private async Task<string> InstallImageAsync() =>
+        (await Admin.CreateImageAsync(new ImageCreate(Unique.Name("debian"), ImageKind.Install, "http://images.example/vmlinuz",
+            "http://images.example/initrd.img"))).Name;
+
+    private async Task<MachineView> InUseAsync()
+    {
+        var (machine, _) = await fixture.MachineAsync();
+        foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" })
+            await Admin.TransitionAsync(machine.HardwareName, trigger);
+        return machine;
+    }
+
+    private async Task<IReadOnlyList<JobView>> JobsOfAsync(MachineView machine) =>
+        (await Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName))).Items;
+
+    [Fact]
+    public async Task Reimage_submits_a_reimage_job_naming_the_image()
+    {
+        var machine = await InUseAsync();
+        var image = await InstallImageAsync();
+        using var cli = CliRunner.For(fixture.Server);
+
+        // No --wait: the job parks until an installer that never comes reports in.
+        var result = await cli.OkAsync("reimage", machine.HardwareName, "--image", image);
+
+        var row = Lines.Row(result.Out, machine.HardwareName);
+        Assert.Equal($"follow with: ingot jobs watch {row[1]}", result.Error.Trim());
+        var job = (await cli.OkAsync("jobs", "show", row[1], "-o", "json")).Json<JobView>();
+        try
+        {
+            Assert.Equal(JobActions.Reimage, job.Action);
+            Assert.Equal(image, job.Params["image"].GetString());
+            Assert.Equal(machine.Id, job.Target.MachineId);
+        }
+        finally
+        {
+            await Admin.CancelJobAsync(job.Id);
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal(JobStatus.Cancelled, (await Admin.WaitForJobAsync(job.Id, TimeSpan.FromMilliseconds(50), timeout.Token)).Status);
+    }
+
+    [Fact]
+    public async Task Reimage_without_an_image_is_a_usage_error_and_sends_nothing()
+    {
+        var machine = await InUseAsync();
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.FailsAsync(2, "reimage", machine.HardwareName);
+
+        Assert.StartsWith("error: --image is required", result.Error);
+        Assert.Empty(await JobsOfAsync(machine));
+    }
+
+    [Fact]
+    public async Task Reimage_with_an_unknown_image_reports_the_servers_422()
+    {
+        var machine = await InUseAsync();
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.FailsAsync(1, "reimage", machine.HardwareName, "--image", "missing");
+
+        Assert.StartsWith($"error: {machine.HardwareName}: Invalid request (422): params.image: no image named 'missing'", result.Error);
+        Assert.Empty(await JobsOfAsync(machine));
+    }
+
+    [Fact]
+    public async Task Install_of_a_new_machine_reports_the_servers_409()
+    {
+        var (machine, _) = await fixture.MachineAsync();
+        var image = await InstallImageAsync();
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.FailsAsync(1, "install", machine.HardwareName, "--image", image, "--wait");
+
+        Assert.StartsWith($"error: {machine.HardwareName}: Illegal transition (409): Machine {machine.HardwareName} is 'new': 'install'", result.Error);
+    }
+
+    [Fact]
+    public async Task Recycle_of_a_new_machine_reports_the_servers_409_and_the_other_host_still_gets_its_job()
+    {
+        var (fresh, _) = await fixture.MachineAsync();
+        var inUse = await InUseAsync();
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.RunAsync("recycle", fresh.HardwareName, inUse.HardwareName, "-o", "json");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith($"error: {fresh.HardwareName}: Illegal transition (409): Machine {fresh.HardwareName} is 'new': 'recycle' is not allowed",
+            result.Error);
+        var job = Assert.Single(result.Json<List<JobView>>());
+        try
+        {
+            Assert.Equal((JobActions.Recycle, inUse.Id), (job.Action, job.Target.MachineId));
+            Assert.Empty(job.Params);
+        }
+        finally
+        {
+            await Admin.CancelJobAsync(job.Id);
+        }
+    }
+
+    [Fact]
+    public async Task Decommission_of_an_installing_machine_reports_the_servers_409()
+    {
+        var (machine, _) = await fixture.MachineAsync();
+        foreach (var trigger in new[] { "commission", "allocate", "install" })
+            await Admin.TransitionAsync(machine.HardwareName, trigger);
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.FailsAsync(1, "decommission", machine.HardwareName);
+
+        Assert.StartsWith($"error: {machine.HardwareName}: Illegal transition (409):", result.Error);
+        Assert.Contains("'decommission' is not allowed", result.Error);
+    }
+
+    [Fact]
+    public async Task Lifecycle_help_names_the_image_and_the_shared_options()
+    {
+        using var cli = new CliRunner();
+        var root = await cli.OkAsync("--help");
+        foreach (var verb in new[] { "install <host>", "reimage <host>", "recycle <host>", "decommission <host>", "images" })
+            Assert.Contains(Environment.NewLine + "  " + verb + " ", root.Out);
+        foreach (var verb in new[] { "install", "reimage" })
+            Assert.Contains("--image <name>", (await cli.OkAsync(verb, "--help")).Out);
+        foreach (var verb in new[] { "install", "reimage", "recycle", "decommission" })
+        {
+            var help = (await cli.OkAsync(verb, "--help")).Out;
+            Assert.Contains("--wait", help);
+            Assert.Contains("-o, --output <json|table>", help);
+            Assert.Contains(Ingot.Commands.Power.HostJobs.Outcome, help);
+        }
+    }
+}
