@@ -55,6 +55,33 @@ public sealed partial class DatabaseJobQueue
             $"UPDATE machines SET image = @image, installed_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
             new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }), ct);
 
+    public Task<string> CheckHardwareAsync(JobLease lease, CancellationToken ct) =>
+        db.InTransactionAsync(async (c, tx) =>
+        {
+            var machineId = await c.ExecuteScalarAsync<long>("SELECT machine_id FROM jobs WHERE id = @id", new { id = lease.JobId }, tx);
+            var machine = await MachineReader.GetAsync(c, machineId, tx);
+            if (machine.Hardware is null) return "no hardware facts reported (the machine was not discovered); SKU not checked";
+            var skus = (await c.QueryAsync<(long Id, string Name, int CpuCores, int MemoryGb, int DiskCount, int DiskGb, int NicCount)>(
+                    "SELECT id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count FROM skus ORDER BY name", transaction: tx))
+                .Select(s => (s.Id, View: new SkuView(s.Id, s.Name, s.CpuCores, s.MemoryGb, s.DiskCount, s.DiskGb, s.NicCount, null, default)))
+                .ToList();
+            if (skus.Count == 0) return "no SKUs are defined; hardware not checked";
+            if (machine.Sku is { } own)
+            {
+                var differences = SkuMatch.Differences(machine.Hardware, machine.Nics.Count, skus.Single(s => s.View.Name == own).View);
+                if (differences.Count > 0)
+                    throw new StepFailedException($"the hardware does not match SKU {own}: {string.Join("; ", differences)}", transient: false);
+                return $"the hardware matches SKU {own}";
+            }
+            var fit = skus.FirstOrDefault(s => SkuMatch.Differences(machine.Hardware, machine.Nics.Count, s.View).Count == 0);
+            if (fit.View is null)
+                throw new StepFailedException($"the hardware matches no SKU ({machine.Hardware.CpuCores} cores, {machine.Hardware.MemoryGb} GB, " +
+                                              $"{machine.Hardware.Disks?.Count ?? 0} disks, {machine.Nics.Count} NICs)", transient: false);
+            await c.ExecuteAsync("UPDATE machines SET sku_id = @sku, updated_at = @now WHERE id = @machineId",
+                new { sku = fit.Id, now = clock.GetUtcNow(), machineId }, tx);
+            return $"the hardware matches SKU {fit.View.Name}; assigned";
+        }, ct);
+
     public Task ReleaseMachineAsync(JobLease lease, CancellationToken ct) =>
         db.WriteAsync(c => c.ExecuteAsync(
             $"UPDATE machines SET role_id = NULL, hostname = NULL, image = NULL, installed_at = NULL, updated_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",

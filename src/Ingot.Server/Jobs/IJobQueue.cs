@@ -42,6 +42,11 @@ public interface IJobQueue
     /// <summary>Records on the machine the image the job installed, and when.</summary>
     Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct);
 
+    /// <summary>Checks the machine's reported hardware against its SKU (or finds and assigns the SKU it fits);
+    /// returns what it found.</summary>
+    /// <exception cref="StepFailedException">The hardware fits no SKU, or not its own (not transient).</exception>
+    Task<string> CheckHardwareAsync(JobLease lease, CancellationToken ct);
+
     /// <summary>Clears the machine's role, hostname and image (a recycled machine belongs to nobody).</summary>
     Task ReleaseMachineAsync(JobLease lease, CancellationToken ct);
 

@@ -29,7 +29,7 @@ public static class JobPlans
         new(JobActions.PowerCycle, [Off, On]),
         new(JobActions.Reboot, [new ShutdownStep(), On]),
         new(JobActions.SetBootDevice, [new SetBootDeviceStep()]),
-        new(JobActions.Commission, [new CheckBmcStep(), new TransitionStep("mark_available", Trigger.Commission)], Trigger.Commission),
+        new(JobActions.Commission, [new CheckBmcStep(), new CheckHardwareStep(), new TransitionStep("mark_available", Trigger.Commission)], Trigger.Commission),
         Install(JobActions.Install, Trigger.Install),
         Install(JobActions.Reimage, Trigger.Reimage),
         // Recycle: the wipe image erases the disks, then the machine is available again with role and hostname released.

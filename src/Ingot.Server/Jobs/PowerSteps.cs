@@ -88,6 +88,16 @@ public sealed class SetBootDeviceStep(string name = "set_boot_device", BootSetti
         $"{JobPlans.DeviceName(s.Device)} ({(s.Persistent ? "persistent" : "next boot only")}, {(s.Uefi ? "UEFI" : "legacy")})";
 }
 
+/// <summary>The machine's reported hardware fits a SKU (commissioning's second check).</summary>
+public sealed class CheckHardwareStep : IJobStep
+{
+    public string Name => "check_hardware";
+    public bool UsesBmc => false;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct) =>
+        await context.Queue.CheckHardwareAsync(context.Job.Lease, ct);
+}
+
 /// <summary>The BMC answers with the stored credentials (commissioning's first check).</summary>
 public sealed class CheckBmcStep : IJobStep
 {

@@ -91,7 +91,7 @@ public sealed class PowerJobTests(BrokerFixture broker)
         Assert.Equal(MachineState.New, machine.State);
         var job = await broker.RunAsync(machine, JobActions.Commission);
         Assert.Equal(JobStatus.Succeeded, job.Status);
-        Assert.Equal(["check_bmc", "mark_available"], job.Steps.Select(s => s.Name));
+        Assert.Equal(["check_bmc", "check_hardware", "mark_available"], job.Steps.Select(s => s.Name));
         Assert.Equal(MachineState.Available, (await broker.Server.Admin.GetMachineAsync(machine.HardwareName)).State);
         var history = await broker.Server.Admin.HistoryAsync(machine.HardwareName);
         Assert.Contains(history, h => h.Trigger == "commission" && h.Actor == $"admin (job {job.Id})");
@@ -125,5 +125,24 @@ public sealed class PowerJobTests(BrokerFixture broker)
         Assert.Equal(2, health.Failures);
         Assert.Contains("no answer", health.LastError);
         Assert.Equal(MachineState.New, (await broker.Server.Admin.GetMachineAsync(machine.HardwareName)).State); // power jobs leave the lifecycle alone
+    }
+
+    [Theory]
+    [InlineData(64, 512, "available", null)]
+    [InlineData(32, 512, "broken", "32 CPU cores, not 64")]
+    [InlineData(64, 256, "broken", "256 GB of memory, not 512")]
+    public async Task Commission_HoldsTheReportedHardwareToTheSku(int cores, int memoryGb, string state, string? reason)
+    {
+        var (machine, _) = await broker.MachineAsync();
+        var sku = await broker.Server.Admin.CreateSkuAsync(new SkuCreate(Tests.Infrastructure.Unique.Name("big"), 64, 512, 2, 900, 1));
+        await broker.Server.Admin.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Sku: sku.Name));
+        // What a discovery image would report about the racked machine.
+        await broker.Server.Admin.DiscoverAsync(new DiscoveryReport(machine.Serial, CpuCores: cores, MemoryGb: memoryGb,
+            Disks: [new DiskFact("sda", 960), new DiskFact("sdb", 960)], Nics: [new NicInput(machine.Nics[0].Mac)]));
+        var job = await broker.RunAsync(machine, JobActions.Commission);
+        var after = await broker.Server.Admin.GetMachineAsync(machine.HardwareName);
+        Assert.Equal(state, Ingot.Server.Inventory.Wire.Name(after.State));
+        if (reason is null) Assert.Equal(JobStatus.Succeeded, job.Status);
+        else Assert.Contains($"does not match SKU {sku.Name}: {reason}", job.Error);
     }
 }
