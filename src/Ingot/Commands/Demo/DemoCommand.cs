@@ -4,13 +4,14 @@ using System.Net.Sockets;
 using Ingot.Client;
 using Ingot.Commands.Serve;
 using Ingot.Server.Hosting;
-using Ingot.Simulator.Ipmi;
+using Ingot.Simulator.Machines;
 using Microsoft.AspNetCore.Builder;
 
 namespace Ingot.Commands.Demo;
 
-/// <summary>`ingot demo`: the README's first command. Serves on SQLite in ./.ingot-demo, loads the
-/// sample inventory on first start, and prints the URL, the admin token and commands to try.</summary>
+/// <summary>`ingot demo`: the README's first command. Serves on SQLite in ./.ingot-demo, loads the sample inventory
+/// on first start and the sample images when missing, simulates the inventory's machines (each with its BMC, booting
+/// from the server over HTTP) and a few unknown ones, and prints the URL, the admin token and commands to try.</summary>
 public static class DemoCommand
 {
     public static Command Create(CliContext context)
@@ -27,23 +28,39 @@ public static class DemoCommand
             if (!(IPAddress.TryParse(r.GetValueOrDefault<string>(), out var a) && a.GetAddressBytes() is [127, _, _, _])) r.AddError("--bmc-base: give a 127.x.y.z address.");
         });
         bmcPort.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > IPEndPoint.MaxPort) r.AddError("--bmc-port is from 0 to 65535."); });
-        var command = new Command("demo", "Run a server on SQLite with a sample inventory and a simulated BMC per machine, ready to try.")
-            { data, url, machines, bmcBase, bmcPort, noBmcs };
+        var installSeconds = new Option<double>("--install-seconds") { Description = "How long a simulated machine takes to install an image, or to wipe its disks. Default 8", DefaultValueFactory = _ => 8 };
+        var unknown = new Option<int>("--unknown") { Description = "Machines in no inventory, powered on with a one-time PXE boot so the server discovers them. Default 3", DefaultValueFactory = _ => 3 };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print what the simulated machines do." };
+        installSeconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 3600) r.AddError("--install-seconds is from 0 to 3600."); });
+        unknown.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 1000) r.AddError("--unknown is from 0 to 1000."); });
+        var command = new Command("demo", "Run a server on SQLite with a sample fleet of simulated machines that network-boot from it, ready to try.")
+            { data, url, machines, bmcBase, bmcPort, noBmcs, installSeconds, unknown, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var settings = ServeCommand.Settings(context, parse.GetValue(data), [parse.GetValue(url)!], database: null);
+            // Every simulated BMC has the same administrator, as a fleet provisions one account for discovery: given to
+            // the server, a discovered unknown machine gets commissioned at once (unless the environment chose others).
+            if (!settings.DiscoveryBmc.IsSet)
+                settings = settings with { DiscoveryBmc = new(SampleBmcs.Account.Name, SampleBmcs.Account.Password) };
             await using var app = await ServerHost.BuildAsync(settings, logging: l => { }, ct: ct);
             await app.StartAsync(ct);
             var token = settings.AdminToken ?? (await File.ReadAllTextAsync(Path.Combine(settings.DataDirectory, "admin-token"), ct)).Trim();
-            var client = new IngotClient(new Uri(settings.Urls[0].TrimEnd('/') + "/"), token);
+            var server = new Uri(settings.Urls[0].TrimEnd('/') + "/");
+            var client = new IngotClient(server, token);
             var empty = await SampleInventory.IsEmptyAsync(client, ct);
-            // A BMC for every machine there is: the sample's on first start, whatever the inventory holds on a restart.
-            var count = empty ? parse.GetValue(machines) : (int)((await client.SearchMachinesAsync(new MachineQuery(Count: true, Limit: 1), ct)).Total ?? 0);
+            // Before any machine boots, so the first reimage, recycle or discovery finds its image.
+            await SampleImages.SeedAsync(client, ct);
+            // A machine for every machine there is: the sample's on first start, whatever the inventory holds on a restart.
+            var inventory = empty ? [] : await SampleInventory.MachinesAsync(client, ct);
+            var unknownMachines = parse.GetValue(noBmcs) ? [] : DemoFleet.Unknown(parse.GetValue(unknown));
+            var count = empty ? parse.GetValue(machines) : DemoFleet.KnownOf(inventory, unknownMachines).Count;
             var options = SampleBmcs.Options(IPAddress.Parse(parse.GetValue(bmcBase)!), parse.GetValue(bmcPort), Math.Max(count, 1));
-            SimulatorFleet? fleet = null;
+            var timings = BootTimings.Default with { Install = TimeSpan.FromSeconds(parse.GetValue(installSeconds)), Wipe = TimeSpan.FromSeconds(parse.GetValue(installSeconds)) };
+            DemoFleet? fleet = null;
             try
             {
-                if (!parse.GetValue(noBmcs)) fleet = await IpmiFleet.StartAsync(options, ct);
+                if (!parse.GetValue(noBmcs))
+                    fleet = await DemoFleet.StartAsync(options, count, unknownMachines, server, timings, ct);
             }
             catch (Exception e) when (e is SocketException or ArgumentException)
             {
@@ -52,18 +69,26 @@ public static class DemoCommand
                 await app.StopAsync(CancellationToken.None);
                 return 1;
             }
-            await using var stopsTheFleet = fleet; // after the server stops (below), on every way out
+            // Disposed after the server stops (below), on every way out: the server first, so no job of it acts on
+            // machines that are going away; then the machines, then their BMCs.
+            await using var stopsTheFleet = fleet;
             if (empty)
             {
                 await context.Out.WriteLineAsync($"Loading the sample inventory ({count} machines)…");
-                await SampleInventory.LoadAsync(client, count, fleet?.IpmiEndpoints ?? SampleBmcs.Planned(options), ct);
+                await SampleInventory.LoadAsync(client, count, fleet?.KnownEndpoints ?? SampleBmcs.Planned(options), ct);
+                inventory = await SampleInventory.MachinesAsync(client, ct);
             }
-            if (fleet is not null) await SampleBmcs.RegisterAsync(client, fleet.IpmiEndpoints, ct);
-            var fresh = (await client.SearchMachinesAsync(new MachineQuery(State: "new", Limit: 1), ct)).Items.FirstOrDefault();
-            var inUse = (await client.SearchMachinesAsync(new MachineQuery(State: "in_use", Maintenance: false, Limit: 1), ct)).Items.FirstOrDefault();
-            await context.Out.WriteLineAsync(Banner(settings.Urls[0], token, Path.GetFullPath(settings.DataDirectory),
-                inUse?.Hostname ?? inUse?.HardwareName ?? "1", fresh?.HardwareName ?? "1",
-                SampleBmcs.Describe(fleet), fleet is null ? null : inUse?.Bmc));
+            if (fleet is not null)
+            {
+                await SampleBmcs.RegisterAsync(client, DemoFleet.KnownOf(inventory, unknownMachines), fleet.KnownEndpoints, ct);
+                fleet.Boot(inventory);
+            }
+            await context.Out.WriteLineAsync((await BannerAsync(client, settings, token, fleet, parse.GetValue(quiet), ct)).ToString());
+            if (fleet is not null)
+            {
+                if (!parse.GetValue(quiet)) fleet.Follow(Printer(context));
+                fleet.DiscoverUnknown(); // after the banner, so their lines follow it
+            }
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { /* Ctrl-C: stop below */ }
             await app.StopAsync(CancellationToken.None);
@@ -72,27 +97,21 @@ public static class DemoCommand
         return command;
     }
 
-    private static string Banner(string url, string token, string data, string inUse, string fresh, string bmcs, BmcView? inUseBmc) =>
-        $"""
+    /// <summary>The banner, naming sample machines in the states its commands need.</summary>
+    private static async Task<DemoBanner> BannerAsync(IngotClient client, ServerSettings settings, string token, DemoFleet? fleet, bool quiet, CancellationToken ct)
+    {
+        var fresh = (await client.SearchMachinesAsync(new MachineQuery(State: "new", Limit: 1), ct)).Items.FirstOrDefault();
+        var running = (await client.SearchMachinesAsync(new MachineQuery(State: "in_use", Maintenance: false, Limit: 2), ct)).Items;
+        static string Name(MachineView? m) => m?.Hostname ?? m?.HardwareName ?? "1";
+        var inUse = running.FirstOrDefault();
+        return new DemoBanner(settings.Urls[0], token, Path.GetFullPath(settings.DataDirectory), Name(inUse), Name(running.ElementAtOrDefault(1) ?? inUse),
+            fresh?.HardwareName ?? "1", SampleBmcs.Describe(fleet), fleet is null ? null : inUse?.Bmc, fleet, quiet);
+    }
 
-        Ingot is running at {url}  (data: {data}; Ctrl-C stops it)
-        Admin token: {token}
-        {bmcs}
-
-        Try, in another terminal:
-          export INGOT_URL={url} INGOT_TOKEN={token}
-          dotnet run --project src/Ingot -- machines list --site lon1 --state available --limit 10
-          dotnet run --project src/Ingot -- machines show {inUse}
-          dotnet run --project src/Ingot -- machines transition {fresh} commission --reason "racked and cabled"{BmcExample(inUseBmc)}{PowerExample(inUse, inUseBmc)}
-
-        API: {url}/api/v1/machines (Authorization: Bearer <token>), OpenAPI: {url}/openapi/v1.json
-        """;
-
-    /// <summary>A power cycle as a job through the broker, which drives the machine's simulated BMC.</summary>
-    private static string PowerExample(string machine, BmcView? bmc) => bmc is null ? "" :
-        $"{Environment.NewLine}  dotnet run --project src/Ingot -- power cycle {machine} --wait";
-
-    /// <summary>The shown machine's own BMC, reached directly; the password comes from the environment, as `bmc` wants.</summary>
-    private static string BmcExample(BmcView? bmc) => bmc is null ? "" :
-        $"{Environment.NewLine}  {Ingot.Commands.Bmc.BmcOptions.PasswordVariable}={SampleBmcs.Account.Password} dotnet run --project src/Ingot -- bmc power status --driver {bmc.Driver} --host {bmc.Address} --port {bmc.Port} --user {bmc.Username}";
+    /// <summary>Prints a machine's log line; machines write from many threads, so one line at a time.</summary>
+    private static Action<MachineLogEntry> Printer(CliContext context)
+    {
+        var gate = new Lock();
+        return entry => { lock (gate) context.Out.WriteLine(entry.ToString()); };
+    }
 }

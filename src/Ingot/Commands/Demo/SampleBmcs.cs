@@ -37,34 +37,33 @@ public static class SampleBmcs
     /// <summary>Points the machines, in id order, at the BMCs, in address order, where they do not already: the
     /// first start imported them so (nothing to do), but a restart with other flags, or a data directory of an
     /// older demo, has other addresses. A machine whose BMC a user set to a real driver is left alone.</summary>
+    /// <param name="machines">The inventory, in id order (<see cref="SampleInventory.MachinesAsync"/>).</param>
     /// <returns>How many machines were changed.</returns>
-    public static async Task<int> RegisterAsync(IngotClient client, IReadOnlyList<IPEndPoint> endpoints, CancellationToken ct)
+    public static async Task<int> RegisterAsync(IngotClient client, IReadOnlyList<MachineView> machines, IReadOnlyList<IPEndPoint> endpoints,
+        CancellationToken ct)
     {
-        var (index, changed) = (0, 0);
-        string? after = null;
-        do
+        var changed = 0;
+        // Machines added since the fleet started have no BMC of their own.
+        foreach (var (machine, endpoint) in machines.Zip(endpoints))
         {
-            var page = await client.SearchMachinesAsync(new MachineQuery(Limit: 1000, After: after), ct);
-            foreach (var machine in page.Items)
-            {
-                if (index >= endpoints.Count) return changed; // machines added since the fleet started
-                var endpoint = endpoints[index++];
-                if (machine.Bmc is { Driver: not BmcDrivers.Sim } || Matches(machine.Bmc, endpoint)) continue;
-                await client.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Bmc: Registration(endpoint)), ct);
-                changed++;
-            }
-            after = page.Next;
-        } while (after is not null);
+            if (machine.Bmc is { Driver: not BmcDrivers.Sim } || Matches(machine.Bmc, endpoint)) continue;
+            await client.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Bmc: Registration(endpoint)), ct);
+            changed++;
+        }
         return changed;
     }
 
     private static bool Matches(BmcView? bmc, IPEndPoint endpoint) =>
         bmc is not null && bmc.Address == endpoint.Address.ToString() && bmc.Port == endpoint.Port && bmc.Username == Account.Name && bmc.HasPassword;
 
-    /// <summary>The banner's line: how many answer and where.</summary>
-    public static string Describe(SimulatorFleet? fleet) => fleet is null
-        ? "Simulated BMCs: none (--no-bmcs)."
-        : $"Simulated BMCs: {fleet.Bmcs.Count} answer IPMI on {fleet.IpmiEndpoints[0]}" +
-          (fleet.Bmcs.Count > 1 ? $" … {fleet.IpmiEndpoints[^1]}" : "") +
-          $" (driver {BmcDrivers.Sim}, user {Account.Name}/{Account.Password}), one per machine, powered on.";
+    /// <summary>The banner's line: how many answer and where (the inventory's machines; the unknown ones have their own line).</summary>
+    public static string Describe(DemoFleet? fleet)
+    {
+        if (fleet is null) return "Simulated BMCs: none (--no-bmcs).";
+        var endpoints = fleet.KnownEndpoints;
+        if (endpoints.Count == 0) return "Simulated BMCs: none (the inventory has no machines).";
+        return $"Simulated BMCs: {endpoints.Count} answer IPMI on {endpoints[0]}" +
+               (endpoints.Count > 1 ? $" … {endpoints[^1]}" : "") +
+               $" (driver {BmcDrivers.Sim}, user {Account.Name}/{Account.Password}), one per machine, powered on.";
+    }
 }

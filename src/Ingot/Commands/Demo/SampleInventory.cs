@@ -33,6 +33,20 @@ public static class SampleInventory
     public static async Task<bool> IsEmptyAsync(IngotClient client, CancellationToken ct) =>
         (await client.ListSitesAsync(ct)).Count == 0;
 
+    /// <summary>Every machine, in id order: the order the demo puts them behind its BMCs.</summary>
+    public static async Task<IReadOnlyList<MachineView>> MachinesAsync(IngotClient client, CancellationToken ct)
+    {
+        var all = new List<MachineView>();
+        string? after = null;
+        do
+        {
+            var page = await client.SearchMachinesAsync(new MachineQuery(Limit: 1000, After: after), ct);
+            all.AddRange(page.Items);
+            after = page.Next;
+        } while (after is not null);
+        return all;
+    }
+
     /// <param name="bmcs">Machine i's BMC is bmcs[i] (see <see cref="SampleBmcs"/>); null or too short: no BMC.</param>
     public static async Task LoadAsync(IngotClient client, int machines, IReadOnlyList<IPEndPoint>? bmcs, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ingot.Bmc;
 using Ingot.Client;
 using Ingot.Simulator.Ipmi;
@@ -11,7 +12,8 @@ public sealed class DemoCommandTests
 {
     // Away from the other tests' 127.0.2-3.x, 127.1.x and 127.77-79.x, and from a demo the developer may be running
     // (127.2.0.1:6230); port 0 gives every BMC a free port, so the inventory must take the ports the fleet got.
-    private static readonly string[] BmcFlags = ["--bmc-base", "127.80.0.1", "--bmc-port", "0"];
+    // No unknown machines here: their discovery would change the counts this test asserts while it runs.
+    private static readonly string[] BmcFlags = ["--bmc-base", "127.80.0.1", "--bmc-port", "0", "--unknown", "0"];
 
     [Fact]
     public async Task Demo_serves_a_sample_fleet_and_prints_url_token_and_commands_that_work()
@@ -87,6 +89,65 @@ public sealed class DemoCommandTests
         }
         Directory.Delete(data, recursive: true);
     }
+
+    [Fact]
+    public async Task Demo_machines_network_boot_a_reimage_and_a_recycle_and_unknown_ones_get_discovered()
+    {
+        var data = Directory.CreateTempSubdirectory("ingot-demo-test-").FullName;
+        var url = $"http://127.0.0.1:{Ports.Free()}";
+        // Its own addresses (127.81.x), a free port per BMC, and installs of a second so the jobs end quickly.
+        string[] flags = ["--bmc-base", "127.81.0.1", "--bmc-port", "0", "--install-seconds", "1", "--unknown", "2"];
+        await using (var demo = await RunningDemo.StartAsync(data, url, 12, flags))
+        {
+            var client = new IngotClient(new Uri(url + "/"), (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim());
+            var images = await client.ListImagesAsync();
+            Assert.Equal([("debian-12", ImageKind.Install), ("discovery", ImageKind.Discovery), ("wipe", ImageKind.Wipe)],
+                images.Select(i => (i.Name, i.Kind)).Order());
+            Assert.Contains("Unknown machines: 2 more", demo.Banner);
+
+            // The reimage the banner suggests, submitted as its CLI verb would: the machine boots the installer over
+            // HTTP, the installer reports back, and the machine runs the new image.
+            var reimage = demo.Line(" reimage ");
+            var host = reimage.Split(' ')[6];
+            Assert.EndsWith($"reimage {host} --image debian-12 --wait", reimage);
+            var job = await EndedAsync(client, await client.SubmitJobAsync(host, "reimage",
+                new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement("debian-12") }));
+            Assert.True(job.Status == JobStatus.Succeeded, Describe(job));
+            var machine = await client.GetMachineAsync(host);
+            Assert.Equal((MachineState.InUse, "debian-12"), (machine.State, machine.Image));
+            Assert.Contains("jobs watch <job>", demo.Banner);
+
+            // The recycle it suggests (another running machine): the wipe image erases it, and it is available again.
+            var recycle = demo.Line(" recycle ");
+            var other = recycle.Split(' ')[6];
+            Assert.NotEqual(host, other);
+            Assert.EndsWith($"recycle {other} --wait", recycle);
+            var recycled = (await client.GetMachineAsync(other)).HardwareName; // the recycle releases the hostname
+            job = await EndedAsync(client, await client.SubmitJobAsync(other, "recycle"));
+            Assert.True(job.Status == JobStatus.Succeeded, Describe(job));
+            Assert.Equal(MachineState.Available, (await client.GetMachineAsync(recycled)).State);
+
+            // The unknown machines PXE-booted at start: the server handed them the discovery image, they reported, and
+            // the commission the server queued (with the demo's discovery BMC account) found their SKU.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            IReadOnlyList<MachineView> found;
+            while ((found = (await client.SearchMachinesAsync(new MachineQuery(Q: "DEMO-NEW-", Limit: 10))).Items)
+                       .Count(m => m.State == MachineState.Available) < 2 && DateTime.UtcNow < deadline)
+                await Task.Delay(250);
+            Assert.Equal([MachineState.Available, MachineState.Available], found.Select(m => m.State));
+            Assert.All(found, m => Assert.NotNull(m.Sku));
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
+    private static async Task<JobView> EndedAsync(IngotClient client, JobView job)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await client.WaitForJobAsync(job.Id, ct: timeout.Token);
+    }
+
+    private static string Describe(JobView job) =>
+        $"job {job.Id} {job.Action}: {job.Status}; " + string.Join("; ", job.Steps.Select(s => $"{s.Name} {s.Status} {s.Message}"));
 
     private static async Task<BmcView> AssertBmcAnswersOnAsync(IngotClient client, string machine)
     {
