@@ -3,6 +3,7 @@
 # durability must pay for it). Prints figures for docs/BENCHMARKS.md. Run as root on Debian 12.
 #   bench/run.sh inventory [--machines 100000] [--engine sqlite|postgres]
 #   bench/run.sh jobs [--jobs 10000] [--workers 64] [--submitters 4] [--engine sqlite|postgres]
+#   bench/run.sh boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--engine sqlite|postgres]
 #   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,12 @@ fi
 # jobs: 10,000 simulated BMCs are 10,000 UDP sockets in one child process; take the hard limit (a container may
 # refuse more, and 20,000 is enough).
 [ "${1:-}" = jobs ] && ulimit -n "$(ulimit -Hn)"
+
+# boot: the load tool is Debian's wrk; the reimage fleet holds 1,000 UDP sockets and up to 1,000 HTTP connections.
+if [ "${1:-}" = boot ]; then
+  command -v wrk >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+  ulimit -n "$(ulimit -Hn)"
+fi
 
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || {
   export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }

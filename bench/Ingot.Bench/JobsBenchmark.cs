@@ -146,7 +146,8 @@ public static class JobsBenchmark
         return [.. (await Task.WhenAll(pending)).Select(j => j.Id)];
     }
 
-    private static async Task WaitUntilDrainedAsync(IngotClient client)
+    /// <summary>Until the broker has nothing queued or running (parked jobs count as running). Also the boot benchmark's.</summary>
+    public static async Task WaitUntilDrainedAsync(IngotClient client)
     {
         var deadline = Stopwatch.StartNew();
         while (await client.GetBrokerStatusAsync() is var status && status.Queued + status.Running > 0)

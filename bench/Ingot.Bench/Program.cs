@@ -3,6 +3,7 @@ using Ingot.Bench;
 // Usage: dotnet run -c Release --project bench/Ingot.Bench -- inventory [--machines N] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- jobs [--jobs 10000] [--workers 64] [--submitters 4] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
+//        dotnet run -c Release --project bench/Ingot.Bench -- boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--workers 64] [--engine sqlite|postgres]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
 var machines = Argument("--machines", 100_000);
 var engines = ArgumentText("--engine") is { } one ? [one] : new[] { "sqlite", "postgres" };
@@ -24,8 +25,15 @@ switch (command)
     case "jobs-server": // internal: the jobs benchmark's server and workers, in their own process
         await JobsProcesses.ServeServerAsync(ArgumentText("--data")!, ArgumentText("--database"), ArgumentText("--url")!, ArgumentText("--token")!, Argument("--workers", 64));
         return 0;
+    case "boot":
+        await BootBenchmark.RunAsync(engines, Argument("--machines", 10_000), Argument("--reimage", 1_000), Argument("--install-seconds", 20),
+            Argument("--workers", new Ingot.Server.Jobs.JobOptions().Workers));
+        return 0;
+    case "boot-fleet": // internal: the boot benchmark's network-booting simulated machines, in their own process
+        await BootFleet.ServeAsync(new Uri(ArgumentText("--server")!), Argument("--count", 1_000), Argument("--install-seconds", 20));
+        return 0;
     case not "inventory":
-        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, boot");
         return 2;
 }
 foreach (var engine in engines)

@@ -42,7 +42,10 @@ public static class BootEndpoints
                   ?? throw new ValidationException("mac", $"'{query["mac"].FirstOrDefault()}' is not a MAC address; iPXE sends ${{net0/mac}}.");
         var platform = query["platform"].FirstOrDefault()?.ToLowerInvariant() ?? "pcbios";
         if (platform is not ("efi" or "pcbios")) throw new ValidationException("platform", $"'{platform}' is not efi or pcbios.");
-        var script = await db.WriteAsync(c => BootDecision.ScriptAsync(c, mac, platform == "efi", Server(http), clock.GetUtcNow()), ct);
+        // A plain connection, not a writer's turn: most boots only read (local disk); the few that issue a token write
+        // one row, and on SQLite wait for the lock like any other single write.
+        await using var c = await db.OpenAsync(ct);
+        var script = await BootDecision.ScriptAsync(c, mac, platform == "efi", Server(http), clock.GetUtcNow());
         return Results.Text(script, Ipxe);
     }
 
@@ -73,6 +76,8 @@ public static class BootEndpoints
                 }, tx);
             if (terminal) await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash = bound.TokenHash }, tx);
             // A job parked in a waiting step (running, no lease holder) goes back to the queue to read the event now.
+            // Progress changes nothing a waiting step decides on, so it does not cost the job a claim.
+            if (kind == "progress") return false;
             return await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @jobId AND status = 'running' AND lease_owner IS NULL",
                 new { jobId }, tx) > 0;
         }, ct);

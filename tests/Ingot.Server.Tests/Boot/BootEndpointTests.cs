@@ -1,5 +1,6 @@
 using System.Net;
 using Ingot.Client;
+using Ingot.Server.Boot;
 using Ingot.Server.Tests.Infrastructure;
 
 namespace Ingot.Server.Tests.Boot;
@@ -86,5 +87,25 @@ public sealed class BootEndpointTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal(409, clash.Problem.Status);
         await Server.Admin.DeleteImageAsync(name);
         Assert.Equal(404, (await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.GetImageAsync(name))).Problem.Status);
+    }
+}
+
+/// <summary>Boot tokens at the storage level, where time can be put past their expiry without waiting for it.</summary>
+public sealed class BootTokenTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task AnExpiredToken_IsNotValid_AndAFreshOneIs_UntilItIsSpent()
+    {
+        var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Ingot.Server.Data.Database>(fixture.Server.Services);
+        await using var c = await db.OpenAsync();
+        var now = DateTimeOffset.UtcNow;
+        var expired = await BootTokens.IssueAsync(c, "discover", null, null, null, Unique.Mac(), now.AddSeconds(-1), now.AddMinutes(-10));
+        Assert.Null(await BootTokens.ValidAsync(c, null, expired, now));
+        var fresh = await BootTokens.IssueAsync(c, "discover", null, null, null, Unique.Mac(), now.AddMinutes(10), now);
+        var bound = await BootTokens.ValidAsync(c, null, fresh, now);
+        Assert.NotNull(bound);
+        await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash = bound.TokenHash });
+        Assert.Null(await BootTokens.ValidAsync(c, null, fresh, now));
+        Assert.Null(await BootTokens.ValidAsync(c, null, "ingot_not-a-token", now));
     }
 }

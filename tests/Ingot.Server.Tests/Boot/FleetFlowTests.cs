@@ -106,7 +106,11 @@ public sealed class FleetFlowTests(NetworkBootFixture fixture) : IClassFixture<N
     {
         var machine = fixture.Take();
         var view = await fixture.RegisterAsync(machine, "commission", "allocate", "install", "finish_install");
-        var job = await fixture.RunAsync(view.HardwareName, JobActions.Recycle);
+        var team = await Admin.CreateTeamAsync(new TeamCreate(Unique.Name("team")));
+        var role = await Admin.CreateRoleAsync(new RoleCreate(Unique.Name("fancydb"), team.Name));
+        var hostname = $"{role.Name}-1.lon1.example.net";
+        await Admin.UpdateMachineAsync(view.HardwareName, new MachineUpdate(Hostname: hostname, Role: role.Name));
+        var job = await fixture.RunAsync(hostname, JobActions.Recycle);
         Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
         Assert.Equal(1, machine.Counters.Wipes);
         var after = await Admin.GetMachineAsync(view.HardwareName);

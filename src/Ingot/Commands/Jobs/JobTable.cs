@@ -33,7 +33,22 @@ internal static class JobTable
             parts.Add(new Text(""));
             parts.Add(Steps(j.Steps));
         }
+        if (j.Events is { Count: > 0 } events)
+        {
+            parts.Add(new Text(""));
+            parts.Add(Events(events));
+        }
         return new Rows(parts);
+    }
+
+    /// <summary>What the machine's installer, wipe or discovery image said last (DESIGN.md §6: the last events are
+    /// part of a failure's evidence).</summary>
+    public static Table Events(IEnumerable<JobEventView> events)
+    {
+        var table = Output.Table("AT", "ATTEMPT", "EVENT", "STEP", "PERCENT", "MESSAGE");
+        foreach (var e in events)
+            Output.Row(table, e.At, e.Attempt, e.Event, e.Step, e.Percent, e.Log is { Length: > 0 } log ? $"{e.Message} — {log}" : e.Message);
+        return table;
     }
 
     public static Table Steps(IEnumerable<JobStepView> steps)
@@ -51,9 +66,9 @@ internal static class JobTable
 
     public static string Attempt(JobView j) => $"{j.Attempt}/{j.MaxAttempts}";
 
-    /// <summary>The step running now; for a failed job, the step it failed in, which is what the reader looks for next.</summary>
+    /// <summary>The step running (or waiting for an image) now; for a failed job, the step it failed in, which is what the reader looks for next.</summary>
     public static string? CurrentStep(JobView j) =>
-        (j.Steps.FirstOrDefault(s => s.Status == StepStatus.Running)
+        (j.Steps.FirstOrDefault(s => s.Status is StepStatus.Running or StepStatus.Waiting)
          ?? (j.Status == JobStatus.Failed ? j.Steps.LastOrDefault(s => s.Status == StepStatus.Failed) : null))?.Name;
 
     /// <summary>"1.4s" or "2m05s"; null until the thing has both started and ended.</summary>

@@ -53,6 +53,41 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Jobs_show_prints_what_the_installer_reported()
+    {
+        var machine = await InUseAsync();
+        var image = await InstallImageAsync();
+        var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage,
+            new Dictionary<string, System.Text.Json.JsonElement> { ["image"] = System.Text.Json.JsonSerializer.SerializeToElement(image) });
+        try
+        {
+            // The machine is installing now: its boot script carries a token, as iPXE would receive it.
+            using var http = new HttpClient { BaseAddress = fixture.Server.Url };
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            string script;
+            while (!(script = await http.GetStringAsync($"boot/ipxe?mac={machine.Nics[0].Mac}", timeout.Token)).Contains("ingot.token="))
+                await Task.Delay(50, timeout.Token);
+            var token = script.Split("ingot.token=")[1].Split(' ')[0];
+            using var post = new HttpRequestMessage(HttpMethod.Post, "boot/events")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new BootEvent("progress", "partitioning", 40), options: IngotJson.Options),
+            };
+            post.Headers.Authorization = new("Bearer", token);
+            Assert.True((await http.SendAsync(post, timeout.Token)).IsSuccessStatusCode);
+
+            using var cli = CliRunner.For(fixture.Server);
+            var shown = await cli.OkAsync("jobs", "show", job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Contains("EVENT", shown.Out);
+            Assert.Contains("partitioning", shown.Out);
+            Assert.Contains("40", shown.Out);
+        }
+        finally
+        {
+            await Admin.CancelJobAsync(job.Id);
+        }
+    }
+
+    [Fact]
     public async Task Reimage_without_an_image_is_a_usage_error_and_sends_nothing()
     {
         var machine = await InUseAsync();
