@@ -82,6 +82,24 @@ public sealed partial class DatabaseJobQueue
             return $"the hardware matches SKU {fit.View.Name}; assigned";
         }, ct);
 
+    public async Task AssignAsync(JobLease lease, string? hostname, string? role, CancellationToken ct)
+    {
+        try
+        {
+            var rows = await db.WriteAsync(c => c.ExecuteAsync(
+                $"""
+                UPDATE machines SET hostname = COALESCE(@hostname, hostname),
+                    role_id = CASE WHEN @role IS NULL THEN role_id ELSE (SELECT id FROM roles WHERE name = @role) END, updated_at = @now
+                WHERE id = (SELECT machine_id FROM jobs WHERE {Held}) AND (@role IS NULL OR EXISTS (SELECT 1 FROM roles WHERE name = @role))
+                """, new { id = lease.JobId, lease = lease.Token, hostname, role, now = clock.GetUtcNow() }), ct);
+            if (rows == 0 && role is not null) throw new StepFailedException($"no role named '{role}' (deleted since the job was queued?)", transient: false);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new StepFailedException($"hostname '{hostname}' was taken by another machine since the job was queued", transient: false);
+        }
+    }
+
     public Task ReleaseMachineAsync(JobLease lease, CancellationToken ct) =>
         db.WriteAsync(c => c.ExecuteAsync(
             $"UPDATE machines SET role_id = NULL, hostname = NULL, image = NULL, installed_at = NULL, updated_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",

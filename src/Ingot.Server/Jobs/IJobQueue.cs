@@ -47,6 +47,10 @@ public interface IJobQueue
     /// <exception cref="StepFailedException">The hardware fits no SKU, or not its own (not transient).</exception>
     Task<string> CheckHardwareAsync(JobLease lease, CancellationToken ct);
 
+    /// <summary>Gives the machine a hostname and/or a role (null keeps the present one).</summary>
+    /// <exception cref="StepFailedException">The hostname is taken or the role is gone (not transient).</exception>
+    Task AssignAsync(JobLease lease, string? hostname, string? role, CancellationToken ct);
+
     /// <summary>Clears the machine's role, hostname and image (a recycled machine belongs to nobody).</summary>
     Task ReleaseMachineAsync(JobLease lease, CancellationToken ct);
 

@@ -41,6 +41,22 @@ public sealed class WaitForImageStep(string name, string wanted) : IJobStep
     private static string Tail(string log) => log.Length <= 300 ? log : "…" + log[^300..];
 }
 
+/// <summary>An install allocates: the machine takes the hostname and role the job names (DESIGN.md §1: a machine has a
+/// hostname only while it has a role).</summary>
+public sealed class AssignNameStep : IJobStep
+{
+    public string Name => "assign_name";
+    public bool UsesBmc => false;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+    {
+        var (hostname, role) = JobPlans.Naming(context.Job.Params);
+        if (hostname is null && role is null) return "no hostname or role given; the machine keeps its own";
+        await context.Queue.AssignAsync(context.Job.Lease, hostname, role, ct);
+        return $"hostname {hostname ?? "(unchanged)"}, role {role ?? "(unchanged)"}";
+    }
+}
+
 /// <summary>The wipe is done: recycling → available, with role, hostname and image released.</summary>
 public sealed class FinishRecycleStep : IJobStep
 {

@@ -62,6 +62,7 @@ public static class JobPlans
     /// again from the boot device, so a retry really reinstalls.</summary>
     private static JobPlan Install(string action, Trigger trigger) => new(action,
     [
+        .. action == JobActions.Install ? [new AssignNameStep()] : Array.Empty<IJobStep>(),
         new TransitionStep("mark_installing", trigger),
         new SetBootDeviceStep("set_boot_pxe", new BootSettings(BootDevice.Pxe, Persistent: false, Uefi: true)),
         Off,
@@ -70,7 +71,7 @@ public static class JobPlans
         new WaitForImageStep("wait_installer_finished", "finished"),
         new SetBootDeviceStep("set_boot_disk", new BootSettings(BootDevice.Disk, Persistent: true, Uefi: true)),
         new FinishInstallStep(),
-    ], trigger, RestartFrom: 1);
+    ], trigger, RestartFrom: action == JobActions.Install ? 2 : 1);
 
     public static IReadOnlyCollection<string> Actions => Plans.Keys;
 
@@ -83,12 +84,16 @@ public static class JobPlans
     {
         [JobActions.SetBootDevice] = ["device", "persistent", "mode"],
         [JobActions.Reboot] = ["graceful_timeout_seconds"],
-        [JobActions.Install] = ["image"],
+        [JobActions.Install] = ["image", "hostname", "role"],
         [JobActions.Reimage] = ["image"],
     };
 
     /// <summary>The image an install or reimage job names; its existence is checked at submission.</summary>
     public static string? ImageName(IReadOnlyDictionary<string, JsonElement> parameters) => Text(parameters, "image");
+
+    /// <summary>The hostname and role an install gives the machine it allocates (both optional).</summary>
+    public static (string? Hostname, string? Role) Naming(IReadOnlyDictionary<string, JsonElement> parameters) =>
+        (Text(parameters, "hostname")?.ToLowerInvariant(), Text(parameters, "role")?.ToLowerInvariant());
 
     /// <summary>Checks an action's params, adding each problem to <paramref name="v"/> under <c>params.NAME</c>.</summary>
     public static void Validate(string action, IReadOnlyDictionary<string, JsonElement> parameters, Validation v)

@@ -145,6 +145,12 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     private static async Task CheckImageAsync(DbConnection c, DbTransaction tx, JobPlan plan, IReadOnlyDictionary<string, JsonElement> parameters)
     {
         if (plan.Action is not (JobActions.Install or JobActions.Reimage)) return;
+        var (hostname, role) = JobPlans.Naming(parameters);
+        if (hostname is not null && !Names.IsHostname(hostname)) throw new ValidationException("params.hostname", $"'{hostname}' is not a valid hostname.");
+        if (hostname is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM machines WHERE hostname = @hostname", new { hostname }, tx) is not null)
+            throw new ValidationException("params.hostname", $"'{hostname}' is already another machine's hostname.");
+        if (role is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM roles WHERE name = @role", new { role }, tx) is null)
+            throw new ValidationException("params.role", $"no role named '{role}'.");
         var name = JobPlans.ImageName(parameters) ?? "";
         var image = await Boot.ImageRow.FindAsync(c, name, tx);
         if (image is null) throw new ValidationException("params.image", $"no image named '{name}'; see GET /api/v1/images.");

@@ -102,6 +102,33 @@ public sealed class FleetFlowTests(NetworkBootFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task Install_OfAnAllocatedMachine_GivesItTheHostnameAndRole_AndEndsInUse()
+    {
+        var machine = fixture.Take();
+        var view = await fixture.RegisterAsync(machine, "commission", "allocate");
+        var team = await Admin.CreateTeamAsync(new TeamCreate(Unique.Name("team")));
+        var role = await Admin.CreateRoleAsync(new RoleCreate(Unique.Name("cachedb"), team.Name));
+        var hostname = $"{role.Name}-7.lon1.example.net";
+        var job = await fixture.RunAsync(view.HardwareName, JobActions.Install, new()
+        {
+            ["image"] = JsonSerializer.SerializeToElement("debian-12"),
+            ["hostname"] = JsonSerializer.SerializeToElement(hostname),
+            ["role"] = JsonSerializer.SerializeToElement(role.Name),
+        });
+        Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
+        Assert.Equal("assign_name", job.Steps[0].Name);
+        var after = await Admin.GetMachineAsync(hostname);
+        Assert.Equal((MachineState.InUse, role.Name, team.Name, "debian-12"), (after.State, after.Role, after.Team, after.Image));
+        var other = await fixture.RegisterAsync(fixture.Take(), "commission", "allocate");
+        var clash = await Assert.ThrowsAsync<IngotApiException>(() => Admin.SubmitJobAsync(other.HardwareName, JobActions.Install, new Dictionary<string, JsonElement>
+        {
+            ["image"] = JsonSerializer.SerializeToElement("debian-12"), ["hostname"] = JsonSerializer.SerializeToElement(hostname),
+        }));
+        Assert.Equal(422, clash.Problem.Status);
+        Assert.Contains("already another machine's hostname", clash.Problem.Errors!["params.hostname"].Single());
+    }
+
+    [Fact]
     public async Task Recycle_WipesTheMachine_AndReleasesItsRoleAndHostname()
     {
         var machine = fixture.Take();

@@ -26,16 +26,24 @@ internal static class InstallCommand
             HelpName = "name",
         };
         var command = new Command(name, $"{description} {HostJobs.Outcome}") { image };
+        // An install allocates: it may name the machine and give it a role (one host per command then, as names are unique).
+        var hostname = new Option<string?>("--hostname") { Description = "install only: the hostname the machine takes.", HelpName = "name" };
+        var role = new Option<string?>("--role") { Description = "install only: the role the machine takes.", HelpName = "role" };
+        if (action == JobActions.Install)
+        {
+            command.Options.Add(hostname);
+            command.Options.Add(role);
+        }
         var hosts = HostJobs.AddTo(command);
         return command.Set(context, (s, parse, ct) =>
         {
             if (string.IsNullOrWhiteSpace(parse.GetValue(image)))
                 throw new UsageException("--image is required: the install image to boot ('ingot images list' shows them).");
             // Whether the image exists and is an install image is the server's check (a 422 per host).
-            return hosts.RunAsync(s, parse, action, new Dictionary<string, JsonElement>
-            {
-                ["image"] = HostJobs.Param(parse.GetValue(image)!.Trim()),
-            }, ct);
+            var parameters = new Dictionary<string, JsonElement> { ["image"] = HostJobs.Param(parse.GetValue(image)!.Trim()) };
+            if (action == JobActions.Install && parse.GetValue(hostname) is { Length: > 0 } h) parameters["hostname"] = HostJobs.Param(h.Trim());
+            if (action == JobActions.Install && parse.GetValue(role) is { Length: > 0 } r) parameters["role"] = HostJobs.Param(r.Trim());
+            return hosts.RunAsync(s, parse, action, parameters, ct);
         });
     }
 }
