@@ -18,7 +18,7 @@ public sealed record JobPlan(string Action, IReadOnlyList<IJobStep> Steps, Trigg
 /// reimage, recycle and decommission flows plug in here as more plans made of the same kinds of steps.</summary>
 public static class JobPlans
 {
-    private static readonly IJobStep On = new PowerOnStep(), Off = new PowerOffStep();
+    private static readonly IJobStep On = new EnsurePowerStep(PowerState.On), Off = new EnsurePowerStep(PowerState.Off);
 
     private static readonly Dictionary<string, JobPlan> Plans = new JobPlan[]
     {

@@ -3,31 +3,20 @@ using Ingot.Bmc;
 
 namespace Ingot.Server.Jobs;
 
-/// <summary>Power on, confirmed. On already is success with nothing sent.</summary>
-public sealed class PowerOnStep : IJobStep
+/// <summary>Power on or (hard) off, confirmed. Already there is success with nothing sent.</summary>
+public sealed class EnsurePowerStep(PowerState wanted) : IJobStep
 {
-    public string Name => "power_on";
+    private readonly string word = wanted == PowerState.On ? "on" : "off";
+
+    public string Name => $"power_{word}";
     public bool UsesBmc => true;
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var outcome = await context.Power().EnsureOnAsync(ct);
-        context.Result["power_state"] = "on";
-        return outcome == PowerOutcome.AlreadyThere ? "already on; nothing sent" : "powered on; the BMC reports on";
-    }
-}
-
-/// <summary>Hard power off, confirmed. Off already is success with nothing sent.</summary>
-public sealed class PowerOffStep : IJobStep
-{
-    public string Name => "power_off";
-    public bool UsesBmc => true;
-
-    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
-    {
-        var outcome = await context.Power().EnsureOffAsync(ct);
-        context.Result["power_state"] = "off";
-        return outcome == PowerOutcome.AlreadyThere ? "already off; nothing sent" : "powered off; the BMC reports off";
+        var power = context.Power();
+        var outcome = wanted == PowerState.On ? await power.EnsureOnAsync(ct) : await power.EnsureOffAsync(ct);
+        context.Result["power_state"] = word;
+        return outcome == PowerOutcome.AlreadyThere ? $"already {word}; nothing sent" : $"powered {word}; the BMC reports {word}";
     }
 }
 
