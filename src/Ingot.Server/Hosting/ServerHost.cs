@@ -2,6 +2,7 @@ using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Bmc;
 using Ingot.Bmc.Ipmi;
+using Ingot.Server.Batches;
 using Ingot.Server.Boot;
 using Ingot.Server.Inventory;
 using Ingot.Server.Jobs;
@@ -71,6 +72,7 @@ public static class ServerHost
         api.MapIdentity();
         api.MapJobs();
         api.MapImages();
+        api.MapBatches();
         app.MapBoot();
         return app;
     }
@@ -81,6 +83,7 @@ public static class ServerHost
         services.AddSingleton(settings.Jobs);
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobSubmission>();
+        services.AddSingleton<BatchSubmission>();
         services.AddSingleton<DatabaseJobQueue>();
         services.AddSingleton<IJobQueue>(s => s.GetRequiredService<DatabaseJobQueue>());
         // One set of UDP sockets for every IPMI session this node opens (Ingot.Bmc's design), disposed with the host.

@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace Ingot.Client;
+
+public enum BatchStatus { Queued, Running, Succeeded, CompletedWithErrors, Failed, Cancelled }
+
+/// <summary>One action over many hosts (hostnames or hardware_names). <c>force</c> allows destructive actions
+/// (reimage, recycle, decommission) on in_use machines.</summary>
+public sealed record BatchSubmit(string? Action, IReadOnlyList<string>? Hosts, IReadOnlyDictionary<string, JsonElement>? Params = null, bool? Force = null);
+
+public sealed record BatchCounts(long Queued, long Running, long Succeeded, long Failed, long Cancelled);
+
+public sealed record BatchView(
+    long Id,
+    string Action,
+    IReadOnlyDictionary<string, JsonElement> Params,
+    string User,
+    BatchStatus Status,
+    int Hosts,
+    BatchCounts Counts,
+    bool Force,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    string? CancelledBy);
+
+/// <summary>A host of a batch and its job.</summary>
+public sealed record BatchHostView(long MachineId, string HardwareName, string? Hostname, long JobId, JobStatus Status, string? CurrentStep, string? Error);
+
+public sealed record BatchQuery(string? User = null, string? Status = null, string? Action = null, DateTimeOffset? Since = null,
+                                int? Limit = null, string? After = null);

@@ -1,0 +1,31 @@
+using System.Data.Common;
+using Dapper;
+using Ingot.Server.Data;
+
+namespace Ingot.Server.Batches;
+
+/// <summary>Which machines active batches hold. The table's primary key (one row per machine) is the overlap rule:
+/// the database, not a lock in some process, refuses a second batch over a machine (DESIGN.md §4.3).</summary>
+public static class BatchClaims
+{
+    /// <summary>The machines among <paramref name="machineIds"/> another batch holds, with that batch.</summary>
+    public static async Task<Dictionary<long, long>> HeldAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<long> machineIds)
+    {
+        var held = new Dictionary<long, long>();
+        foreach (var chunk in machineIds.Chunk(500))
+            foreach (var (machine, batch) in await c.QueryAsync<(long MachineId, long BatchId)>(
+                         $"SELECT machine_id, batch_id FROM batch_claims WHERE {Sql.AnyOf(c, "machine_id", "ids")}", new { ids = chunk }, tx))
+                held[machine] = batch;
+        return held;
+    }
+
+    /// <exception cref="Exception">A unique violation when another batch claimed one of the machines first.</exception>
+    public static Task ClaimAsync(DbConnection c, DbTransaction tx, long batchId, IReadOnlyList<long> machineIds) =>
+        MultiRowInsert.InsertAsync(c, tx, "batch_claims (machine_id, batch_id)", machineIds.Select(m => new object?[] { m, batchId }));
+
+    /// <summary>Frees the machine of a job that ended, if the job belonged to a batch.</summary>
+    public static Task ReleaseAsync(DbConnection c, DbTransaction tx, long jobId) =>
+        c.ExecuteAsync(
+            "DELETE FROM batch_claims WHERE machine_id = (SELECT machine_id FROM jobs WHERE id = @jobId) AND batch_id = (SELECT batch_id FROM jobs WHERE id = @jobId)",
+            new { jobId }, tx);
+}

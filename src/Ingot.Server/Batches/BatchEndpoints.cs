@@ -1,0 +1,77 @@
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.SelfService;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ingot.Server.Batches;
+
+/// <summary>/api/v1/batches: submit (201 at once, or 200 for a repeated Idempotency-Key), list, show, hosts, cancel.</summary>
+public static class BatchEndpoints
+{
+    public static void MapBatches(this RouteGroupBuilder api)
+    {
+        var batches = api.MapGroup("/batches").WithTags("Batches");
+        batches.MapPost("", SubmitAsync);
+        batches.MapGet("", ListAsync);
+        batches.MapGet("/{id:long}", GetAsync);
+        batches.MapGet("/{id:long}/hosts", HostsAsync);
+        batches.MapPost("/{id:long}/cancel", CancelAsync);
+    }
+
+    private static async Task<IResult> SubmitAsync(BatchSubmit? body, HttpContext http, Database db, BatchSubmission submission, CancellationToken ct)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 } k ? k.Trim() : null;
+        if (key is { Length: > 200 }) throw new ValidationException("Idempotency-Key", "must be at most 200 characters.");
+        var (id, created) = await submission.SubmitAsync(db, body, Caller.From(http).Name, key, ct);
+        await using var c = await db.OpenAsync(ct);
+        var view = await BatchReader.GetAsync(c, id);
+        return created ? TypedResults.Created($"/api/v1/batches/{id}", view) : TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<Page<BatchView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await BatchReader.ListAsync(c, http.Request.Query));
+    }
+
+    private static async Task<Ok<BatchView>> GetAsync(long id, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await BatchReader.GetAsync(c, id));
+    }
+
+    private static async Task<Ok<Page<BatchHostView>>> HostsAsync(long id, HttpContext http, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await BatchReader.HostsAsync(c, id, http.Request.Query));
+    }
+
+    /// <summary>Queued jobs (and jobs parked waiting for an image) end at once and free their machines; running ones are
+    /// asked to stop at their next step boundary. The batch's user or an admin may cancel.</summary>
+    private static async Task<Ok<BatchView>> CancelAsync(long id, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var view = await db.InTransactionAsync(async (c, tx) =>
+        {
+            var owner = await c.ExecuteScalarAsync<string?>("SELECT user_name FROM batches WHERE id = @id" + Sql.ForUpdate(c), new { id }, tx)
+                        ?? throw new NotFoundException("batch", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (owner != caller.Name && !caller.Admin)
+                throw new ForbiddenException($"Batch {id} belongs to '{owner}'; only they or an admin may cancel it.");
+            var now = clock.GetUtcNow();
+            var args = new { id, by = caller.Name, now };
+            await c.ExecuteAsync("UPDATE batches SET cancelled_by = COALESCE(cancelled_by, @by) WHERE id = @id", args, tx);
+            const string idle = "batch_id = @id AND (status = 'queued' OR (status = 'running' AND lease_owner IS NULL))";
+            await c.ExecuteAsync($"UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE status IN ('pending', 'running', 'waiting') AND job_id IN (SELECT id FROM jobs WHERE {idle})", args, tx);
+            await c.ExecuteAsync($"DELETE FROM batch_claims WHERE batch_id = @id AND machine_id IN (SELECT machine_id FROM jobs WHERE {idle})", args, tx);
+            await c.ExecuteAsync($"UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now, lease_expires = NULL WHERE {idle}", args, tx);
+            await c.ExecuteAsync("UPDATE jobs SET cancel_requested_by = COALESCE(cancel_requested_by, @by) WHERE batch_id = @id AND status = 'running'", args, tx);
+            return await BatchReader.GetAsync(c, id, tx);
+        }, ct);
+        return TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Hosting;
+using Ingot.Server.Inventory;
+using Ingot.Server.Jobs;
+
+namespace Ingot.Server.Batches;
+
+/// <summary>Accepting a batch: everything is checked and every reason listed, then, in one transaction, the batch is
+/// written, its machines claimed (the database refuses overlap) and one job queued per machine. All or nothing.</summary>
+public sealed class BatchSubmission(JobSubmission jobs, TimeProvider clock)
+{
+    public const int MaxHosts = 10_000;
+
+    public static readonly string[] Actions =
+        [JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle, JobActions.Recycle, JobActions.Decommission];
+
+    /// <summary>Actions that erase what runs on the machine: refused on in_use machines unless forced.</summary>
+    private static readonly string[] Destructive = [JobActions.Reimage, JobActions.Recycle, JobActions.Decommission];
+
+    private sealed class MachineRow
+    {
+        public long Id { get; init; }
+        public string HardwareName { get; init; } = "";
+        public string? Hostname { get; init; }
+        public string State { get; init; } = "";
+        public bool Maintenance { get; init; }
+        public string? BmcDriver { get; init; }
+    }
+
+    /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
+    public async Task<(long Id, bool Created)> SubmitAsync(Database db, BatchSubmit? body, string user, string? idempotencyKey, CancellationToken ct)
+    {
+        var (plan, parameters, hosts) = Check(body);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, IngotJson.Options))));
+        if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (previous, false);
+        try
+        {
+            var id = await db.InTransactionAsync(async (c, tx) =>
+            {
+                var machines = await ResolveAsync(c, tx, hosts, plan, body!.Force == true);
+                var ids = machines.Select(m => m.Id).ToList();
+                var held = await BatchClaims.HeldAsync(c, tx, ids);
+                if (held.Count > 0)
+                    throw new BatchOverlapException([.. machines.Where(m => held.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), "in another batch", held[m.Id]))]);
+                var batchId = await c.ExecuteScalarAsync<long>(
+                    """
+                    INSERT INTO batches (action, params, user_name, force, host_count, idempotency_key, request_hash, created_at)
+                    VALUES (@action, @params, @user, @force, @count, @key, @hash, @now) RETURNING id
+                    """,
+                    new
+                    {
+                        action = plan.Action, @params = JsonSerializer.Serialize(parameters, IngotJson.Options), user, force = body.Force == true,
+                        count = ids.Count, key = idempotencyKey, hash, now = clock.GetUtcNow(),
+                    }, tx);
+                await BatchClaims.ClaimAsync(c, tx, batchId, ids);
+                await jobs.SubmitManyAsync(c, tx, ids, plan, parameters, user, $"batch:{batchId}", batchId);
+                return batchId;
+            }, ct);
+            jobs.WakeWorkers();
+            return (id, true);
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Lost a race: another submission committed first — the same Idempotency-Key, or a claim on one of our machines.
+            if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } same) return (same, false);
+            await using var c = await db.OpenAsync(ct);
+            var machines = await ResolveAsync(c, null, hosts, plan, body!.Force == true);
+            var held = await BatchClaims.HeldAsync(c, null, [.. machines.Select(m => m.Id)]);
+            throw new BatchOverlapException([.. machines.Where(m => held.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), "in another batch", held[m.Id]))]);
+        }
+    }
+
+    private static (JobPlan Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<string> Hosts) Check(BatchSubmit? body)
+    {
+        var v = new Validation();
+        var action = v.Required("action", body?.Action)?.ToLowerInvariant();
+        if (action is not null && !Actions.Contains(action)) v.Add("action", $"'{action}' is not a batch action; use one of {string.Join(", ", Actions)}.");
+        var hosts = (body?.Hosts ?? []).Select(h => h?.Trim().ToLowerInvariant() ?? "").ToList();
+        if (hosts.Count == 0) v.Add("hosts", "is required: at least one hostname or hardware_name.");
+        if (hosts.Count > MaxHosts) v.Add("hosts", $"has {hosts.Count} hosts; a batch takes at most {MaxHosts}.");
+        if (hosts.Any(h => h.Length == 0)) v.Add("hosts", "has an empty entry.");
+        var parameters = body?.Params ?? new Dictionary<string, JsonElement>();
+        var plan = action is not null && Actions.Contains(action) ? JobPlans.Find(action) : null;
+        if (plan is not null) JobPlans.Validate(plan.Action, parameters, v);
+        v.ThrowIfInvalid();
+        return (plan!, parameters, hosts);
+    }
+
+    /// <summary>The hosts' machines, or every reason some cannot be in the batch.</summary>
+    private static async Task<List<MachineRow>> ResolveAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<string> hosts, JobPlan plan, bool force)
+    {
+        var byName = new Dictionary<string, MachineRow>();
+        foreach (var chunk in hosts.Distinct().Chunk(500))
+            foreach (var row in await c.QueryAsync<MachineRow>(
+                         $"""
+                         SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
+                         UNION SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
+                         """, new { names = chunk }, tx))
+            {
+                if (row.Hostname is not null) byName[row.Hostname] = row;
+                byName[row.HardwareName] = row;
+            }
+        var reasons = new List<HostReason>();
+        var seen = new HashSet<long>();
+        var machines = new List<MachineRow>();
+        foreach (var host in hosts)
+        {
+            if (!byName.TryGetValue(host, out var m)) { reasons.Add(new(host, "no machine has this hostname or hardware_name")); continue; }
+            if (!seen.Add(m.Id)) { reasons.Add(new(host, "is listed more than once")); continue; }
+            if (Reason(m, plan, force) is { } reason) reasons.Add(new(host, reason));
+            machines.Add(m);
+        }
+        if (reasons.Count > 0) throw new BatchInvalidException(reasons);
+        return machines;
+    }
+
+    // The caller's right to act on each machine is checked here once team → role authorisation exists (self-service issue).
+    private static string? Reason(MachineRow m, JobPlan plan, bool force)
+    {
+        if (m.Maintenance) return "is in maintenance";
+        if (m.BmcDriver is null) return "has no BMC in the inventory";
+        if (!force && m.State == "in_use" && Destructive.Contains(plan.Action)) return $"is in_use: '{plan.Action}' would erase it; pass force: true";
+        if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(m.State, out var state) && !Lifecycle.TryNext(state, trigger, out _))
+            return $"is '{m.State}': '{plan.Action}' is not allowed from there";
+        return null;
+    }
+
+    private static string Name(MachineRow m) => m.Hostname ?? m.HardwareName;
+
+    private static async Task<long?> PreviousAsync(Database db, string user, string key, string hash, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<(long Id, string RequestHash)?>(
+            "SELECT id, request_hash FROM batches WHERE user_name = @user AND idempotency_key = @key", new { user, key });
+        if (row is not { } previous) return null;
+        if (previous.RequestHash != hash)
+            throw new ValidationException("Idempotency-Key", $"'{key}' was used for batch {previous.Id} with another body; use a new key.");
+        return previous.Id;
+    }
+}
