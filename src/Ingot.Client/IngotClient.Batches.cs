@@ -28,4 +28,10 @@ public sealed partial class IngotClient
     /// <summary>Cancels the batch's queued jobs at once; running ones stop at their next step boundary.</summary>
     public Task<BatchView> CancelBatchAsync(long id, CancellationToken ct = default) =>
         PostAsync<BatchView>($"api/v1/batches/{id.ToString(CultureInfo.InvariantCulture)}/cancel", null, ct);
+
+    public Task<BatchStats> GetBatchStatsAsync(DateTimeOffset? since = null, CancellationToken ct = default) =>
+        GetAsync<BatchStats>("api/v1/batches/stats" + Query(("since", since?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture))), ct);
+
+    public Task<IReadOnlyList<ActivityRow>> GetActivityAsync(CancellationToken ct = default) =>
+        GetAsync<IReadOnlyList<ActivityRow>>("api/v1/activity", ct);
 }

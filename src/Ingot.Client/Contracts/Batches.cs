@@ -29,3 +29,18 @@ public sealed record BatchHostView(long MachineId, string HardwareName, string? 
 
 public sealed record BatchQuery(string? User = null, string? Status = null, string? Action = null, DateTimeOffset? Since = null,
                                 int? Limit = null, string? After = null);
+
+public sealed record Percentiles(double P50, double P95, double Max);
+
+public sealed record SkuStats(string? Sku, long Jobs, double SuccessRate);
+
+public sealed record StepStats(string Step, long Count, Percentiles Seconds);
+
+/// <summary>One action's batch jobs over the window: success rate, runtimes, per SKU, per step, and queue lag
+/// (a batch's acceptance → its first job started).</summary>
+public sealed record ActionStats(string Action, long Jobs, long Ended, double SuccessRate, Percentiles? RuntimeSeconds,
+                                 IReadOnlyList<SkuStats> Skus, IReadOnlyList<StepStats> Steps, Percentiles? QueueLagSeconds);
+
+public sealed record BatchStats(DateTimeOffset Since, IReadOnlyList<ActionStats> Actions);
+
+public sealed record ActivityRow(string? Site, string Action, long Queued, long Running);

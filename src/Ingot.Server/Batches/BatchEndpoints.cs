@@ -18,9 +18,44 @@ public static class BatchEndpoints
         var batches = api.MapGroup("/batches").WithTags("Batches");
         batches.MapPost("", SubmitAsync);
         batches.MapGet("", ListAsync);
+        batches.MapGet("/stats", StatsAsync);
         batches.MapGet("/{id:long}", GetAsync);
         batches.MapGet("/{id:long}/hosts", HostsAsync);
         batches.MapPost("/{id:long}/cancel", CancelAsync);
+        api.MapGet("/activity", ActivityAsync).WithTags("Batches");
+    }
+
+    private static readonly string[] StatsFilters = ["since"];
+
+    private static async Task<Ok<BatchStats>> StatsAsync(HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var since = new QueryText(http.Request.Query, StatsFilters, "stats", v).Time("since") ?? clock.GetUtcNow().AddDays(-1);
+        v.ThrowIfInvalid();
+        await using var c = await db.OpenAsync(ct);
+        return TypedResults.Ok(await BatchStatsQuery.RunAsync(c, since));
+    }
+
+    private sealed class ActivityCount
+    {
+        public string? Site { get; init; }
+        public string Action { get; init; } = "";
+        public string Status { get; init; } = "";
+        public long Count { get; init; }
+    }
+
+    /// <summary>Jobs queued and running now, per site and action (all jobs, batch or not).</summary>
+    private static async Task<Ok<List<ActivityRow>>> ActivityAsync(Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var rows = await c.QueryAsync<ActivityCount>(
+            """
+            SELECT s.name AS site, j.action, j.status, COUNT(*) AS count FROM jobs j LEFT JOIN sites s ON s.id = j.site_id
+            WHERE j.status IN ('queued', 'running') GROUP BY s.name, j.action, j.status
+            """);
+        return TypedResults.Ok(rows.GroupBy(r => (r.Site, r.Action)).OrderBy(g => g.Key.Site, StringComparer.Ordinal).ThenBy(g => g.Key.Action, StringComparer.Ordinal)
+            .Select(g => new ActivityRow(g.Key.Site, g.Key.Action, g.Where(r => r.Status == "queued").Sum(r => r.Count), g.Where(r => r.Status == "running").Sum(r => r.Count)))
+            .ToList());
     }
 
     private static async Task<IResult> SubmitAsync(BatchSubmit? body, HttpContext http, Database db, BatchSubmission submission, CancellationToken ct)
