@@ -5,8 +5,10 @@ namespace Ingot.Client;
 public enum BatchStatus { Queued, Running, Succeeded, CompletedWithErrors, Failed, Cancelled }
 
 /// <summary>One action over many hosts (hostnames or hardware_names). <c>force</c> allows destructive actions
-/// (reimage, recycle, decommission) on in_use machines.</summary>
-public sealed record BatchSubmit(string? Action, IReadOnlyList<string>? Hosts, IReadOnlyDictionary<string, JsonElement>? Params = null, bool? Force = null);
+/// (reimage, recycle, decommission) on in_use machines. <c>precheck</c>: <c>true</c> checks every host's BMC first and
+/// refuses the batch if any fails; <c>"exclude"</c> leaves the failing hosts out instead.</summary>
+public sealed record BatchSubmit(string? Action, IReadOnlyList<string>? Hosts, IReadOnlyDictionary<string, JsonElement>? Params = null, bool? Force = null,
+                                 JsonElement? Precheck = null);
 
 public sealed record BatchCounts(long Queued, long Running, long Succeeded, long Failed, long Cancelled);
 

@@ -13,7 +13,7 @@ namespace Ingot.Server.Batches;
 
 /// <summary>Accepting a batch: everything is checked and every reason listed, then, in one transaction, the batch is
 /// written, its machines claimed (the database refuses overlap) and one job queued per machine. All or nothing.</summary>
-public sealed class BatchSubmission(JobSubmission jobs, TimeProvider clock)
+public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, TimeProvider clock)
 {
     public const int MaxHosts = 10_000;
 
@@ -36,14 +36,16 @@ public sealed class BatchSubmission(JobSubmission jobs, TimeProvider clock)
     /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
     public async Task<(long Id, bool Created)> SubmitAsync(Database db, BatchSubmit? body, string user, string? idempotencyKey, CancellationToken ct)
     {
-        var (plan, parameters, hosts) = Check(body);
+        var (plan, parameters, hosts, mode) = Check(body);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, IngotJson.Options))));
         if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (previous, false);
+        var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, mode, ct);
         try
         {
             var id = await db.InTransactionAsync(async (c, tx) =>
             {
-                var machines = await ResolveAsync(c, tx, hosts, plan, body!.Force == true);
+                var machines = (await ResolveAsync(c, tx, hosts, plan, body!.Force == true)).Where(m => !excluded.Contains(m.Id)).ToList();
+                if (machines.Count == 0) throw new BatchInvalidException([new HostReason("*", "every host failed the BMC precheck")]);
                 var ids = machines.Select(m => m.Id).ToList();
                 var held = await BatchClaims.HeldAsync(c, tx, ids);
                 if (held.Count > 0)
@@ -76,7 +78,19 @@ public sealed class BatchSubmission(JobSubmission jobs, TimeProvider clock)
         }
     }
 
-    private static (JobPlan Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<string> Hosts) Check(BatchSubmit? body)
+    /// <summary>Checks the BMCs outside any transaction (it takes seconds); returns the machines to leave out, or throws
+    /// when the mode is to reject.</summary>
+    private async Task<HashSet<long>> PrecheckAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, PrecheckMode mode, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var machines = await ResolveAsync(c, null, hosts, plan, force);
+        var failures = await precheck.FailuresAsync(c, [.. machines.Select(m => m.Id)], ct);
+        if (failures.Count > 0 && mode == PrecheckMode.Reject)
+            throw new BatchInvalidException([.. machines.Where(m => failures.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), failures[m.Id]))]);
+        return [.. failures.Keys];
+    }
+
+    private static (JobPlan Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<string> Hosts, PrecheckMode Mode) Check(BatchSubmit? body)
     {
         var v = new Validation();
         var action = v.Required("action", body?.Action)?.ToLowerInvariant();
@@ -88,8 +102,9 @@ public sealed class BatchSubmission(JobSubmission jobs, TimeProvider clock)
         var parameters = body?.Params ?? new Dictionary<string, JsonElement>();
         var plan = action is not null && Actions.Contains(action) ? JobPlans.Find(action) : null;
         if (plan is not null) JobPlans.Validate(plan.Action, parameters, v);
+        var mode = BatchPrecheck.Mode(body?.Precheck, v);
         v.ThrowIfInvalid();
-        return (plan!, parameters, hosts);
+        return (plan!, parameters, hosts, mode);
     }
 
     /// <summary>The hosts' machines, or every reason some cannot be in the batch.</summary>

@@ -84,6 +84,7 @@ public static class ServerHost
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<BatchSubmission>();
+        services.AddSingleton<BatchPrecheck>();
         services.AddSingleton<DatabaseJobQueue>();
         services.AddSingleton<IJobQueue>(s => s.GetRequiredService<DatabaseJobQueue>());
         // One set of UDP sockets for every IPMI session this node opens (Ingot.Bmc's design), disposed with the host.

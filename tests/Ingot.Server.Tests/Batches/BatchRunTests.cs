@@ -34,4 +34,25 @@ public sealed class BatchRunTests(BrokerFixture broker)
         Assert.Contains("still reports on", failed.Error);
         failing.Faults = Simulator.BmcFaults.None;
     }
+
+    [Fact]
+    public async Task Precheck_RefusesABatchWithAnUnreachableBmc_OrLeavesThatHostOut()
+    {
+        var machines = new List<(MachineView Machine, Simulator.SimulatedBmc Bmc)>();
+        for (var i = 0; i < 3; i++) machines.Add(await broker.MachineAsync());
+        machines[1].Bmc.Faults = new Simulator.BmcFaults { Unreachable = true };
+        string[] hosts = [.. machines.Select(m => m.Machine.HardwareName)];
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => broker.Server.Admin.SubmitBatchAsync(
+            new BatchSubmit(JobActions.PowerOn, hosts, Precheck: System.Text.Json.JsonSerializer.SerializeToElement(true))));
+        Assert.Equal(422, e.Problem.Status);
+        var refused = Assert.Single(e.Problem.Extensions!["hosts"].EnumerateArray());
+        Assert.Equal(machines[1].Machine.HardwareName, refused.GetProperty("host").GetString());
+        Assert.Contains("BMC precheck failed", refused.GetProperty("reason").GetString());
+
+        var batch = await broker.Server.Admin.SubmitBatchAsync(
+            new BatchSubmit(JobActions.PowerOn, hosts, Precheck: System.Text.Json.JsonSerializer.SerializeToElement("exclude")));
+        Assert.Equal(2, batch.Hosts);
+        Assert.DoesNotContain((await broker.Server.Admin.GetBatchHostsAsync(batch.Id)).Items, h => h.MachineId == machines[1].Machine.Id);
+        machines[1].Bmc.Faults = Simulator.BmcFaults.None;
+    }
 }
