@@ -97,6 +97,8 @@ public static class BatchEndpoints
                         ?? throw new NotFoundException("batch", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (owner != caller.Name && !caller.Admin)
                 throw new ForbiddenException($"Batch {id} belongs to '{owner}'; only they or an admin may cancel it.");
+            var active = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE batch_id = @id AND status IN ('queued', 'running')", new { id }, tx);
+            if (active == 0) throw new ConflictException($"Batch {id} has ended; there is nothing to cancel.");
             var now = clock.GetUtcNow();
             var args = new { id, by = caller.Name, now };
             await c.ExecuteAsync("UPDATE batches SET cancelled_by = COALESCE(cancelled_by, @by) WHERE id = @id", args, tx);

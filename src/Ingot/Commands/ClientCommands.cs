@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ingot.Commands.Audit;
+using Ingot.Commands.Batches;
 using Ingot.Commands.Boot;
 using Ingot.Commands.Images;
 using Ingot.Commands.Jobs;
@@ -34,6 +35,7 @@ public static class ClientCommands
         ImagesCommand.Create(context),
         BootCommand.Create(context),
         JobsCommand.Create(context),
+        BatchCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),
         SkuCommands.Create(context),

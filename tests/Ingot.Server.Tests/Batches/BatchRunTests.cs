@@ -22,6 +22,9 @@ public sealed class BatchRunTests(BrokerFixture broker)
         Assert.Equal((BatchStatus.Succeeded, 3L), (batch.Status, batch.Counts.Succeeded));
         Assert.NotNull(batch.StartedAt);
         Assert.All(machines, m => Assert.Equal(1, m.Bmc.Boots));
+        var late = await Assert.ThrowsAsync<IngotApiException>(() => broker.Server.Admin.CancelBatchAsync(batch.Id));
+        Assert.Equal(409, late.Problem.Status); // an ended batch keeps its outcome
+        Assert.Equal(BatchStatus.Succeeded, (await broker.Server.Admin.GetBatchAsync(batch.Id)).Status);
 
         var failing = machines[0].Bmc;
         failing.Faults = new Simulator.BmcFaults { IgnorePowerCommands = true };
