@@ -54,14 +54,15 @@ public static class JobsProcesses
     }
 
     /// <summary>Child side: an Ingot server as `ingot serve` builds it (ServerHost), default job options except the
-    /// worker count, its IPMI sockets on loopback. Logs warnings and errors to standard error (standard output is
+    /// worker count and, for the batches benchmark, <see cref="JobOptions.RunWorkers"/> (false: an API-only node, jobs
+    /// stay queued), its IPMI sockets on loopback. Logs warnings and errors to standard error (standard output is
     /// the "ready" line only: nobody reads it afterwards, so a full pipe would stall the server).</summary>
-    public static async Task ServeServerAsync(string data, string? database, string url, string token, int workers)
+    public static async Task ServeServerAsync(string data, string? database, string url, string token, int workers, bool runWorkers = true)
     {
         await using var app = await ServerHost.BuildAsync(new ServerSettings
         {
             DataDirectory = data, Database = database, Urls = [url], AdminToken = token,
-            Jobs = new JobOptions { Workers = workers },
+            Jobs = new JobOptions { Workers = workers, RunWorkers = runWorkers },
             Ipmi = new IpmiClientOptions { LocalAddress = IPAddress.Loopback },
         }, logging: b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();

@@ -3,6 +3,7 @@ using Ingot.Bench;
 // Usage: dotnet run -c Release --project bench/Ingot.Bench -- inventory [--machines N] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- jobs [--jobs 10000] [--workers 64] [--submitters 4] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
+//        dotnet run -c Release --project bench/Ingot.Bench -- batches [--batches 720] [--hosts 100] [--clients 8] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--workers 64] [--engine sqlite|postgres]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
 var machines = Argument("--machines", 100_000);
@@ -22,8 +23,12 @@ switch (command)
     case "jobs-fleet": // internal: the jobs benchmark's simulated BMCs, in their own process
         await JobsProcesses.ServeFleetAsync(Argument("--count", 10_000));
         return 0;
-    case "jobs-server": // internal: the jobs benchmark's server and workers, in their own process
-        await JobsProcesses.ServeServerAsync(ArgumentText("--data")!, ArgumentText("--database"), ArgumentText("--url")!, ArgumentText("--token")!, Argument("--workers", 64));
+    case "jobs-server": // internal: the jobs (and batches) benchmark's server and workers, in their own process
+        await JobsProcesses.ServeServerAsync(ArgumentText("--data")!, ArgumentText("--database"), ArgumentText("--url")!, ArgumentText("--token")!, Argument("--workers", 64),
+            runWorkers: ArgumentText("--run-workers") is not { } run || bool.Parse(run));
+        return 0;
+    case "batches":
+        await BatchesBenchmark.RunAsync(engines, Argument("--batches", 720), Argument("--hosts", 100), Argument("--clients", 8));
         return 0;
     case "boot":
         await BootBenchmark.RunAsync(engines, Argument("--machines", 10_000), Argument("--reimage", 1_000), Argument("--install-seconds", 20),
@@ -33,7 +38,7 @@ switch (command)
         await BootFleet.ServeAsync(new Uri(ArgumentText("--server")!), Argument("--count", 1_000), Argument("--install-seconds", 20));
         return 0;
     case not "inventory":
-        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, boot");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, batches, boot");
         return 2;
 }
 foreach (var engine in engines)
