@@ -30,8 +30,10 @@ public sealed class Database : IAsyncDisposable
     public Engine Engine { get; }
 
     /// <summary>Statements run thousands of times (the broker's claim, step and lease updates) are prepared once per
-    /// connection instead of parsed and planned on every run: Npgsql prepares a statement after its second use, up to
-    /// 64 per connection. A connection string that sets its own Max Auto Prepare keeps it.</summary>
+    /// connection instead of parsed on every run: Npgsql prepares a statement after its second use, up to 64 per
+    /// connection. A connection string that sets its own Max Auto Prepare keeps it. Plans stay custom (planned with each
+    /// run's values): a prepared statement otherwise switches to a generic plan after five runs, and one made while
+    /// the jobs table was small kept scanning it whole once it held 85,000 rows (found by bench/run.sh batches).</summary>
     private static NpgsqlDataSource PostgresSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -39,6 +41,8 @@ public sealed class Database : IAsyncDisposable
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options))
+                builder.ConnectionStringBuilder.Options = "-c plan_cache_mode=force_custom_plan";
         }
         return builder.Build();
     }

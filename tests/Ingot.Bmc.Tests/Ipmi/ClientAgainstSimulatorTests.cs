@@ -133,7 +133,12 @@ public sealed class ClientAgainstSimulatorTests
         {
             Count = count, IpmiBase = IPAddress.Parse("127.0.3.1"), IpmiPort = 0, PortPerBmc = true, InitialPower = PowerState.On,
         });
-        await using var transport = new IpmiTransport(new IpmiClientOptions { LocalAddress = IPAddress.Loopback, SocketCount = 4 });
+        // What is tested is scale (1,000 sessions over 4 sockets), not speed: a CI machine busy with other test
+        // assemblies may leave a handshake unanswered for seconds, so attempts are long and many.
+        await using var transport = new IpmiTransport(new IpmiClientOptions
+        {
+            LocalAddress = IPAddress.Loopback, SocketCount = 4, AttemptTimeout = TimeSpan.FromSeconds(3), Attempts = 5,
+        });
         var calls = fleet.IpmiEndpoints.Select(async ep =>
         {
             await using var bmc = new IpmiBmc(new BmcTarget("ipmi", ep.Address.ToString(), ep.Port, "admin", "password"), transport);
