@@ -38,9 +38,10 @@ public sealed class MisbehavingBmcTests
         using var fake = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         using var stop = new CancellationTokenSource();
         var bmc = RefuseSuite17TwiceAsync(fake, stop.Token);
-        // A second per attempt so that a loaded CI machine answers the capabilities request in time; the duplicate
-        // refusal still lands 100 ms later, while the suite 3 proposal is outstanding.
-        await using var transport = new IpmiTransport(Options with { AttemptTimeout = TimeSpan.FromSeconds(1) });
+        // Long attempts so that a CI machine whose thread pool is busy with other tests (1,000 BMCs at once) still
+        // gets the capabilities answer in time; the duplicate refusal lands 100 ms after the first, while the suite 3
+        // proposal is outstanding either way.
+        await using var transport = new IpmiTransport(Options with { AttemptTimeout = TimeSpan.FromSeconds(2), Attempts = 3 });
         var port = ((IPEndPoint)fake.Client.LocalEndPoint!).Port;
         // The fake never answers suite 3, so the right outcome is silence about suite 3 — not "refused".
         var e = await Assert.ThrowsAsync<BmcUnreachableException>(() =>
