@@ -66,7 +66,9 @@ for engine in "${engines[@]}"; do
   # The first engine runs every test project; later ones only those that touch the database.
   if [ "$engine" = "${engines[0]}" ]; then targets=(Ingot.slnx); else targets=("${database_projects[@]}"); fi
   for target in "${targets[@]}"; do
+    # A test that hangs (a wait without an end) fails after 5 minutes, naming itself, instead of stalling CI.
     INGOT_TEST_ENGINE=$engine dotnet test "$target" -c Release --no-build -nologo \
+        --blame-hang --blame-hang-timeout 5m \
         --logger "console;verbosity=minimal" "${extra[@]}" 2>&1 | tee -a "$log" || status=1
   done
 done

@@ -39,7 +39,10 @@ public sealed partial class DatabaseJobQueue
             if (await c.ExecuteAsync($"UPDATE jobs SET lease_owner = NULL, lease_expires = @until WHERE {Held}", args, tx) != 1) return false;
             var events = await c.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM job_events WHERE job_id = @id AND attempt = (SELECT attempt FROM jobs WHERE id = @id)", args, tx);
-            if (events > eventsSeen)
+            // A cancellation asked for while the step ran must not wait out the image's deadline: back to the queue, where
+            // the next step boundary sees it.
+            var cancelled = await c.ExecuteScalarAsync<string?>("SELECT cancel_requested_by FROM jobs WHERE id = @id", args, tx) is not null;
+            if (events > eventsSeen || cancelled)
                 await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @id", args, tx);
             return true;
         }, ct);
