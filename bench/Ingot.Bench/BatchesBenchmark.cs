@@ -45,7 +45,7 @@ public static class BatchesBenchmark
         var total = (WarmupBatches + SequentialBatches + batches) * hosts + BigBatch;
         Console.WriteLine($"-- {engine}: server pid {server.Id} (workers off); importing {total:N0} machines (not measured)");
         var importClock = Stopwatch.StartNew();
-        var machines = await ImportAsync(client, total);
+        var machines = await JobsBenchmark.ImportAsync(client, total, i => Address(i).ToString());
         Console.WriteLine($"   imported {machines.Count:N0} in {importClock.Elapsed.TotalSeconds:F0} s");
         var groups = machines.Chunk(hosts).ToList();
         var warmup = groups.Take(WarmupBatches).ToList();
@@ -99,21 +99,6 @@ public static class BatchesBenchmark
         };
         foreach (var (measure, value) in rows) Console.WriteLine($"   {measure,-80} {value}");
         return rows;
-    }
-
-    private static async Task<List<string>> ImportAsync(IngotClient client, int count)
-    {
-        var names = new List<string>(count);
-        for (var from = 0; from < count; from += 10_000)
-        {
-            var csv = new StringBuilder("serial,bmc_driver,bmc_address,bmc_username,bmc_password\n");
-            for (var i = from; i < Math.Min(count, from + 10_000); i++)
-                csv.Append(CultureInfo.InvariantCulture, $"{InventoryBenchmark.Serial(i)},ipmi,{Address(i)},admin,password\n");
-            var result = await client.ImportMachinesAsync(csv.ToString());
-            if (result.Rejected > 0) throw new InvalidOperationException($"import rejected rows: {result.Errors[0].Reason}");
-            names.AddRange(result.HardwareNames);
-        }
-        return names;
     }
 
     private static IPAddress Address(int i)

@@ -41,7 +41,7 @@ public static class BootDecision
         var installs = job is { Action: JobActions.Install or JobActions.Reimage } && machine.State == "installing";
         var wipes = job is not null && Jobs.JobPlans.Wipes(job.Action);
         if (!installs && !wipes) return IpxeScripts.Local(efi, machine.State);
-        var imageName = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(job!.Params)?.GetValueOrDefault("image").ToString();
+        var imageName = Jobs.JobPlans.ImageName(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(job!.Params) ?? []);
         var image = installs
             ? imageName is { Length: > 0 } ? await ImageRow.FindAsync(c, imageName) : null
             : await ImageRow.OfKindAsync(c, ImageKind.Wipe);
