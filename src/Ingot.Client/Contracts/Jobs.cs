@@ -14,6 +14,7 @@ public static class JobActions
     public const string PowerOn = "power_on", PowerOff = "power_off", PowerCycle = "power_cycle", Reboot = "reboot";
     public const string SetBootDevice = "set_boot_device", Commission = "commission";
     public const string Install = "install", Reimage = "reimage", Recycle = "recycle", Decommission = "decommission";
+    public const string WipeDisks = "wipe_disks";
 }
 
 /// <summary>What a client posts to <c>/api/v1/machines/{id}/jobs</c>. <c>params</c> depends on the action:

@@ -11,17 +11,18 @@ public static class BatchClaims
     /// <summary>The machines among <paramref name="machineIds"/> another batch holds, with that batch.</summary>
     public static async Task<Dictionary<long, long>> HeldAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<long> machineIds)
     {
-        var held = new Dictionary<long, long>();
-        foreach (var chunk in machineIds.Chunk(500))
-            foreach (var (machine, batch) in await c.QueryAsync<(long MachineId, long BatchId)>(
-                         $"SELECT machine_id, batch_id FROM batch_claims WHERE {Sql.AnyOf(c, "machine_id", "ids")}", new { ids = chunk }, tx))
-                held[machine] = batch;
-        return held;
+        var held = await c.QueryAsync<(long MachineId, long BatchId)>(
+            $"SELECT machine_id, batch_id FROM batch_claims WHERE {Sql.AnyOf(c, "machine_id", "ids")}", new { ids = Sql.List(machineIds) }, tx);
+        return held.ToDictionary(h => h.MachineId, h => h.BatchId);
     }
 
     /// <exception cref="Exception">A unique violation when another batch claimed one of the machines first.</exception>
-    public static Task ClaimAsync(DbConnection c, DbTransaction tx, long batchId, IReadOnlyList<long> machineIds) =>
-        MultiRowInsert.InsertAsync(c, tx, "batch_claims (machine_id, batch_id)", machineIds.Select(m => new object?[] { m, batchId }));
+    public static Task ClaimAsync(DbConnection c, DbTransaction tx, long batchId, IReadOnlyList<long> machineIds)
+    {
+        var args = new DynamicParameters(new { batchId });
+        var rows = new BulkRows(("machine_id", machineIds.ToArray()));
+        return c.ExecuteAsync($"INSERT INTO batch_claims (machine_id, batch_id) SELECT r.machine_id, @batchId FROM {rows.From(c, "r", args)}", args, tx);
+    }
 
     /// <summary>Frees the machine of a job that ended, if the job belonged to a batch.</summary>
     public static Task ReleaseAsync(DbConnection c, DbTransaction tx, long jobId) =>

@@ -46,7 +46,7 @@ public sealed class BatchPrecheck(SecretBox secrets, BmcDriverOptions drivers)
         var rows = new List<BmcRow>();
         foreach (var chunk in machineIds.Chunk(500))
             rows.AddRange(await c.QueryAsync<BmcRow>(
-                $"SELECT id, bmc_driver, bmc_address, bmc_port, bmc_username, bmc_password FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}", new { ids = chunk }));
+                $"SELECT id, bmc_driver, bmc_address, bmc_port, bmc_username, bmc_password FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}", new { ids = Sql.List(chunk) }));
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<long, string>();
         await System.Threading.Tasks.Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, async (m, token) =>
         {

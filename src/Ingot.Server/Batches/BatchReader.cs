@@ -82,7 +82,7 @@ public static class BatchReader
                 $"""
                 SELECT batch_id, status, COUNT(*) AS count, MIN(started_at) AS started_at, MAX(ended_at) AS ended_at
                 FROM jobs WHERE {Sql.AnyOf(c, "batch_id", "ids")} GROUP BY batch_id, status
-                """, new { ids = rows.Select(r => r.Id).ToArray() }, tx))
+                """, new { ids = Sql.List(rows.Select(r => r.Id)) }, tx))
             .ToLookup(r => r.BatchId);
         return [.. rows.Select(r => View(r, counts[r.Id].ToList()))];
     }

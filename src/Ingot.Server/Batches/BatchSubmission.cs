@@ -18,10 +18,10 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     public const int MaxHosts = 10_000;
 
     public static readonly string[] Actions =
-        [JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle, JobActions.Recycle, JobActions.Decommission];
+        [JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle, JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission];
 
     /// <summary>Actions that erase what runs on the machine: refused on in_use machines unless forced.</summary>
-    private static readonly string[] Destructive = [JobActions.Reimage, JobActions.Recycle, JobActions.Decommission];
+    private static readonly string[] Destructive = [JobActions.Reimage, JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission];
 
     private sealed class MachineRow
     {
@@ -111,16 +111,15 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     private static async Task<List<MachineRow>> ResolveAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<string> hosts, JobPlan plan, bool force)
     {
         var byName = new Dictionary<string, MachineRow>();
-        foreach (var chunk in hosts.Distinct().Chunk(500))
-            foreach (var row in await c.QueryAsync<MachineRow>(
-                         $"""
-                         SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
-                         UNION SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
-                         """, new { names = chunk }, tx))
-            {
-                if (row.Hostname is not null) byName[row.Hostname] = row;
-                byName[row.HardwareName] = row;
-            }
+        foreach (var row in await c.QueryAsync<MachineRow>(
+                     $"""
+                     SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
+                     UNION SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
+                     """, new { names = Sql.List(hosts.Distinct()) }, tx))
+        {
+            if (row.Hostname is not null) byName[row.Hostname] = row;
+            byName[row.HardwareName] = row;
+        }
         var reasons = new List<HostReason>();
         var seen = new HashSet<long>();
         var machines = new List<MachineRow>();

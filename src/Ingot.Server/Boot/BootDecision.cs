@@ -33,8 +33,8 @@ public static class BootDecision
         if (machine is null) return await DiscoveryAsync(c, mac, efi, server, now);
         if (machine.Maintenance) return IpxeScripts.Local(efi, "in maintenance");
 
-        // The machine's running job decides: an install (the machine is 'installing') boots its image, a recycle or
-        // decommission the wipe image; everything else boots the disk.
+        // The machine's running job decides: an install (the machine is 'installing') boots its image, a recycle,
+        // decommission or wipe_disks the wipe image; everything else boots the disk.
         var job = await c.QueryFirstOrDefaultAsync<JobRow>(
             "SELECT id, action, attempt, params FROM jobs WHERE machine_id = @id AND status = 'running' ORDER BY id DESC LIMIT 1",
             new { id = machine.Id });

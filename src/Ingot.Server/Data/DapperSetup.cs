@@ -21,6 +21,7 @@ public static class DapperSetup
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new TimeHandler());
+        SqlMapper.AddTypeHandler(typeof(SqlList), new ListHandler());
     }
 
     public static string SqliteText(DateTimeOffset value) =>
@@ -34,6 +35,26 @@ public static class DapperSetup
         DateTimeOffset time => time.ToUniversalTime(),
         _ => value,
     };
+
+    /// <summary>A <see cref="SqlList"/> is one parameter: the array itself for Npgsql, JSON text for SQLite's json_each.</summary>
+    private sealed class ListHandler : SqlMapper.ITypeHandler
+    {
+        public void SetValue(IDbDataParameter parameter, object value)
+        {
+            var values = ((SqlList)value).Values;
+            if (parameter is SqliteParameter)
+            {
+                parameter.DbType = DbType.String;
+                parameter.Value = System.Text.Json.JsonSerializer.Serialize(values, values.GetType());
+            }
+            else
+            {
+                parameter.Value = values;
+            }
+        }
+
+        public object Parse(Type destinationType, object value) => throw new NotSupportedException("A list is a parameter, never a column.");
+    }
 
     private sealed class TimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {

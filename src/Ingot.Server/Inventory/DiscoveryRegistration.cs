@@ -46,7 +46,7 @@ public static class DiscoveryRegistration
         var macs = report.Nics.Select(n => n.Mac).ToArray();
         var owners = (await c.QueryAsync<(string Mac, long MachineId, string HardwareName, string Serial)>(
             $"SELECT n.mac, m.id, m.hardware_name, m.serial FROM nics n JOIN machines m ON m.id = n.machine_id WHERE {Sql.AnyOf(c, "n.mac", "macs")}",
-            new { macs }, tx)).ToList();
+            new { macs = Sql.List(macs) }, tx)).ToList();
         var stolen = owners.Where(o => o.MachineId != known?.Id).ToList();
         if (stolen.Count > 0)
         {

@@ -48,7 +48,7 @@ public static class ImportChecks
         {
             var owners = await c.QueryAsync<(string Mac, string HardwareName)>(
                 $"SELECT n.mac, m.hardware_name FROM nics n JOIN machines m ON m.id = n.machine_id WHERE {Sql.AnyOf(c, "n.mac", "macs")}",
-                new { macs = chunk }, tx);
+                new { macs = Sql.List(chunk) }, tx);
             foreach (var (mac, owner) in owners)
                 foreach (var row in byMac[mac])
                     row.Reasons.Add($"MAC {mac} is already in the fleet, on {owner}");
@@ -62,7 +62,7 @@ public static class ImportChecks
         if (serials.Length == 0) return;
         var existing = (await c.QueryAsync<(string Serial, string HardwareName)>(
             $"SELECT serial, hardware_name FROM machines WHERE {Sql.AnyOf(c, "serial", "serials")} OR {Sql.AnyOf(c, "hardware_name", "names")}",
-            new { serials, names }, tx)).ToList();
+            new { serials = Sql.List(serials), names = Sql.List(names) }, tx)).ToList();
         var bySerial = existing.ToDictionary(e => e.Serial, e => e.HardwareName, StringComparer.Ordinal);
         var byName = existing.ToDictionary(e => e.HardwareName, e => e.Serial, StringComparer.Ordinal);
         foreach (var row in chunk.Where(r => r.Serial is not null))
@@ -79,7 +79,7 @@ public static class ImportChecks
         var hostnames = chunk.Select(r => r.Hostname).OfType<string>().ToArray();
         if (hostnames.Length == 0) return;
         var taken = (await c.QueryAsync<(string Hostname, string HardwareName)>(
-            $"SELECT hostname, hardware_name FROM machines WHERE {Sql.AnyOf(c, "hostname", "hostnames")}", new { hostnames }, tx))
+            $"SELECT hostname, hardware_name FROM machines WHERE {Sql.AnyOf(c, "hostname", "hostnames")}", new { hostnames = Sql.List(hostnames) }, tx))
             .ToDictionary(t => t.Hostname, t => t.HardwareName);
         foreach (var row in chunk)
             if (row.Hostname is { } hostname && taken.TryGetValue(hostname, out var owner))

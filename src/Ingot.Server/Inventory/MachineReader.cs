@@ -53,7 +53,7 @@ public static class MachineReader
     public static async Task<IReadOnlyList<MachineView>> LoadAsync(DbConnection c, IReadOnlyList<long> ids, DbTransaction? tx = null)
     {
         if (ids.Count == 0) return [];
-        var args = new { ids = ids.ToArray() };
+        var args = new { ids = Sql.List(ids) };
         var rows = (await c.QueryAsync<MachineRow>($"SELECT {Columns} {From} WHERE {Sql.AnyOf(c, "m.id", "ids")}", args, tx))
             .ToDictionary(r => r.Id);
         var nics = (await c.QueryAsync<NicRow>(

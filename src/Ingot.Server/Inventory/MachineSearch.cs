@@ -38,7 +38,7 @@ public static class MachineSearch
                 .Select(r => r.Value).ToArray();
             if (racks.Length == 0) v.Add("rack", $"no rack '{rack}' exists{(siteId is null ? "" : " in that site")}.");
             where.Append(" AND ").Append(Sql.AnyOf(c, "m.rack_id", "racks"));
-            args.Add("racks", racks);
+            args.Add("racks", Sql.List(racks));
         }
         if (MachineFields.Lookup(catalog.Skus, Text("sku"), "SKU", "sku", v) is { } skuId) { where.Append(" AND m.sku_id = @skuId"); args.Add("skuId", skuId); }
         if (MachineFields.Lookup(catalog.Roles, Text("role"), "role", "role", v) is { } roleId) { where.Append(" AND m.role_id = @roleId"); args.Add("roleId", roleId); }

@@ -21,7 +21,7 @@ public sealed partial class DatabaseJobQueue
             var renewed = await db.WriteAsync(c => c.QueryAsync<(long Id, string LeaseOwner)>(
                 $"UPDATE jobs SET lease_expires = @expires WHERE status = 'running' AND {Sql.AnyOf(c, "id", "ids")} " +
                 $"AND {Sql.AnyOf(c, "lease_owner", "tokens")} RETURNING id, lease_owner",
-                new { expires = clock.GetUtcNow() + options.Lease, ids = chunk.Select(l => l.JobId).ToArray(), tokens = chunk.Select(l => l.Token).Distinct().ToArray() }), ct);
+                new { expires = clock.GetUtcNow() + options.Lease, ids = Sql.List(chunk.Select(l => l.JobId)), tokens = Sql.List(chunk.Select(l => l.Token).Distinct()) }), ct);
             held.UnionWith(renewed.Select(r => new JobLease(r.Id, r.LeaseOwner)).Where(chunk.Contains));
         }
         return held;

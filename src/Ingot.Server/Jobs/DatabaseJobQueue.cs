@@ -75,7 +75,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
               AND NOT EXISTS (SELECT 1 FROM bmc_health h WHERE h.machine_id = j.machine_id AND h.retry_after > @now)
             ORDER BY j.fair_rank, j.id
             LIMIT @scan{(pg ? " FOR UPDATE OF j SKIP LOCKED" : "")}
-            """, new { now, full, scan = max * 2 + 16 }, tx)).AsList();
+            """, new { now, full = Sql.List(full), scan = max * 2 + 16 }, tx)).AsList();
         if (candidates.Count == 0) return [];
         long[] sites = [.. candidates.Where(x => x.SiteId is not null).Select(x => x.SiteId!.Value).Distinct().Order()];
         if (pg && sites.Length > 0)
@@ -105,7 +105,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             UPDATE jobs SET status = 'running', lease_owner = @node, lease_expires = @expires,
                 attempt = CASE WHEN attempt < 1 THEN 1 ELSE attempt END, started_at = COALESCE(started_at, @now)
             WHERE {Sql.AnyOf(c, "id", "picked")}
-            """, new { node = token, expires = now + options.Lease, now, picked = picked.ToArray() }, tx);
+            """, new { node = token, expires = now + options.Lease, now, picked = Sql.List(picked) }, tx);
         return picked;
     }
 
@@ -163,7 +163,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
 
     private async Task<IReadOnlyList<ClaimedJob>> LoadAsync(DbConnection c, List<long> ids)
     {
-        var args = new { ids = ids.ToArray() };
+        var args = new { ids = Sql.List(ids) };
         var jobs = await c.QueryAsync<ClaimRow>(
             $"""
             SELECT j.id, j.action, j.machine_id, m.hardware_name, j.user_name, j.params, j.attempt, j.max_attempts, j.lease_owner,

@@ -42,6 +42,9 @@ public interface IJobQueue
     /// <summary>Records on the machine the image the job installed, and when.</summary>
     Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct);
 
+    /// <summary>Clears the image recorded on the machine, and when it was installed (its disks were wiped).</summary>
+    Task ClearImageAsync(JobLease lease, CancellationToken ct);
+
     /// <summary>Checks the machine's reported hardware against its SKU (or finds and assigns the SKU it fits);
     /// returns what it found.</summary>
     /// <exception cref="StepFailedException">The hardware fits no SKU, or not its own (not transient).</exception>

@@ -72,6 +72,21 @@ public sealed class FinishRecycleStep : IJobStep
     }
 }
 
+/// <summary>A wipe_disks job is done: the machine keeps its state, role and hostname, but no image is installed any
+/// more, so the one recorded is cleared (a machine showing an image its disks no longer hold would mislead whoever
+/// reads it).</summary>
+public sealed class FinishWipeStep : IJobStep
+{
+    public string Name => "clear_installed_image";
+    public bool UsesBmc => false;
+
+    public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
+    {
+        await context.Queue.ClearImageAsync(context.Job.Lease, ct);
+        return "disks wiped; the machine's installed image is cleared";
+    }
+}
+
 /// <summary>The install is done: installing → in_use, with the image and the time recorded on the machine.</summary>
 public sealed class FinishInstallStep : IJobStep
 {

@@ -2,16 +2,43 @@ using System.Text.Json;
 using Ingot.Bmc;
 using Ingot.Client;
 using Ingot.Server.Hosting;
+using Ingot.Server.Inventory;
 
 namespace Ingot.Server.Jobs;
 
 /// <summary>One action: its steps in order, the lifecycle trigger it needs the machine to accept (checked at
 /// submission), and whether running out of attempts marks the machine broken.</summary>
 /// <param name="RestartFrom">Where a new attempt starts over (null: at the failed step).</param>
-public sealed record JobPlan(string Action, IReadOnlyList<IJobStep> Steps, Trigger? Requires = null, int? RestartFrom = null)
+/// <param name="AllowedStates">The states a machine must be in to take the job, for actions that move no lifecycle
+/// state yet make no sense in every one (wipe_disks); null allows any. Lifecycle actions use <paramref name="Requires"/>.</param>
+public sealed record JobPlan(string Action, IReadOnlyList<IJobStep> Steps, Trigger? Requires = null, int? RestartFrom = null,
+                             IReadOnlySet<MachineState>? AllowedStates = null)
 {
     /// <summary>Lifecycle actions move the machine; when they exhaust their attempts the machine is failed (→ broken).</summary>
     public bool IsLifecycle => Requires is not null;
+
+    /// <summary>Why a machine in <paramref name="state"/> cannot take this job under <see cref="AllowedStates"/>, or null.</summary>
+    public IngotException? StateRefusal(string machine, string state) =>
+        AllowedStates is null || !Wire.TryParse<MachineState>(state, out var current) || AllowedStates.Contains(current)
+            ? null
+            : new StateNotAllowedException(machine, current, Action, AllowedStates);
+}
+
+/// <summary>Refused because the action is not allowed in the machine's state (an action that moves no state, so the
+/// lifecycle table cannot say; for lifecycle actions see <see cref="IllegalTransitionException"/>).</summary>
+public sealed class StateNotAllowedException(string machine, MachineState current, string action, IReadOnlySet<MachineState> allowed)
+    : IngotException($"Machine {machine} is '{Wire.Name(current)}': '{action}' is only allowed from " +
+                     $"{string.Join(", ", allowed.Order().Select(Wire.Name))}.")
+{
+    public override int Status => 409;
+    public override string Slug => "state-not-allowed";
+    public override string Title => "Action not allowed in this state";
+    public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
+    {
+        ["current_state"] = Wire.Name(current),
+        ["action"] = action,
+        ["allowed_states"] = allowed.Order().Select(Wire.Name).ToArray(),
+    };
 }
 
 /// <summary>The action table: what each job action does, step by step, and which params it takes. The install,
@@ -41,10 +68,16 @@ public static class JobPlans
         // and leave the fleet.
         new(JobActions.Decommission, [.. Wipe(), Off, new TransitionStep("mark_decommissioned", Trigger.Decommission)],
             Trigger.Decommission, RestartFrom: 0),
+        // Wipe disks: erase the machine where it stands, state, role and hostname kept; only its image goes, since
+        // nothing is installed any more. Not from new (never commissioned: its BMC and hardware are unproven),
+        // decommissioned (gone), allocated (reserved for an install about to write the disk) or mid-flow (installing,
+        // recycling: a job of theirs owns the disk).
+        new(JobActions.WipeDisks, [.. Wipe(), new FinishWipeStep()], RestartFrom: 0,
+            AllowedStates: new HashSet<MachineState> { MachineState.Available, MachineState.InUse, MachineState.Broken }),
     }.ToDictionary(p => p.Action);
 
     /// <summary>Actions whose machine network-boots the wipe image (the boot service's choice follows the job).</summary>
-    public static bool Wipes(string action) => action is JobActions.Recycle or JobActions.Decommission;
+    public static bool Wipes(string action) => action is JobActions.Recycle or JobActions.Decommission or JobActions.WipeDisks;
 
     /// <summary>Boot the wipe image and wait for it to finish, then boot from disk again.</summary>
     private static IJobStep[] Wipe() =>

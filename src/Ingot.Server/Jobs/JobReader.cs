@@ -111,7 +111,7 @@ public static class JobReader
         var ids = rows.Select(r => r.Id).ToArray();
         var steps = (await c.QueryAsync<StepRow>(
                 $"SELECT job_id, name, status, attempt, started_at, ended_at, message FROM job_steps WHERE {Sql.AnyOf(c, "job_id", "ids")} ORDER BY job_id, position",
-                new { ids }, tx))
+                new { ids = Sql.List(ids) }, tx))
             .ToLookup(s => s.JobId);
         var views = new List<JobView>(rows.Count);
         foreach (var r in rows)

@@ -73,6 +73,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
             return new ConflictException($"Machine {m.HardwareName} has no BMC in the inventory, so Ingot cannot act on it. Set its bmc first.");
         if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(m.State, out var state) && !Lifecycle.TryNext(state, trigger, out _))
             return new IllegalTransitionException(m.HardwareName, state, trigger, Lifecycle.Allowed(state));
+        if (plan.StateRefusal(m.HardwareName, m.State) is { } refused) return refused;
         return null;
     }
 
@@ -100,12 +101,10 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
                                                            IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester,
                                                            long? batchId = null)
     {
-        var machines = new Dictionary<long, MachineRow>(machineIds.Count);
-        foreach (var chunk in machineIds.Chunk(1000))
-            foreach (var row in await c.QueryAsync<MachineRow>(
-                         $"SELECT id, hardware_name, state, maintenance, maintenance_reason, site_id, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}",
-                         new { ids = chunk }, tx))
-                machines[row.Id] = row;
+        var machines = (await c.QueryAsync<MachineRow>(
+                $"SELECT id, hardware_name, state, maintenance, maintenance_reason, site_id, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}",
+                new { ids = Sql.List(machineIds) }, tx))
+            .ToDictionary(m => m.Id);
         var refusals = machineIds.Select(id => machines.TryGetValue(id, out var m)
                 ? (m.HardwareName, Reason: Refusal(m, plan))
                 : (id.ToString(System.Globalization.CultureInfo.InvariantCulture), new NotFoundException("machine", id.ToString(System.Globalization.CultureInfo.InvariantCulture))))
@@ -115,26 +114,31 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
 
         var now = clock.GetUtcNow();
         var first = await RankAsync(c, tx, user, now);
-        var json = JsonSerializer.Serialize(parameters, IngotJson.Options);
-        var ids = new List<long>(machineIds.Count);
-        var position = 0;
-        foreach (var chunk in machineIds.Chunk(MultiRowInsert.RowsPerStatement(c)))
+        var args = new DynamicParameters(new
         {
-            var (values, args) = MultiRowInsert.Values(c, chunk.Select(id => new object?[]
-            {
-                plan.Action, id, machines[id].SiteId, json, requester, user, batchId, "queued", 0, options.MaxAttempts, now, first + position++, now,
-            }));
-            // RETURNING order is not promised by either engine: ids are matched back by their unique rank.
-            var returned = (await c.QueryAsync<(long Id, long FairRank)>(
+            action = plan.Action, json = JsonSerializer.Serialize(parameters, IngotJson.Options), requester, user, batchId,
+            maxAttempts = options.MaxAttempts, now, first,
+        });
+        var rows = new BulkRows(("machine_id", machineIds.ToArray()), ("site_id", machineIds.Select(id => machines[id].SiteId).ToArray()));
+        // RETURNING order is not promised by either engine: ids are matched back by their unique rank (first + n).
+        var ids = (await c.QueryAsync<(long Id, long FairRank)>(
                 $"""
                 INSERT INTO jobs (action, machine_id, site_id, params, requester, user_name, batch_id, status, attempt, max_attempts,
                                   run_after, fair_rank, created_at)
-                VALUES {values} RETURNING id, fair_rank
-                """, args, tx)).OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
-            ids.AddRange(returned);
-        }
-        await MultiRowInsert.InsertAsync(c, tx, "job_steps (job_id, position, name, status, attempt)",
-            ids.SelectMany(id => plan.Steps.Select((step, i) => new object?[] { id, i, step.Name, "pending", 0 })));
+                SELECT @action, r.machine_id, r.site_id, @json, @requester, @user, CAST(@batchId AS BIGINT), 'queued', 0, @maxAttempts,
+                       @now, CAST(@first AS BIGINT) + r.n, @now
+                FROM {rows.From(c, "r", args)}
+                RETURNING id, fair_rank
+                """, args, tx))
+            .OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
+        var stepArgs = new DynamicParameters();
+        var jobs = new BulkRows(("id", ids.ToArray()));
+        var steps = new BulkRows(("position", plan.Steps.Select((_, i) => i).ToArray()), ("name", plan.Steps.Select(step => step.Name).ToArray()));
+        await c.ExecuteAsync(
+            $"""
+            INSERT INTO job_steps (job_id, position, name, status, attempt)
+            SELECT j.id, s.position, s.name, 'pending', 0 FROM {jobs.From(c, "j", stepArgs)} CROSS JOIN {steps.From(c, "s", stepArgs)}
+            """, stepArgs, tx);
         return ids;
     }
 

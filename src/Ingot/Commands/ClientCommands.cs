@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ingot.Commands.Activity;
 using Ingot.Commands.Audit;
 using Ingot.Commands.Batches;
 using Ingot.Commands.Boot;
@@ -30,12 +31,14 @@ public static class ClientCommands
         BootDeviceCommand.Create(context),
         InstallCommand.Install(context),
         InstallCommand.Reimage(context),
+        WipeCommand.Wipe(context),
         WipeCommand.Recycle(context),
         WipeCommand.Decommission(context),
         ImagesCommand.Create(context),
         BootCommand.Create(context),
         JobsCommand.Create(context),
         BatchCommand.Create(context),
+        ActivityCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),
         SkuCommands.Create(context),

@@ -68,6 +68,24 @@ public sealed class BatchSubmitTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task WipeDisks_OnAnInUseMachineWithoutForce_IsRefused_ListingTheHost_AndForceAcceptsIt()
+    {
+        var inUse = await MachinesAsync(1, "commission", "allocate", "install", "finish_install");
+        var available = await MachinesAsync(1, "commission");
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitBatchAsync(
+            new BatchSubmit(JobActions.WipeDisks, [.. Hosts(inUse), .. Hosts(available)])));
+        Assert.Equal(422, e.Problem.Status);
+        var refused = Assert.Single(e.Problem.Extensions!["hosts"].EnumerateArray());
+        Assert.Equal(inUse[0].HardwareName, refused.GetProperty("host").GetString());
+        Assert.Contains("'wipe_disks' would erase it; pass force: true", refused.GetProperty("reason").GetString());
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: available[0].HardwareName))).Items);
+
+        var batch = await Server.Admin.SubmitBatchAsync(new BatchSubmit(JobActions.WipeDisks, [.. Hosts(inUse), .. Hosts(available)], Force: true));
+        Assert.Equal(2, batch.Hosts);
+        await Server.Admin.CancelBatchAsync(batch.Id);
+    }
+
+    [Fact]
     public async Task Force_AllowsADestructiveActionOnInUseMachines()
     {
         var inUse = await MachinesAsync(2, "commission", "allocate", "install", "finish_install");

@@ -147,6 +147,34 @@ public sealed class FleetFlowTests(NetworkBootFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task WipeDisks_OfAnInUseMachine_BootsTheWipeImage_KeepsItInUseWithItsName_AndClearsItsImage()
+    {
+        var machine = fixture.Take();
+        var view = await fixture.RegisterAsync(machine, "commission", "allocate", "install", "finish_install");
+        var reimage = await fixture.RunAsync(view.HardwareName, JobActions.Reimage, new() { ["image"] = JsonSerializer.SerializeToElement("debian-12") });
+        Assert.True(reimage.Status == JobStatus.Succeeded, $"{reimage.Status}: {reimage.Error}");
+        var team = await Admin.CreateTeamAsync(new TeamCreate(Unique.Name("team")));
+        var role = await Admin.CreateRoleAsync(new RoleCreate(Unique.Name("wipedb"), team.Name));
+        var hostname = $"{role.Name}-1.lon1.example.net";
+        await Admin.UpdateMachineAsync(view.HardwareName, new MachineUpdate(Hostname: hostname, Role: role.Name));
+        Assert.Equal("debian-12", (await Admin.GetMachineAsync(hostname)).Image);
+
+        var job = await fixture.RunAsync(hostname, JobActions.WipeDisks);
+
+        Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
+        // The machine ran the wipe image to its end (the simulator counts it), not the installer again.
+        Assert.Equal((1L, 1L), (machine.Counters.Wipes, machine.Counters.InstallsFinished));
+        Assert.Contains(job.Events ?? [], e => e.Event == "finished");
+        Assert.Equal("clear_installed_image", job.Steps[^1].Name);
+        var after = await Admin.GetMachineAsync(view.HardwareName);
+        Assert.Equal((MachineState.InUse, hostname, role.Name), (after.State, after.Hostname, after.Role));
+        Assert.Null(after.Image);
+        Assert.Null(after.InstalledAt);
+        Assert.Equal(BootDevice.Disk, machine.Bmc.Boot.Device);
+        Assert.DoesNotContain(await Admin.HistoryAsync(view.HardwareName), h => h.Actor.EndsWith($"(job {job.Id})")); // no transition
+    }
+
+    [Fact]
     public async Task Decommission_WipesThenPowersOff_AndTheMachineLeavesTheFleet()
     {
         var machine = fixture.Take();

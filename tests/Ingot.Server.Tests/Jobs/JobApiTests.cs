@@ -112,6 +112,37 @@ public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Contains("'available'", e.Problem.Detail);
     }
 
+    [Theory]
+    [InlineData("new")]
+    [InlineData("allocated", "commission", "allocate")]
+    [InlineData("installing", "commission", "allocate", "install")]
+    [InlineData("recycling", "commission", "allocate", "install", "finish_install", "recycle")]
+    [InlineData("decommissioned", "decommission")]
+    public async Task WipeDisks_FromAStateItDoesNotAllow_Is409_NamingTheState_AndQueuesNothing(string state, params string[] triggers)
+    {
+        var machine = await MachineAsync();
+        foreach (var trigger in triggers) await Server.Admin.TransitionAsync(machine.HardwareName, trigger);
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.WipeDisks));
+        Assert.Equal(409, e.Problem.Status);
+        Assert.Equal($"Machine {machine.HardwareName} is '{state}': 'wipe_disks' is only allowed from available, in_use, broken.", e.Problem.Detail);
+        Assert.Equal(state, e.Problem.Extensions!["current_state"].GetString());
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName))).Items);
+    }
+
+    [Theory]
+    [InlineData("commission")]
+    [InlineData("commission", "allocate", "install", "finish_install")]
+    [InlineData("commission", "fail")]
+    public async Task WipeDisks_FromAvailableInUseOrBroken_IsQueued_WithTheWipeSteps(params string[] triggers)
+    {
+        var machine = await MachineAsync();
+        foreach (var trigger in triggers) await Server.Admin.TransitionAsync(machine.HardwareName, trigger);
+        var job = await Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.WipeDisks);
+        Assert.Equal(["set_boot_pxe", "power_off", "power_on", "wait_wipe_started", "wait_wipe_finished", "set_boot_disk", "clear_installed_image"],
+            job.Steps.Select(s => s.Name));
+        await Server.Admin.CancelJobAsync(job.Id);
+    }
+
     [Fact]
     public async Task CancelQueued_EndsItAtOnce_RecordingWho_AndASecondCancelIs409()
     {

@@ -11,10 +11,10 @@ internal static class BatchCommand
     public static readonly string[] Actions =
     [
         JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle,
-        JobActions.Recycle, JobActions.Decommission,
+        JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission,
     ];
 
-    public static Command Create(CliContext context) => new("batch", "Batches: one action over many machines, submitted at once; list, show, hosts, watch, cancel.")
+    public static Command Create(CliContext context) => new("batch", "Batches: one action over many machines, submitted at once; list, show, hosts, watch, cancel, stats.")
     {
         SubmitCommand.Create(context),
         ListCommand.Create(context),
@@ -22,6 +22,7 @@ internal static class BatchCommand
         HostsCommand.Create(context),
         WatchCommand.Create(context),
         CancelCommand.Create(context),
+        StatsCommand.Create(context),
     };
 
     /// <summary>The ID argument of the verbs that take one batch.</summary>

@@ -18,7 +18,7 @@ internal static class SubmitCommand
             HelpName = "action",
         };
         var image = new Option<string?>("--image") { Description = "reimage: the install image to boot ('ingot images list').", HelpName = "name" };
-        var force = new Option<bool>("--force") { Description = "Allow reimage, recycle and decommission on machines that are in_use." };
+        var force = new Option<bool>("--force") { Description = "Allow reimage, wipe_disks, recycle and decommission on machines that are in_use." };
         var key = new Option<string?>("--idempotency-key")
         {
             Description = "Submit at most once: the same key with the same hosts and action returns the batch made the first time " +

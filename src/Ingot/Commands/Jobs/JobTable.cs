@@ -72,14 +72,13 @@ internal static class JobTable
          ?? (j.Status == JobStatus.Failed ? j.Steps.LastOrDefault(s => s.Status == StepStatus.Failed) : null))?.Name;
 
     /// <summary>"1.4s" or "2m05s"; null until the thing has both started and ended.</summary>
-    public static string? Duration(DateTimeOffset? start, DateTimeOffset? end)
-    {
-        if (start is not { } from || end is not { } to) return null;
-        var d = to - from;
-        return d < TimeSpan.FromMinutes(1)
-            ? d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s"
-            : string.Create(CultureInfo.InvariantCulture, $"{(int)d.TotalMinutes}m{d.Seconds:00}s");
-    }
+    public static string? Duration(DateTimeOffset? start, DateTimeOffset? end) =>
+        start is { } from && end is { } to ? Duration(to - from) : null;
+
+    /// <summary>"1.4s" or "2m05s".</summary>
+    public static string Duration(TimeSpan d) => d < TimeSpan.FromMinutes(1)
+        ? d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s"
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)d.TotalMinutes}m{d.Seconds:00}s");
 
     private static string Machine(JobTarget t) =>
         t.Hostname is { Length: > 0 } hostname ? $"{hostname} ({t.HardwareName}, id {t.MachineId})" : $"{t.HardwareName} (id {t.MachineId})";

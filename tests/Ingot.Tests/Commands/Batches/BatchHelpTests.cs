@@ -11,7 +11,7 @@ public sealed class BatchHelpTests
     {
         using var cli = new CliRunner();
         var result = await cli.OkAsync("batch", "--help");
-        foreach (var verb in new[] { "submit <host>", "list", "show <id>", "hosts <id>", "watch <id>", "cancel <id>" })
+        foreach (var verb in new[] { "submit <host>", "list", "show <id>", "hosts <id>", "watch <id>", "cancel <id>", "stats" })
             Assert.Contains(Environment.NewLine + "  " + verb + " ", result.Out);
     }
 
@@ -20,10 +20,31 @@ public sealed class BatchHelpTests
     {
         using var cli = new CliRunner();
         var result = await cli.OkAsync("batch", "submit", "--help");
-        Assert.Contains("reimage, reboot, power_on, power_off, power_cycle, recycle, decommission", result.Out);
+        Assert.Contains("reimage, reboot, power_on, power_off, power_cycle, wipe_disks, recycle, decommission", result.Out);
         Assert.Contains("-f, --file <path>", result.Out);
         Assert.Contains("--idempotency-key <key>", result.Out);
         Assert.Contains("--force", result.Out);
+        Assert.Contains("-o, --output <json|table>", result.Out);
+    }
+
+    [Fact]
+    public async Task Stats_help_explains_since_and_the_output_formats()
+    {
+        using var cli = new CliRunner();
+        var result = await cli.OkAsync("batch", "stats", "--help");
+        Assert.Contains("success rate, runtime p50/p95/max and queue lag", result.Out);
+        Assert.Contains("--since <time>", result.Out);
+        Assert.Contains("an age such as 90s, 30m, 2h, 7d", result.Out);
+        Assert.Contains("-o, --output <json|table>", result.Out);
+    }
+
+    [Fact]
+    public async Task Activity_is_a_top_level_verb_with_its_own_help()
+    {
+        using var cli = new CliRunner();
+        Assert.Contains(Environment.NewLine + "  activity ", (await cli.OkAsync("--help")).Out);
+        var result = await cli.OkAsync("activity", "--help");
+        Assert.Contains("jobs queued and running now, per site and action", result.Out);
         Assert.Contains("-o, --output <json|table>", result.Out);
     }
 

@@ -4,8 +4,8 @@ using Ingot.Tests.Infrastructure;
 
 namespace Ingot.Tests.Commands.Jobs;
 
-/// <summary>install, reimage, recycle and decommission: the lifecycle verbs submit their jobs as `power` does, and
-/// report the server's refusals. No machine here network-boots, so no job is followed past its installer's wait.</summary>
+/// <summary>install, reimage, recycle, decommission and wipe: the verbs that boot images submit their jobs as `power`
+/// does, and report the server's refusals. No machine here network-boots, so no job is followed past its installer's wait.</summary>
 public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClassFixture<JobServerFixture>
 {
     private IngotClient Admin => fixture.Server.Admin;
@@ -148,6 +148,29 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Wipe_submits_wipe_disks_for_an_in_use_machine_and_reports_the_409_of_a_new_one()
+    {
+        var (fresh, _) = await fixture.MachineAsync();
+        var inUse = await InUseAsync();
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.RunAsync("wipe", fresh.HardwareName, inUse.HardwareName, "-o", "json");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith($"error: {fresh.HardwareName}: Action not allowed in this state (409): Machine {fresh.HardwareName} is 'new': " +
+                          "'wipe_disks' is only allowed from available, in_use, broken.", result.Error);
+        var job = Assert.Single(result.Json<List<JobView>>());
+        try
+        {
+            Assert.Equal((JobActions.WipeDisks, inUse.Id), (job.Action, job.Target.MachineId));
+        }
+        finally
+        {
+            await Admin.CancelJobAsync(job.Id);
+        }
+    }
+
+    [Fact]
     public async Task Decommission_of_an_installing_machine_reports_the_servers_409()
     {
         var (machine, _) = await fixture.MachineAsync();
@@ -166,11 +189,11 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
     {
         using var cli = new CliRunner();
         var root = await cli.OkAsync("--help");
-        foreach (var verb in new[] { "install <host>", "reimage <host>", "recycle <host>", "decommission <host>", "images" })
+        foreach (var verb in new[] { "install <host>", "reimage <host>", "wipe <host>", "recycle <host>", "decommission <host>", "images" })
             Assert.Contains(Environment.NewLine + "  " + verb + " ", root.Out);
         foreach (var verb in new[] { "install", "reimage" })
             Assert.Contains("--image <name>", (await cli.OkAsync(verb, "--help")).Out);
-        foreach (var verb in new[] { "install", "reimage", "recycle", "decommission" })
+        foreach (var verb in new[] { "install", "reimage", "wipe", "recycle", "decommission" })
         {
             var help = (await cli.OkAsync(verb, "--help")).Out;
             Assert.Contains("--wait", help);
