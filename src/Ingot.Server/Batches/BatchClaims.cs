@@ -16,12 +16,18 @@ public static class BatchClaims
         return held.ToDictionary(h => h.MachineId, h => h.BatchId);
     }
 
+    /// <summary>Claims the machines in ascending id order, whatever order the hosts were listed in: two PostgreSQL
+    /// transactions claiming overlapping sets in opposite orders would each wait on a key the other holds — a deadlock,
+    /// aborted as an error (found by Cluster/BatchOverlapTests) — where in one order the second simply waits for the
+    /// first and then meets its unique violation.</summary>
     /// <exception cref="Exception">A unique violation when another batch claimed one of the machines first.</exception>
     public static Task ClaimAsync(DbConnection c, DbTransaction tx, long batchId, IReadOnlyList<long> machineIds)
     {
         var args = new DynamicParameters(new { batchId });
-        var rows = new BulkRows(("machine_id", machineIds.ToArray()));
-        return c.ExecuteAsync($"INSERT INTO batch_claims (machine_id, batch_id) SELECT r.machine_id, @batchId FROM {rows.From(c, "r", args)}", args, tx);
+        var rows = new BulkRows(("machine_id", machineIds.Order().ToArray()));
+        return c.ExecuteAsync(
+            $"INSERT INTO batch_claims (machine_id, batch_id) SELECT r.machine_id, @batchId FROM {rows.From(c, "r", args)} ORDER BY r.n",
+            args, tx);
     }
 
     /// <summary>Frees the machine of a job that ended, if the job belonged to a batch.</summary>

@@ -31,6 +31,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         public string State { get; init; } = "";
         public bool Maintenance { get; init; }
         public string? BmcDriver { get; init; }
+        public long? SiteId { get; init; }
     }
 
     /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
@@ -61,7 +62,8 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                         count = ids.Count, key = idempotencyKey, hash, now = clock.GetUtcNow(),
                     }, tx);
                 await BatchClaims.ClaimAsync(c, tx, batchId, ids);
-                await jobs.SubmitManyAsync(c, tx, ids, plan, parameters, user, $"batch:{batchId}", batchId);
+                await JobSubmission.CheckImageAsync(c, tx, plan, parameters);
+                await jobs.QueueAsync(c, tx, [.. machines.Select(m => (m.Id, m.SiteId))], plan, parameters, user, $"batch:{batchId}", batchId);
                 return batchId;
             }, ct);
             jobs.WakeWorkers();
@@ -113,12 +115,14 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         var byName = new Dictionary<string, MachineRow>();
         foreach (var row in await c.QueryAsync<MachineRow>(
                      $"""
-                     SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
-                     UNION SELECT id, hardware_name, hostname, state, maintenance, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
+                     SELECT id, hardware_name, hostname, state, maintenance, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
+                     UNION ALL
+                     SELECT id, hardware_name, hostname, state, maintenance, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
                      """, new { names = Sql.List(hosts.Distinct()) }, tx))
         {
+            // A name that is one machine's hostname and another's hardware_name means the hostname: people act by it.
             if (row.Hostname is not null) byName[row.Hostname] = row;
-            byName[row.HardwareName] = row;
+            byName.TryAdd(row.HardwareName, row);
         }
         var reasons = new List<HostReason>();
         var seen = new HashSet<long>();
@@ -142,6 +146,8 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         if (!force && m.State == "in_use" && Destructive.Contains(plan.Action)) return $"is in_use: '{plan.Action}' would erase it; pass force: true";
         if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(m.State, out var state) && !Lifecycle.TryNext(state, trigger, out _))
             return $"is '{m.State}': '{plan.Action}' is not allowed from there";
+        if (plan.StateRefusal(Name(m), m.State) is not null)
+            return $"is '{m.State}': '{plan.Action}' is only allowed from {string.Join(", ", plan.AllowedStates!.Select(Wire.Name))}";
         return null;
     }
 

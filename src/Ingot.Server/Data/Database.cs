@@ -15,7 +15,7 @@ public sealed class Database : IAsyncDisposable
     private readonly string connectionString;
     private readonly NpgsqlDataSource? postgres;
 
-    private readonly SemaphoreSlim? writers;
+    private readonly GroupCommit? sqliteWrites;
 
     private Database(Engine engine, string connectionString)
     {
@@ -24,7 +24,7 @@ public sealed class Database : IAsyncDisposable
         if (engine == Engine.Postgres)
             postgres = PostgresSource(connectionString);
         else
-            writers = new SemaphoreSlim(1, 1);
+            sqliteWrites = new GroupCommit(async ct => (SqliteConnection)await OpenAsync(ct));
     }
 
     public Engine Engine { get; }
@@ -118,48 +118,28 @@ public sealed class Database : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns. On SQLite the
-    /// transaction takes the write lock at BEGIN (IMMEDIATE), so two writers queue rather than deadlock.</summary>
+    /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns; if it throws, nothing of it
+    /// is committed. On SQLite, writes take turns and commit in groups (<see cref="GroupCommit"/>): the work runs in a
+    /// savepoint of a transaction shared with the writes queued beside it, and this returns once that commit is done.</summary>
     public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
-        using var turn = await WriterTurnAsync(ct);
+        ct.ThrowIfCancellationRequested();
+        if (sqliteWrites is not null) return await sqliteWrites.RunAsync((c, tx) => work(c, tx), ct);
         await using var connection = await OpenAsync(ct);
-        await using var transaction = connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: false)
-            : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var result = await work(connection, transaction);
         await transaction.CommitAsync(ct);
         return result;
     }
 
-    /// <summary>Runs a write outside an explicit transaction (a single statement): on SQLite in this process's turn
-    /// among writers, like <see cref="InTransactionAsync{T}"/>.</summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
+    /// <summary>A write of one statement: on PostgreSQL without a transaction of its own (the transaction is null), on
+    /// SQLite in a group like <see cref="InTransactionAsync{T}"/>. Pass the transaction to the statement.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> work, CancellationToken ct = default)
     {
-        using var turn = await WriterTurnAsync(ct);
+        ct.ThrowIfCancellationRequested();
+        if (sqliteWrites is not null) return await sqliteWrites.RunAsync((c, tx) => work(c, tx), ct);
         await using var connection = await OpenAsync(ct);
-        return await work(connection);
-    }
-
-    /// <summary>SQLite has one writer at a time. Writers of this process queue here, asynchronously, instead of in
-    /// SQLite's busy handler, which sleeps and retries: under many concurrent writers (job workers) those sleeps,
-    /// not the writes, were most of a job's time. Other processes on the same file still meet the busy handler.
-    /// PostgreSQL writers run concurrently and need no turn.</summary>
-    private async Task<IDisposable?> WriterTurnAsync(CancellationToken ct)
-    {
-        if (writers is null) return null;
-        await writers.WaitAsync(ct);
-        return new Turn(writers);
-    }
-
-    private sealed class Turn(SemaphoreSlim writers) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0) writers.Release();
-        }
+        return await work(connection, null);
     }
 
     public async ValueTask DisposeAsync()

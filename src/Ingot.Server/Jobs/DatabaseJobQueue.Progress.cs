@@ -18,10 +18,10 @@ public sealed partial class DatabaseJobQueue
         if (leases.Count == 0) return held;
         foreach (var chunk in leases.Chunk(500))
         {
-            var renewed = await db.WriteAsync(c => c.QueryAsync<(long Id, string LeaseOwner)>(
+            var renewed = await db.WriteAsync((c, tx) => c.QueryAsync<(long Id, string LeaseOwner)>(
                 $"UPDATE jobs SET lease_expires = @expires WHERE status = 'running' AND {Sql.AnyOf(c, "id", "ids")} " +
                 $"AND {Sql.AnyOf(c, "lease_owner", "tokens")} RETURNING id, lease_owner",
-                new { expires = clock.GetUtcNow() + options.Lease, ids = Sql.List(chunk.Select(l => l.JobId)), tokens = Sql.List(chunk.Select(l => l.Token).Distinct()) }), ct);
+                new { expires = clock.GetUtcNow() + options.Lease, ids = Sql.List(chunk.Select(l => l.JobId)), tokens = Sql.List(chunk.Select(l => l.Token).Distinct()) }, tx), ct);
             held.UnionWith(renewed.Select(r => new JobLease(r.Id, r.LeaseOwner)).Where(chunk.Contains));
         }
         return held;
@@ -54,9 +54,9 @@ public sealed partial class DatabaseJobQueue
     }
 
     public Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct) =>
-        db.WriteAsync(c => c.ExecuteAsync(
+        db.WriteAsync((c, tx) => c.ExecuteAsync(
             $"UPDATE machines SET image = @image, installed_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
-            new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }), ct);
+            new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }, tx), ct);
 
     public Task<string> CheckHardwareAsync(JobLease lease, CancellationToken ct) =>
         db.InTransactionAsync(async (c, tx) =>
@@ -89,12 +89,12 @@ public sealed partial class DatabaseJobQueue
     {
         try
         {
-            var rows = await db.WriteAsync(c => c.ExecuteAsync(
+            var rows = await db.WriteAsync((c, tx) => c.ExecuteAsync(
                 $"""
                 UPDATE machines SET hostname = COALESCE(@hostname, hostname),
                     role_id = CASE WHEN @role IS NULL THEN role_id ELSE (SELECT id FROM roles WHERE name = @role) END, updated_at = @now
                 WHERE id = (SELECT machine_id FROM jobs WHERE {Held}) AND (@role IS NULL OR EXISTS (SELECT 1 FROM roles WHERE name = @role))
-                """, new { id = lease.JobId, lease = lease.Token, hostname, role, now = clock.GetUtcNow() }), ct);
+                """, new { id = lease.JobId, lease = lease.Token, hostname, role, now = clock.GetUtcNow() }, tx), ct);
             if (rows == 0 && role is not null) throw new StepFailedException($"no role named '{role}' (deleted since the job was queued?)", transient: false);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
@@ -104,9 +104,9 @@ public sealed partial class DatabaseJobQueue
     }
 
     public Task ReleaseMachineAsync(JobLease lease, CancellationToken ct) =>
-        db.WriteAsync(c => c.ExecuteAsync(
+        db.WriteAsync((c, tx) => c.ExecuteAsync(
             $"UPDATE machines SET role_id = NULL, hostname = NULL, image = NULL, installed_at = NULL, updated_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
-            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }), ct);
+            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }, tx), ct);
 
     public async Task<ImageView?> ImageAsync(string? name, CancellationToken ct)
     {
@@ -117,9 +117,9 @@ public sealed partial class DatabaseJobQueue
 
     public async Task ReleaseAllAsync(CancellationToken ct)
     {
-        await db.WriteAsync(c => c.ExecuteAsync(
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(
             "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner LIKE @node",
-            new { node = NodeId + "#%" }), ct);
+            new { node = NodeId + "#%" }, tx), ct);
     }
 
     private sealed class GateRow
@@ -133,7 +133,7 @@ public sealed partial class DatabaseJobQueue
     /// step starts if the claim holds and nobody asked to cancel; only when it does not start is the job read to say why.</summary>
     public async Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct)
     {
-        var started = await db.WriteAsync(c => c.ExecuteAsync(
+        var started = await db.WriteAsync((c, tx) => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = 'running', ended_at = NULL, message = NULL,
                 -- a waiting step that looks again is the same attempt, waiting since it began
@@ -141,7 +141,7 @@ public sealed partial class DatabaseJobQueue
                 started_at = CASE WHEN status = 'waiting' THEN started_at ELSE @now END
             WHERE job_id = @id AND position = @position
               AND EXISTS (SELECT 1 FROM jobs WHERE {Held} AND cancel_requested_by IS NULL)
-            """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token }), ct);
+            """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token }, tx), ct);
         if (started == 1) return StepGate.Go;
         await using var c = await db.OpenAsync(ct);
         var job = await c.QuerySingleOrDefaultAsync<GateRow>(
@@ -151,11 +151,11 @@ public sealed partial class DatabaseJobQueue
 
     public async Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct)
     {
-        var rows = await db.WriteAsync(c => c.ExecuteAsync(
+        var rows = await db.WriteAsync((c, tx) => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = @status, ended_at = @now, message = @message
             WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})
-            """, new { id = lease.JobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, lease = lease.Token }), ct);
+            """, new { id = lease.JobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, lease = lease.Token }, tx), ct);
         return rows == 1;
     }
 

@@ -122,11 +122,11 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     {
         var last = Interlocked.Read(ref lastReap);
         if (now.UtcTicks - last < options.Lease.Ticks / 4 || Interlocked.CompareExchange(ref lastReap, now.UtcTicks, last) != last) return;
-        var reaped = await db.WriteAsync(c => c.ExecuteAsync(
+        var reaped = await db.WriteAsync((c, tx) => c.ExecuteAsync(
             """
             UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL
             WHERE status = 'running' AND lease_expires < @now
-            """, new { now }), ct);
+            """, new { now }, tx), ct);
         if (reaped > 0) LogReaped(reaped);
     }
 

@@ -112,6 +112,15 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         if (refusals.Count > 0) throw new RefusedMachinesException(refusals);
         await CheckImageAsync(c, tx, plan, parameters);
 
+        return await QueueAsync(c, tx, [.. machineIds.Select(id => (id, machines[id].SiteId))], plan, parameters, user, requester, batchId);
+    }
+
+    /// <summary>Writes one queued job per machine, with its steps, in two statements — for callers that have already
+    /// checked the machines and the params (<see cref="SubmitManyAsync"/>, batches).</summary>
+    /// <returns>The job ids, in the order of <paramref name="machines"/>.</returns>
+    public async Task<IReadOnlyList<long>> QueueAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(long Id, long? SiteId)> machines, JobPlan plan,
+                                                      IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester, long? batchId)
+    {
         var now = clock.GetUtcNow();
         var first = await RankAsync(c, tx, user, now);
         var args = new DynamicParameters(new
@@ -119,7 +128,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
             action = plan.Action, json = JsonSerializer.Serialize(parameters, IngotJson.Options), requester, user, batchId,
             maxAttempts = options.MaxAttempts, now, first,
         });
-        var rows = new BulkRows(("machine_id", machineIds.ToArray()), ("site_id", machineIds.Select(id => machines[id].SiteId).ToArray()));
+        var rows = new BulkRows(("machine_id", machines.Select(m => m.Id).ToArray()), ("site_id", machines.Select(m => m.SiteId).ToArray()));
         // RETURNING order is not promised by either engine: ids are matched back by their unique rank (first + n).
         var ids = (await c.QueryAsync<(long Id, long FairRank)>(
                 $"""
@@ -146,7 +155,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// worker's claim cannot see the jobs yet and they wait for the next poll.</summary>
     public void WakeWorkers() => signal.Pulse();
     /// <summary>An install names an install image of the catalog (422 otherwise, before anything is queued).</summary>
-    private static async Task CheckImageAsync(DbConnection c, DbTransaction tx, JobPlan plan, IReadOnlyDictionary<string, JsonElement> parameters)
+    public static async Task CheckImageAsync(DbConnection c, DbTransaction tx, JobPlan plan, IReadOnlyDictionary<string, JsonElement> parameters)
     {
         if (plan.Action is not (JobActions.Install or JobActions.Reimage)) return;
         var (hostname, role) = JobPlans.Naming(parameters);
