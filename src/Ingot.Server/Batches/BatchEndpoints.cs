@@ -107,7 +107,6 @@ public static class BatchEndpoints
             await c.ExecuteAsync("UPDATE jobs SET cancel_requested_by = COALESCE(cancel_requested_by, @by) WHERE batch_id = @id AND status = 'running'", args, tx);
             const string idle = "batch_id = @id AND (status = 'queued' OR (status = 'running' AND lease_owner IS NULL))";
             await c.ExecuteAsync($"UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE status IN ('pending', 'running', 'waiting') AND job_id IN (SELECT id FROM jobs WHERE {idle})", args, tx);
-            await c.ExecuteAsync($"DELETE FROM batch_claims WHERE batch_id = @id AND machine_id IN (SELECT machine_id FROM jobs WHERE {idle})", args, tx);
             await c.ExecuteAsync($"UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now, lease_expires = NULL WHERE {idle}", args, tx);
             return await BatchReader.GetAsync(c, id, tx);
         }, ct);

@@ -61,9 +61,10 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                         action = plan.Action, @params = JsonSerializer.Serialize(parameters, IngotJson.Options), user, force = body.Force == true,
                         count = ids.Count, key = idempotencyKey, hash, now = clock.GetUtcNow(),
                     }, tx);
-                await BatchClaims.ClaimAsync(c, tx, batchId, ids);
                 await JobSubmission.CheckImageAsync(c, tx, plan, parameters);
-                await jobs.QueueAsync(c, tx, [.. machines.Select(m => (m.Id, m.SiteId))], plan, parameters, user, $"batch:{batchId}", batchId);
+                // The jobs are the claims: a unique violation here means another batch took one of the machines first.
+                await jobs.QueueAsync(c, tx, BatchClaims.InClaimOrder(machines.Select(m => (m.Id, m.SiteId)), m => m.Id),
+                    plan, parameters, user, $"batch:{batchId}", batchId);
                 return batchId;
             }, ct);
             jobs.WakeWorkers();

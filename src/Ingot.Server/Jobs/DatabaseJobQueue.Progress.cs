@@ -192,7 +192,6 @@ public sealed partial class DatabaseJobQueue
             }
             var rows = await c.ExecuteAsync($"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires = NULL WHERE {Held}", args, tx);
             if (rows == 0) return 0; // the lease was lost: the node that holds the job now will end it
-            if (ending is not JobEnding.Retry) await Batches.BatchClaims.ReleaseAsync(c, tx, jobId); // its machine may join another batch
             if (ending is JobEnding.Retry { RestartFrom: not null })
                 await c.ExecuteAsync("UPDATE job_steps SET status = 'pending' WHERE job_id = @id AND position >= @restartFrom", args, tx);
             if (ending is JobEnding.Cancelled)

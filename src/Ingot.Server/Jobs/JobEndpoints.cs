@@ -73,7 +73,6 @@ public static class JobEndpoints
                 case "queued":
                     await c.ExecuteAsync("UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now WHERE id = @id",
                         new { id, by = caller.Name, now }, tx);
-                    await Batches.BatchClaims.ReleaseAsync(c, tx, id);
                     await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running', 'waiting')",
                         new { id, now }, tx);
                     return (await JobReader.GetAsync(c, id, tx), false);

@@ -120,10 +120,20 @@ public static class JobReader
             views.Add(new JobView(
                 r.Id, r.Action, new JobTarget(r.MachineId, r.HardwareName, r.Hostname, r.Site), Json(r.Params) ?? [],
                 r.Requester, r.UserName, Parse<JobStatus>(r.Status), Json(r.Result), r.Error, r.Attempt, r.MaxAttempts, r.RunAfter,
-                [.. steps[r.Id].Select(s => new JobStepView(s.Name, Parse<StepStatus>(s.Status), s.Attempt, s.StartedAt, s.EndedAt, s.Message))],
+                Steps(r, steps[r.Id]),
                 r.CreatedAt, r.StartedAt, r.EndedAt, r.BatchId, position, r.CancelledBy));
         }
         return views;
+    }
+
+    /// <summary>The job's step rows; before its first claim it has none (DatabaseJobQueue.AddStepsAsync), and its steps
+    /// are its plan's: pending, or cancelled if the job was cancelled before it ever ran.</summary>
+    private static IReadOnlyList<JobStepView> Steps(JobRow r, IEnumerable<StepRow> rows)
+    {
+        var stored = rows.Select(s => new JobStepView(s.Name, Parse<StepStatus>(s.Status), s.Attempt, s.StartedAt, s.EndedAt, s.Message)).ToList();
+        if (stored.Count > 0 || JobPlans.Find(r.Action) is not { } plan) return stored;
+        var status = r.Status == "cancelled" ? StepStatus.Cancelled : StepStatus.Pending;
+        return [.. plan.Steps.Select(step => new JobStepView(step.Name, status, 0, null, null, null))];
     }
 
     /// <summary>1 = next to be claimed, in the broker's fair order (whether or not its run_after has come).</summary>

@@ -115,8 +115,9 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         return await QueueAsync(c, tx, [.. machineIds.Select(id => (id, machines[id].SiteId))], plan, parameters, user, requester, batchId);
     }
 
-    /// <summary>Writes one queued job per machine, with its steps, in two statements — for callers that have already
-    /// checked the machines and the params (<see cref="SubmitManyAsync"/>, batches).</summary>
+    /// <summary>Writes one queued job per machine in one statement — for callers that have already checked the machines
+    /// and the params (<see cref="SubmitManyAsync"/>, batches). Step rows come when a job is first claimed
+    /// (DatabaseJobQueue.AddStepsAsync).</summary>
     /// <returns>The job ids, in the order of <paramref name="machines"/>.</returns>
     public async Task<IReadOnlyList<long>> QueueAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(long Id, long? SiteId)> machines, JobPlan plan,
                                                       IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester, long? batchId)
@@ -140,14 +141,6 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
                 RETURNING id, fair_rank
                 """, args, tx))
             .OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
-        var stepArgs = new DynamicParameters();
-        var jobs = new BulkRows(("id", ids.ToArray()));
-        var steps = new BulkRows(("position", plan.Steps.Select((_, i) => i).ToArray()), ("name", plan.Steps.Select(step => step.Name).ToArray()));
-        await c.ExecuteAsync(
-            $"""
-            INSERT INTO job_steps (job_id, position, name, status, attempt)
-            SELECT j.id, s.position, s.name, 'pending', 0 FROM {jobs.From(c, "j", stepArgs)} CROSS JOIN {steps.From(c, "s", stepArgs)}
-            """, stepArgs, tx);
         return ids;
     }
 
