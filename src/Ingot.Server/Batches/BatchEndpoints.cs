@@ -62,10 +62,8 @@ public static class BatchEndpoints
     {
         var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 } k ? k.Trim() : null;
         if (key is { Length: > 200 }) throw new ValidationException("Idempotency-Key", "must be at most 200 characters.");
-        var (id, created) = await submission.SubmitAsync(db, body, Caller.From(http).Name, key, ct);
-        await using var c = await db.OpenAsync(ct);
-        var view = await BatchReader.GetAsync(c, id);
-        return created ? TypedResults.Created($"/api/v1/batches/{id}", view) : TypedResults.Ok(view);
+        var (view, created) = await submission.SubmitAsync(db, body, Caller.From(http).Name, key, ct);
+        return created ? TypedResults.Created($"/api/v1/batches/{view.Id}", view) : TypedResults.Ok(view);
     }
 
     private static async Task<Ok<Page<BatchView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)

@@ -45,6 +45,12 @@ public static class BatchReader
         return (await ViewsAsync(c, [row], tx)).Single();
     }
 
+    /// <summary>A batch as it stands the moment it is accepted — every job queued — built from what the submission
+    /// wrote rather than read back: the 201 then costs no second connection and query.</summary>
+    public static BatchView Accepted(long id, string action, string parameters, string user, bool force, int hosts, DateTimeOffset createdAt) =>
+        View(new BatchRow { Id = id, Action = action, Params = parameters, UserName = user, Force = force, HostCount = hosts, CreatedAt = createdAt },
+            [new CountRow { BatchId = id, Status = "queued", Count = hosts }]);
+
     private static readonly string[] Known = ["user", "status", "action", "since", "limit", "after"];
 
     /// <summary>Newest first, keyset paging on id. The status filter applies to the page (status is derived).</summary>

@@ -35,15 +35,18 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     }
 
     /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
-    public async Task<(long Id, bool Created)> SubmitAsync(Database db, BatchSubmit? body, string user, string? idempotencyKey, CancellationToken ct)
+    public async Task<(BatchView Batch, bool Created)> SubmitAsync(Database db, BatchSubmit? body, string user, string? idempotencyKey, CancellationToken ct)
     {
         var (plan, parameters, hosts, mode) = Check(body);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, IngotJson.Options))));
-        if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (previous, false);
+        if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (await ReadAsync(db, previous, ct), false);
         var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, mode, ct);
         try
         {
-            var id = await db.InTransactionAsync(async (c, tx) =>
+            var json = JsonSerializer.Serialize(parameters, IngotJson.Options);
+            var now = clock.GetUtcNow();
+            now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as both engines store it: the 201 equals a later GET
+            var (id, count) = await db.InTransactionAsync(async (c, tx) =>
             {
                 var machines = (await ResolveAsync(c, tx, hosts, plan, body!.Force == true)).Where(m => !excluded.Contains(m.Id)).ToList();
                 if (machines.Count == 0) throw new BatchInvalidException([new HostReason("*", "every host failed the BMC precheck")]);
@@ -58,22 +61,22 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                     """,
                     new
                     {
-                        action = plan.Action, @params = JsonSerializer.Serialize(parameters, IngotJson.Options), user, force = body.Force == true,
-                        count = ids.Count, key = idempotencyKey, hash, now = clock.GetUtcNow(),
+                        action = plan.Action, @params = json, user, force = body.Force == true,
+                        count = ids.Count, key = idempotencyKey, hash, now,
                     }, tx);
                 await JobSubmission.CheckImageAsync(c, tx, plan, parameters);
                 // The jobs are the claims: a unique violation here means another batch took one of the machines first.
                 await jobs.QueueAsync(c, tx, BatchClaims.InClaimOrder(machines.Select(m => (m.Id, m.SiteId)), m => m.Id),
                     plan, parameters, user, $"batch:{batchId}", batchId);
-                return batchId;
+                return (batchId, ids.Count);
             }, ct);
             jobs.WakeWorkers();
-            return (id, true);
+            return (BatchReader.Accepted(id, plan.Action, json, user, body!.Force == true, count, now), true);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
             // Lost a race: another submission committed first — the same Idempotency-Key, or a claim on one of our machines.
-            if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } same) return (same, false);
+            if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } same) return (await ReadAsync(db, same, ct), false);
             await using var c = await db.OpenAsync(ct);
             var machines = await ResolveAsync(c, null, hosts, plan, body!.Force == true);
             var held = await BatchClaims.HeldAsync(c, null, [.. machines.Select(m => m.Id)]);
@@ -153,6 +156,12 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     }
 
     private static string Name(MachineRow m) => m.Hostname ?? m.HardwareName;
+
+    private static async Task<BatchView> ReadAsync(Database db, long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await BatchReader.GetAsync(c, id);
+    }
 
     private static async Task<long?> PreviousAsync(Database db, string user, string key, string hash, CancellationToken ct)
     {

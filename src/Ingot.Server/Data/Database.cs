@@ -44,6 +44,9 @@ public sealed class Database : IAsyncDisposable
             if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options))
                 builder.ConnectionStringBuilder.Options = "-c plan_cache_mode=force_custom_plan";
         }
+        // A connection returned to the pool is not reset (RESET ALL, advisory unlocks, … — four statements per open, and a
+        // request opens several): Ingot sets no session state, and its advisory locks are transaction-scoped.
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder.Build();
     }
 

@@ -37,6 +37,8 @@ public sealed class BatchSubmitTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var batch = JsonSerializer.Deserialize<BatchView>(await response.Content.ReadAsStringAsync(), IngotJson.Options)!;
         Assert.Equal((BatchStatus.Queued, 3, 3L), (batch.Status, batch.Hosts, batch.Counts.Queued));
+        // The 201 is built from what was written, not read back: it must say exactly what a read says.
+        Assert.Equal(JsonSerializer.Serialize(batch, IngotJson.Options), JsonSerializer.Serialize(await Server.Admin.GetBatchAsync(batch.Id), IngotJson.Options));
         var hosts = await Server.Admin.GetBatchHostsAsync(batch.Id);
         Assert.Equal(machines.Select(m => m.Id).Order(), hosts.Items.Select(h => h.MachineId).Order());
         var job = await Server.Admin.GetJobAsync(hosts.Items[0].JobId);
