@@ -97,15 +97,8 @@ public static class BatchEndpoints
                 throw new ForbiddenException($"Batch {id} belongs to '{owner}'; only they or an admin may cancel it.");
             var active = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE batch_id = @id AND status IN ('queued', 'running')", new { id }, tx);
             if (active == 0) throw new ConflictException($"Batch {id} has ended; there is nothing to cancel.");
-            var now = clock.GetUtcNow();
-            var args = new { id, by = caller.Name, now };
-            await c.ExecuteAsync("UPDATE batches SET cancelled_by = COALESCE(cancelled_by, @by) WHERE id = @id", args, tx);
-            // Flag the running jobs first: that locks their rows, so a job parking meanwhile is seen parked below (and
-            // cancelled now), and one parking after this commits sees the flag (DatabaseJobQueue.ParkAsync).
-            await c.ExecuteAsync("UPDATE jobs SET cancel_requested_by = COALESCE(cancel_requested_by, @by) WHERE batch_id = @id AND status = 'running'", args, tx);
-            const string idle = "batch_id = @id AND (status = 'queued' OR (status = 'running' AND lease_owner IS NULL))";
-            await c.ExecuteAsync($"UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE status IN ('pending', 'running', 'waiting') AND job_id IN (SELECT id FROM jobs WHERE {idle})", args, tx);
-            await c.ExecuteAsync($"UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now, lease_expires = NULL WHERE {idle}", args, tx);
+            await c.ExecuteAsync("UPDATE batches SET cancelled_by = COALESCE(cancelled_by, @by) WHERE id = @id", new { id, by = caller.Name }, tx);
+            await Jobs.JobCancellation.CancelAsync(c, tx, "batch_id = @id", id, caller.Name, clock.GetUtcNow());
             return await BatchReader.GetAsync(c, id, tx);
         }, ct);
         return TypedResults.Ok(view);

@@ -66,23 +66,11 @@ public static class JobEndpoints
             if (job.Status is null) throw new NotFoundException("job", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (job.UserName != caller.Name && !caller.Admin)
                 throw new ForbiddenException($"Job {id} belongs to '{job.UserName}'; only they or an admin may cancel it.");
-            var now = clock.GetUtcNow();
-            // A job parked in a waiting step (running, no lease holder) has no worker to stop it: it ends now, like a queued one.
-            switch (job.Status == "running" && job.LeaseOwner is null ? "queued" : job.Status)
-            {
-                case "queued":
-                    await c.ExecuteAsync("UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now WHERE id = @id",
-                        new { id, by = caller.Name, now }, tx);
-                    await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running', 'waiting')",
-                        new { id, now }, tx);
-                    return (await JobReader.GetAsync(c, id, tx), false);
-                case "running":
-                    await c.ExecuteAsync("UPDATE jobs SET cancel_requested_by = COALESCE(cancel_requested_by, @by) WHERE id = @id",
-                        new { id, by = caller.Name }, tx);
-                    return (await JobReader.GetAsync(c, id, tx), true);
-                default:
-                    throw new ConflictException($"Job {id} has already ended ({job.Status}); there is nothing to cancel.");
-            }
+            if (job.Status is not ("queued" or "running"))
+                throw new ConflictException($"Job {id} has already ended ({job.Status}); there is nothing to cancel.");
+            await JobCancellation.CancelAsync(c, tx, "id = @id", id, caller.Name, clock.GetUtcNow());
+            // Accepted (202) when a worker holds the job: it ends at its next step boundary. A parked job has ended now.
+            return (await JobReader.GetAsync(c, id, tx), job.Status == "running" && job.LeaseOwner is not null);
         }, ct);
         return accepted ? TypedResults.Accepted($"/api/v1/jobs/{id}", view) : TypedResults.Ok(view);
     }
