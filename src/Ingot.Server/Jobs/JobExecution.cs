@@ -107,7 +107,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
             return;
         }
         if (transient) error += " (no attempts left)";
-        await queue.FinishAsync(job.Lease, new JobEnding.Failed(error, plan.IsLifecycle ? Trigger.Fail : null), ct);
+        await queue.FinishAsync(job.Lease, new JobEnding.Failed(error, plan.FailsMachine ? Trigger.Fail : null), ct);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: step {Step} crashed")]

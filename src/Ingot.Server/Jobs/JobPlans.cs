@@ -11,11 +11,17 @@ namespace Ingot.Server.Jobs;
 /// <param name="RestartFrom">Where a new attempt starts over (null: at the failed step).</param>
 /// <param name="AllowedStates">The states a machine must be in to take the job, for actions that move no lifecycle
 /// state yet make no sense in every one (wipe_disks); null allows any. Lifecycle actions use <paramref name="Requires"/>.</param>
+/// <param name="BreaksMachine">Running out of attempts marks the machine broken though the action moves no lifecycle
+/// state (wipe_disks: its disks may be half erased).</param>
 public sealed record JobPlan(string Action, IReadOnlyList<IJobStep> Steps, Trigger? Requires = null, int? RestartFrom = null,
-                             IReadOnlySet<MachineState>? AllowedStates = null)
+                             IReadOnlySet<MachineState>? AllowedStates = null, bool BreaksMachine = false)
 {
     /// <summary>Lifecycle actions move the machine; when they exhaust their attempts the machine is failed (→ broken).</summary>
     public bool IsLifecycle => Requires is not null;
+
+    /// <summary>Whether a job that runs out of attempts fails its machine (→ broken): lifecycle actions, and the wipe.
+    /// DESIGN.md §5: "any step that exhausts its retries" breaks the machine; a power action on it does not.</summary>
+    public bool FailsMachine => IsLifecycle || BreaksMachine;
 
     /// <summary>Why a machine in <paramref name="state"/> cannot take this job under <see cref="AllowedStates"/>, or null.</summary>
     public IngotException? StateRefusal(string machine, string state) =>
@@ -73,7 +79,7 @@ public static class JobPlans
         // decommissioned (gone), allocated (reserved for an install about to write the disk) or mid-flow (installing,
         // recycling: a job of theirs owns the disk).
         new(JobActions.WipeDisks, [.. Wipe(), new FinishWipeStep()], RestartFrom: 0,
-            AllowedStates: new HashSet<MachineState> { MachineState.Available, MachineState.InUse, MachineState.Broken }),
+            AllowedStates: new HashSet<MachineState> { MachineState.Available, MachineState.InUse, MachineState.Broken }, BreaksMachine: true),
     }.ToDictionary(p => p.Action);
 
     /// <summary>Actions whose machine network-boots the wipe image (the boot service's choice follows the job).</summary>

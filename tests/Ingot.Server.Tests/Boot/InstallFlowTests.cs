@@ -38,9 +38,11 @@ public sealed class InstallFlowTests(InstallFixture fleet) : IClassFixture<Insta
 
     private static Dictionary<string, JsonElement> Image(string name) => new() { ["image"] = JsonSerializer.SerializeToElement(name) };
 
-    private async Task<JobView> ReimageAsync(MachineView machine, string image)
+    private Task<JobView> ReimageAsync(MachineView machine, string image) => RunAsync(machine, JobActions.Reimage, Image(image));
+
+    private async Task<JobView> RunAsync(MachineView machine, string action, Dictionary<string, JsonElement> parameters)
     {
-        var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage, Image(image));
+        var job = await Admin.SubmitJobAsync(machine.HardwareName, action, parameters);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
@@ -103,6 +105,19 @@ public sealed class InstallFlowTests(InstallFixture fleet) : IClassFixture<Insta
         var after = await Admin.GetMachineAsync(machine.HardwareName);
         Assert.Equal(MachineState.Broken, after.State);
         Assert.Contains("disk not found", (await Admin.HistoryAsync(machine.HardwareName)).Last().Reason);
+    }
+
+    [Fact]
+    public async Task AWipeThatAlwaysFails_LeavesTheMachineBroken_WithTheWipesMessage()
+    {
+        // Its disks may be half erased: not a machine to hand back as it was (DESIGN.md §5).
+        await Admin.CreateImageAsync(new ImageCreate(Unique.Name("wipe"), ImageKind.Wipe, "http://images.example/wipe-vmlinuz", "http://images.example/wipe-initrd.img"));
+        var (machine, _) = await InUseAsync(_ => "secure erase refused");
+        var job = await RunAsync(machine, JobActions.WipeDisks, []);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("secure erase refused", job.Error);
+        Assert.Equal(MachineState.Broken, (await Admin.GetMachineAsync(machine.HardwareName)).State);
+        Assert.Contains("secure erase refused", (await Admin.HistoryAsync(machine.HardwareName)).Last().Reason);
     }
 
     [Fact]
