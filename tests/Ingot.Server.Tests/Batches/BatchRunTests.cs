@@ -39,6 +39,51 @@ public sealed class BatchRunTests(BrokerFixture broker)
     }
 
     [Fact]
+    public async Task CancelMidRun_EndsTheQueuedJobAtOnce_StopsTheRunningOneAtItsStepBoundary_AndFreesBoth()
+    {
+        var admin = broker.Server.Admin;
+        var (running, runningBmc) = await broker.MachineAsync();
+        var (busy, busyBmc) = await broker.MachineAsync();
+        // Slow BMCs keep steps in flight long enough to cancel in the middle of one.
+        runningBmc.Faults = busyBmc.Faults = new Simulator.BmcFaults { Latency = TimeSpan.FromMilliseconds(300) };
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            // 'busy' runs a job of its own, so the batch's job on it must wait in the queue (one running job per machine).
+            var own = await admin.SubmitJobAsync(busy.HardwareName, JobActions.PowerCycle);
+            while ((await admin.GetJobAsync(own.Id, timeout.Token)).Status != JobStatus.Running) await Task.Delay(20, timeout.Token);
+            var batch = await admin.SubmitBatchAsync(new BatchSubmit(JobActions.PowerCycle, [running.HardwareName, busy.HardwareName]));
+            BatchHostView Host(IEnumerable<BatchHostView> hosts, MachineView m) => hosts.Single(h => h.MachineId == m.Id);
+            // In the middle of its first step, not merely claimed (a job cancelled before any step runs stops before it).
+            while (Host((await admin.GetBatchHostsAsync(batch.Id, ct: timeout.Token)).Items, running).CurrentStep != "power_off")
+                await Task.Delay(20, timeout.Token);
+            var bootsBefore = runningBmc.Boots;
+
+            await admin.CancelBatchAsync(batch.Id, timeout.Token);
+            var hosts = (await admin.GetBatchHostsAsync(batch.Id, ct: timeout.Token)).Items;
+            Assert.Equal(JobStatus.Cancelled, Host(hosts, busy).Status); // queued: ended at once
+            // ... and its machine is free at once for another batch, though its own job still runs.
+            var next = await admin.SubmitBatchAsync(new BatchSubmit(JobActions.PowerOn, [busy.HardwareName]), ct: timeout.Token);
+            await admin.CancelBatchAsync(next.Id, timeout.Token);
+
+            while ((batch = await admin.GetBatchAsync(batch.Id, timeout.Token)).EndedAt is null) await Task.Delay(50, timeout.Token);
+            Assert.Equal((BatchStatus.Cancelled, 2L), (batch.Status, batch.Counts.Cancelled));
+            var stopped = await admin.GetJobAsync(Host((await admin.GetBatchHostsAsync(batch.Id, ct: timeout.Token)).Items, running).JobId, timeout.Token);
+            // The step in flight (power_off) finished; the next one (power_on) never ran, so the machine was not booted.
+            Assert.Equal((StepStatus.Succeeded, StepStatus.Cancelled), (stopped.Steps[0].Status, stopped.Steps[1].Status));
+            Assert.Equal(bootsBefore, runningBmc.Boots);
+            Assert.NotNull(stopped.CancelledBy);
+            var again = await admin.SubmitBatchAsync(new BatchSubmit(JobActions.PowerOn, [running.HardwareName]), ct: timeout.Token);
+            await admin.CancelBatchAsync(again.Id, timeout.Token);
+            await admin.WaitForJobAsync(own.Id, TimeSpan.FromMilliseconds(50), timeout.Token);
+        }
+        finally
+        {
+            runningBmc.Faults = busyBmc.Faults = Simulator.BmcFaults.None;
+        }
+    }
+
+    [Fact]
     public async Task Precheck_RefusesABatchWithAnUnreachableBmc_OrLeavesThatHostOut()
     {
         var machines = new List<(MachineView Machine, Simulator.SimulatedBmc Bmc)>();
