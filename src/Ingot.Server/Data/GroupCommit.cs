@@ -50,14 +50,17 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<SqliteConnection>
 
     private async Task RunGroupAsync()
     {
-        var group = new List<IWrite>();
+        if (!queue.TryDequeue(out var first)) return;
+        // The first write is taken before the database is opened: if opening fails, it fails with it (rather than the
+        // leader trying again and again while it waits in the queue).
+        var group = new List<IWrite> { first };
         try
         {
             await using var connection = await open(CancellationToken.None);
             await using var transaction = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
-            while (group.Count < MaxWritesPerGroup && queue.TryDequeue(out var write))
+            for (IWrite? write = first; write is not null; write = group.Count < MaxWritesPerGroup && queue.TryDequeue(out var next) ? next : null)
             {
-                group.Add(write);
+                if (write != first) group.Add(write);
                 if (write.Cancelled) continue;
                 transaction.Save("write");
                 try

@@ -65,6 +65,17 @@ public sealed class WriteTransactionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_SQLite_a_database_that_cannot_be_opened_fails_the_writes_instead_of_holding_them()
+    {
+        // Whatever engine the run tests, this is about SQLite's grouped writes: the group's leader must hand the error
+        // to the queued writes, not retry them forever.
+        await using var broken = Database.Open($"sqlite:{Path.Combine(directory, "no-such-directory", "ingot.db")}", directory);
+        var writes = Enumerable.Range(0, 5).Select(_ => broken.WriteAsync((c, tx) => c.ExecuteAsync("SELECT 1", transaction: tx))).ToList();
+        foreach (var write in writes)
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => write.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task A_write_cancelled_before_it_runs_is_not_committed()
     {
         using var cancelled = new CancellationTokenSource();
