@@ -13,10 +13,8 @@ namespace Ingot.Server.Batches;
 
 /// <summary>Accepting a batch: everything is checked and every reason listed, then, in one transaction, the batch is
 /// written, its machines claimed (the database refuses overlap) and one job queued per machine. All or nothing.</summary>
-public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, TimeProvider clock)
+public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, JobOptions options, TimeProvider clock)
 {
-    public const int MaxHosts = 10_000;
-
     public static readonly string[] Actions =
         [JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle, JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission];
 
@@ -37,7 +35,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
     public async Task<(BatchView Batch, bool Created)> SubmitAsync(Database db, BatchSubmit? body, string user, string? idempotencyKey, CancellationToken ct)
     {
-        var (plan, parameters, hosts, mode) = Check(body);
+        var (plan, parameters, hosts, mode) = Check(body, options.BatchMaxHosts);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, IngotJson.Options))));
         if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (await ReadAsync(db, previous, ct), false);
         var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, mode, ct);
@@ -96,14 +94,14 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         return [.. failures.Keys];
     }
 
-    private static (JobPlan Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<string> Hosts, PrecheckMode Mode) Check(BatchSubmit? body)
+    private static (JobPlan Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<string> Hosts, PrecheckMode Mode) Check(BatchSubmit? body, int maxHosts)
     {
         var v = new Validation();
         var action = v.Required("action", body?.Action)?.ToLowerInvariant();
         if (action is not null && !Actions.Contains(action)) v.Add("action", $"'{action}' is not a batch action; use one of {string.Join(", ", Actions)}.");
         var hosts = (body?.Hosts ?? []).Select(h => h?.Trim().ToLowerInvariant() ?? "").ToList();
         if (hosts.Count == 0) v.Add("hosts", "is required: at least one hostname or hardware_name.");
-        if (hosts.Count > MaxHosts) v.Add("hosts", $"has {hosts.Count} hosts; a batch takes at most {MaxHosts}.");
+        if (hosts.Count > maxHosts) v.Add("hosts", $"has {hosts.Count} hosts; a batch takes at most {maxHosts} (INGOT_JOBS_BATCH_MAX_HOSTS).");
         if (hosts.Any(h => h.Length == 0)) v.Add("hosts", "has an empty entry.");
         var parameters = body?.Params ?? new Dictionary<string, JsonElement>();
         var plan = action is not null && Actions.Contains(action) ? JobPlans.Find(action) : null;

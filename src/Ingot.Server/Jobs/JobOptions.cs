@@ -46,9 +46,13 @@ public sealed record JobOptions
     /// <summary>How long <c>reboot</c> waits for a graceful shutdown before it powers off hard (param graceful_timeout_seconds).</summary>
     public TimeSpan GracefulShutdown { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Hosts one batch may name (issue 6: default 10,000). Larger batches are refused with a 422.</summary>
+    public int BatchMaxHosts { get; init; } = 10_000;
+
     public void Validate()
     {
         var v = new Validation();
+        v.Range("jobs.batch_max_hosts", BatchMaxHosts, 1, 1_000_000);
         v.Range("jobs.workers", Workers, 1, 100_000);
         v.Range("jobs.per_site_limit", PerSiteLimit, 1, 1_000_000);
         v.Range("jobs.max_attempts", MaxAttempts, 1, 100);

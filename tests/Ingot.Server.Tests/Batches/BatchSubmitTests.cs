@@ -117,6 +117,14 @@ public sealed class BatchSubmitTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task TheMaximumBatchSize_IsTheServersOption()
+    {
+        await using var small = await TestServer.StartAsync(jobs: new Ingot.Server.Jobs.JobOptions { RunWorkers = false, BatchMaxHosts = 2 });
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => small.Admin.SubmitBatchAsync(new BatchSubmit(JobActions.PowerOn, ["a", "b", "c"])));
+        Assert.Contains("at most 2", e.Problem.Errors!["hosts"].Single());
+    }
+
+    [Fact]
     public async Task AHostInAnActiveBatch_MakesTheWholeBatchFail_NamingTheBatchThatHoldsIt()
     {
         var machines = await MachinesAsync(3);

@@ -15,6 +15,7 @@ public static class JobEnvironment
             RunWorkers = Bool(env, "INGOT_JOBS_RUN_WORKERS") ?? d.RunWorkers,
             Workers = Int(env, "INGOT_JOBS_WORKERS") ?? d.Workers,
             PerSiteLimit = Int(env, "INGOT_JOBS_PER_SITE_LIMIT") ?? d.PerSiteLimit,
+            BatchMaxHosts = Int(env, "INGOT_JOBS_BATCH_MAX_HOSTS") ?? d.BatchMaxHosts,
             MaxAttempts = Int(env, "INGOT_JOBS_MAX_ATTEMPTS") ?? d.MaxAttempts,
             StepRetries = Int(env, "INGOT_JOBS_STEP_RETRIES") ?? d.StepRetries,
             Lease = Seconds(env, "INGOT_JOBS_LEASE_SECONDS") ?? d.Lease,
