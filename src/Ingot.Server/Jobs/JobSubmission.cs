@@ -130,6 +130,10 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
             maxAttempts = options.MaxAttempts, now, first,
         });
         var rows = new BulkRows(("machine_id", machines.Select(m => m.Id).ToArray()), ("site_id", machines.Select(m => m.SiteId).ToArray()));
+        // The insert's foreign-key checks (one per job) may use cached generic plans, which for a primary-key lookup are
+        // always right; the connection otherwise forces custom plans (Database.PostgresSource), which made PostgreSQL
+        // plan the check again for every row — most of its CPU in a batch's acceptance (perf, docs/BENCHMARKS.md).
+        if (c is Npgsql.NpgsqlConnection) await c.ExecuteAsync("SET LOCAL plan_cache_mode = auto", transaction: tx);
         // RETURNING order is not promised by either engine: ids are matched back by their unique rank (first + n).
         var ids = (await c.QueryAsync<(long Id, long FairRank)>(
                 $"""
@@ -141,6 +145,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
                 RETURNING id, fair_rank
                 """, args, tx))
             .OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
+        if (c is Npgsql.NpgsqlConnection) await c.ExecuteAsync("SET LOCAL plan_cache_mode = force_custom_plan", transaction: tx);
         return ids;
     }
 
