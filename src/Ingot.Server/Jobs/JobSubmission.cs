@@ -115,6 +115,9 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         return await QueueAsync(c, tx, [.. machineIds.Select(id => (id, machines[id].SiteId))], plan, parameters, user, requester, batchId);
     }
 
+    /// <summary>From how many jobs an insert lets its foreign-key checks use cached plans (see <see cref="QueueAsync"/>).</summary>
+    private const int ManyRows = 10;
+
     /// <summary>Writes one queued job per machine in one statement — for callers that have already checked the machines
     /// and the params (<see cref="SubmitManyAsync"/>, batches). Step rows come when a job is first claimed
     /// (DatabaseJobQueue.AddStepsAsync).</summary>
@@ -133,7 +136,9 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         // The insert's foreign-key checks (one per job) may use cached generic plans, which for a primary-key lookup are
         // always right; the connection otherwise forces custom plans (Database.PostgresSource), which made PostgreSQL
         // plan the check again for every row — most of its CPU in a batch's acceptance (perf, docs/BENCHMARKS.md).
-        if (c is Npgsql.NpgsqlConnection) await c.ExecuteAsync("SET LOCAL plan_cache_mode = auto", transaction: tx);
+        // Worth two more statements only when there are many checks: not for a single job.
+        var cachedChecks = c is Npgsql.NpgsqlConnection && machines.Count >= ManyRows;
+        if (cachedChecks) await c.ExecuteAsync("SET LOCAL plan_cache_mode = auto", transaction: tx);
         // RETURNING order is not promised by either engine: ids are matched back by their unique rank (first + n).
         var ids = (await c.QueryAsync<(long Id, long FairRank)>(
                 $"""
@@ -145,7 +150,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
                 RETURNING id, fair_rank
                 """, args, tx))
             .OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
-        if (c is Npgsql.NpgsqlConnection) await c.ExecuteAsync("SET LOCAL plan_cache_mode = force_custom_plan", transaction: tx);
+        if (cachedChecks) await c.ExecuteAsync("SET LOCAL plan_cache_mode = force_custom_plan", transaction: tx);
         return ids;
     }
 
