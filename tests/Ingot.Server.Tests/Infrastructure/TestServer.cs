@@ -41,7 +41,8 @@ public sealed class TestServer : IAsyncDisposable
     /// creates one and writes it to DATA/admin-token; <see cref="AdminToken"/> is then read from that file.</param>
     /// <param name="jobs">Broker options; by default the workers do not run (tests of the API alone).</param>
     public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false, JobOptions? jobs = null,
-                                                    IpmiClientOptions? ipmi = null, Ingot.Server.Boot.DiscoveryCredentials? discovery = null)
+                                                    IpmiClientOptions? ipmi = null, Ingot.Server.Boot.DiscoveryCredentials? discovery = null,
+                                                    LogCapture? logs = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
@@ -55,7 +56,7 @@ public sealed class TestServer : IAsyncDisposable
             Jobs = jobs ?? new JobOptions { RunWorkers = false },
             Ipmi = ipmi,
             DiscoveryBmc = discovery ?? new(null, null),
-        }, logging: _ => { });
+        }, logging: b => { if (logs is not null) b.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs); });
         await app.StartAsync();
         if (bootstrapAdmin) adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
