@@ -28,6 +28,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         public string? Hostname { get; init; }
         public string State { get; init; } = "";
         public bool Maintenance { get; init; }
+        public string? MaintenanceReason { get; init; }
         public string? BmcDriver { get; init; }
         public long? SiteId { get; init; }
     }
@@ -51,7 +52,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                 var ids = machines.Select(m => m.Id).ToList();
                 var held = await BatchClaims.HeldAsync(c, tx, ids);
                 if (held.Count > 0)
-                    throw new BatchOverlapException([.. machines.Where(m => held.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), "in another batch", held[m.Id]))]);
+                    throw Overlap(machines, held);
                 var batchId = await c.ExecuteScalarAsync<long>(
                     """
                     INSERT INTO batches (action, params, user_name, force, host_count, idempotency_key, request_hash, created_at)
@@ -78,7 +79,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             await using var c = await db.OpenAsync(ct);
             var machines = await ResolveAsync(c, null, hosts, plan, body!.Force == true);
             var held = await BatchClaims.HeldAsync(c, null, [.. machines.Select(m => m.Id)]);
-            throw new BatchOverlapException([.. machines.Where(m => held.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), "in another batch", held[m.Id]))]);
+            throw Overlap(machines, held);
         }
     }
 
@@ -117,9 +118,9 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         var byName = new Dictionary<string, MachineRow>();
         foreach (var row in await c.QueryAsync<MachineRow>(
                      $"""
-                     SELECT id, hardware_name, hostname, state, maintenance, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
+                     SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
                      UNION ALL
-                     SELECT id, hardware_name, hostname, state, maintenance, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
+                     SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
                      """, new { names = Sql.List(hosts.Distinct()) }, tx))
         {
             // A name that is one machine's hostname and another's hardware_name means the hostname: people act by it.
@@ -140,18 +141,15 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         return machines;
     }
 
+    /// <summary>The single-job admission rule, then the batch's own: a destructive action on an in_use machine needs
+    /// <c>force</c>, since one wrong line in a host list would otherwise erase a running service.</summary>
     // The caller's right to act on each machine is checked here once team → role authorisation exists (self-service issue).
-    private static string? Reason(MachineRow m, JobPlan plan, bool force)
-    {
-        if (m.Maintenance) return "is in maintenance";
-        if (m.BmcDriver is null) return "has no BMC in the inventory";
-        if (!force && m.State == "in_use" && Destructive.Contains(plan.Action)) return $"is in_use: '{plan.Action}' would erase it; pass force: true";
-        if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(m.State, out var state) && !Lifecycle.TryNext(state, trigger, out _))
-            return $"is '{m.State}': '{plan.Action}' is not allowed from there";
-        if (plan.StateRefusal(Name(m), m.State) is not null)
-            return $"is '{m.State}': '{plan.Action}' is only allowed from {string.Join(", ", plan.AllowedStates!.Select(Wire.Name))}";
-        return null;
-    }
+    private static string? Reason(MachineRow m, JobPlan plan, bool force) =>
+        JobSubmission.Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)?.Message
+        ?? (!force && m.State == "in_use" && Destructive.Contains(plan.Action) ? $"is in_use: '{plan.Action}' would erase it; pass force: true" : null);
+
+    private static BatchOverlapException Overlap(IEnumerable<MachineRow> machines, Dictionary<long, long> held) =>
+        new([.. machines.Where(m => held.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), "in another batch", held[m.Id]))]);
 
     private static string Name(MachineRow m) => m.Hostname ?? m.HardwareName;
 

@@ -61,7 +61,8 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<SqliteConnection>
             for (IWrite? write = first; write is not null; write = group.Count < MaxWritesPerGroup && queue.TryDequeue(out var next) ? next : null)
             {
                 if (write != first) group.Add(write);
-                if (write.Cancelled) continue;
+                // A caller that gave up while queued gets its cancellation; its work never runs.
+                if (write.Token.IsCancellationRequested) { write.Failed(new OperationCanceledException(write.Token)); continue; }
                 transaction.Save("write");
                 try
                 {
@@ -91,7 +92,7 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<SqliteConnection>
 
     private interface IWrite
     {
-        bool Cancelled { get; }
+        CancellationToken Token { get; }
         Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
         void Failed(Exception e);
         /// <summary>Hands the result over, unless the write failed (then its exception already went).</summary>
@@ -106,15 +107,7 @@ internal sealed class GroupCommit(Func<CancellationToken, Task<SqliteConnection>
 
         public Task<T> Task => done.Task;
 
-        public bool Cancelled
-        {
-            get
-            {
-                if (!ct.IsCancellationRequested) return false;
-                error = new OperationCanceledException(ct);
-                return true;
-            }
-        }
+        public CancellationToken Token => ct;
 
         public async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) => result = await work(connection, transaction);
 

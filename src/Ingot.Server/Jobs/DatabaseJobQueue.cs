@@ -111,10 +111,14 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     }
 
     /// <summary>Every plan's steps as rows (action, position, name), to join jobs with.</summary>
-    private static readonly BulkRows PlanSteps = new(
-        ("action", JobPlans.Actions.SelectMany(a => JobPlans.Find(a)!.Steps.Select(_ => a)).ToArray()),
-        ("position", JobPlans.Actions.SelectMany(a => JobPlans.Find(a)!.Steps.Select((_, i) => i)).ToArray()),
-        ("name", JobPlans.Actions.SelectMany(a => JobPlans.Find(a)!.Steps.Select(step => step.Name)).ToArray()));
+    private static readonly BulkRows PlanSteps = StepRows();
+
+    private static BulkRows StepRows()
+    {
+        var steps = JobPlans.Actions.SelectMany(a => JobPlans.Find(a)!.Steps.Select((step, i) => (Action: a, Position: i, step.Name))).ToArray();
+        return new(("action", steps.Select(s => s.Action).ToArray()), ("position", steps.Select(s => s.Position).ToArray()),
+            ("name", steps.Select(s => s.Name).ToArray()));
+    }
 
     /// <summary>A job's step rows are written when it is first claimed, not when it is queued: queueing a batch of
     /// 10,000 then writes 10,000 rows rather than 10,000 × its steps, with as many fewer foreign-key checks (half of a

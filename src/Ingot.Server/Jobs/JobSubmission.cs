@@ -65,16 +65,19 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         public string? BmcDriver { get; init; }
     }
 
-    /// <summary>Why this machine cannot take this job now, or null.</summary>
-    private static IngotException? Refusal(MachineRow m, JobPlan plan)
+    private static IngotException? Refusal(MachineRow m, JobPlan plan) =>
+        Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan);
+
+    /// <summary>Why this machine cannot take this job now, or null: the one admission rule, for single jobs and for
+    /// each host of a batch (which adds its own rule on destructive actions).</summary>
+    public static IngotException? Refusal(string hardwareName, string state, bool maintenance, string? maintenanceReason, string? bmcDriver, JobPlan plan)
     {
-        if (m.Maintenance) return new MaintenanceException(m.HardwareName, m.MaintenanceReason);
-        if (m.BmcDriver is null)
-            return new ConflictException($"Machine {m.HardwareName} has no BMC in the inventory, so Ingot cannot act on it. Set its bmc first.");
-        if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(m.State, out var state) && !Lifecycle.TryNext(state, trigger, out _))
-            return new IllegalTransitionException(m.HardwareName, state, trigger, Lifecycle.Allowed(state));
-        if (plan.StateRefusal(m.HardwareName, m.State) is { } refused) return refused;
-        return null;
+        if (maintenance) return new MaintenanceException(hardwareName, maintenanceReason);
+        if (bmcDriver is null)
+            return new ConflictException($"Machine {hardwareName} has no BMC in the inventory, so Ingot cannot act on it. Set its bmc first.");
+        if (plan.Requires is { } trigger && Wire.TryParse<MachineState>(state, out var current) && !Lifecycle.TryNext(current, trigger, out _))
+            return new IllegalTransitionException(hardwareName, current, trigger, Lifecycle.Allowed(current));
+        return plan.StateRefusal(hardwareName, state);
     }
 
     /// <summary>Queues one job on one machine; the caller wakes the workers after committing (<see cref="WakeWorkers"/>).</summary>
