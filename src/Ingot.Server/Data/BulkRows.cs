@@ -15,7 +15,7 @@ public sealed class BulkRows
 {
     private readonly (string Name, Array Values)[] columns;
 
-    /// <param name="columns">Equal-length arrays of long, long?, int or string values.</param>
+    /// <param name="columns">Equal-length arrays of long, long?, int, int?, string or byte[] values.</param>
     public BulkRows(params (string Name, Array Values)[] columns)
     {
         if (columns.Length == 0 || columns.Any(col => col.Values.Length != columns[0].Values.Length))
@@ -36,7 +36,8 @@ public sealed class BulkRows
             return $"(SELECT {names}, n1 - 1 AS n FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n1)) AS {alias}";
         }
         args.Add(alias, Json());
-        var fields = string.Join(", ", columns.Select((col, i) => $"value ->> {i} AS {col.Name}"));
+        // JSON has no bytes: a byte[] column travels as hex and is turned back into a blob here.
+        var fields = string.Join(", ", columns.Select((col, i) => col.Values is byte[][] ? $"unhex(value ->> {i}) AS {col.Name}" : $"value ->> {i} AS {col.Name}"));
         return $"(SELECT {fields}, key AS n FROM json_each(@{alias})) AS {alias}";
     }
 
@@ -57,7 +58,8 @@ public sealed class BulkRows
                         case string s: json.WriteStringValue(s); break;
                         case long l: json.WriteNumberValue(l); break;
                         case int i: json.WriteNumberValue(i); break;
-                        case var other: throw new ArgumentException($"Bulk rows take integers and strings, not {other.GetType().Name}.");
+                        case byte[] bytes: json.WriteStringValue(Convert.ToHexString(bytes)); break;
+                        case var other: throw new ArgumentException($"Bulk rows take integers, strings and bytes, not {other.GetType().Name}.");
                     }
                 json.WriteEndArray();
             }

@@ -18,9 +18,9 @@ public static class Problems
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // A refusal (4xx: bad input, a conflict, an overlapping batch) is an answer, not a fault: ASP.NET would log
-            // each as an unhandled exception with its stack trace, burying the real errors. 5xx are logged below.
-            SuppressDiagnosticsCallback = c => IsRefusal(c.Exception),
+            // ASP.NET would log every exception as unhandled, with its stack trace: refusals (4xx: bad input, a conflict, an
+            // overlapping batch) are answers, not faults, and would bury the real errors — which the handler below logs.
+            SuppressDiagnosticsCallback = _ => true,
             ExceptionHandler = async context =>
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -65,14 +65,6 @@ public static class Problems
         context.Response.ContentType = "application/problem+json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(problem, Client.IngotJson.Options));
     }
-
-    private static bool IsRefusal(Exception error) => error switch
-    {
-        IngotException ingot => ingot.Status < 500,
-        BadHttpRequestException bad => bad.StatusCode < 500,
-        JsonException => true,
-        _ => false,
-    };
 
     private static Dictionary<string, object?> FromException(Exception? error, HttpContext context, out int status)
     {

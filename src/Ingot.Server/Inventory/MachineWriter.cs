@@ -10,7 +10,6 @@ namespace Ingot.Server.Inventory;
 /// of its lists on update. Callers own the transaction, so an import can write many machines in one.</summary>
 public sealed class MachineWriter(SecretBox secrets)
 {
-
     private const string MachineColumns =
         "hardware_name, serial, vendor, model, site_id, rack_id, unit, sku_id, hostname, role_id, state, maintenance, " +
         "bmc_driver, bmc_address, bmc_port, bmc_username, bmc_password, hardware, created_at, updated_at";
@@ -18,41 +17,49 @@ public sealed class MachineWriter(SecretBox secrets)
     public async Task<long> InsertAsync(DbConnection c, DbTransaction tx, MachineDraft d, string actor, string how, DateTimeOffset now) =>
         (await InsertManyAsync(c, tx, [d], actor, how, now))[0];
 
-    /// <summary>Inserts machines with their NICs, tags and creation history, a few statements per 500
-    /// machines rather than several per machine: an import is bound by round trips, not by rows.</summary>
+    /// <summary>Inserts machines with their NICs, tags and creation history: one statement per table however many
+    /// machines (<see cref="BulkRows"/>), so an import is bound by neither round trips nor parameter binding.</summary>
     /// <returns>The new ids, in the order of <paramref name="drafts"/>.</returns>
     public async Task<IReadOnlyList<long>> InsertManyAsync(
         DbConnection c, DbTransaction tx, IReadOnlyList<MachineDraft> drafts, string actor, string how, DateTimeOffset now)
     {
-        var ids = new List<long>(drafts.Count);
-        foreach (var chunk in drafts.Chunk(MultiRowInsert.RowsPerStatement(c)))
-        {
-            var chunkIds = await InsertMachinesAsync(c, tx, chunk, now);
-            await MultiRowInsert.InsertAsync(c, tx, "nics (machine_id, mac, name, ip)",
-                chunk.SelectMany((d, i) => d.Nics.Select(n => new object?[] { chunkIds[i], n.Mac, n.Name, n.Ip })));
-            await MultiRowInsert.InsertAsync(c, tx, "machine_tags (machine_id, tag)",
-                chunk.SelectMany((d, i) => d.Tags.Select(t => new object?[] { chunkIds[i], t })));
-            await MultiRowInsert.InsertAsync(c, tx, "state_history (machine_id, from_state, to_state, trigger, actor, reason, at)",
-                chunkIds.Select(id => new object?[] { id, null, Wire.Name(Lifecycle.Initial), how, actor, null, now }));
-            ids.AddRange(chunkIds);
-        }
+        var ids = await InsertMachinesAsync(c, tx, drafts, now);
+        await InsertNicsAsync(c, tx, drafts.SelectMany((d, i) => d.Nics.Select(n => (ids[i], n))));
+        await InsertTagsAsync(c, tx, drafts.SelectMany((d, i) => d.Tags.Select(t => (ids[i], t))));
+        var args = new DynamicParameters(new { to = Wire.Name(Lifecycle.Initial), how, actor, now });
+        var history = new BulkRows(("machine_id", ids));
+        await c.ExecuteAsync(
+            $"""
+            INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at)
+            SELECT r.machine_id, NULL, @to, @how, @actor, NULL, @now FROM {history.From(c, "r", args)}
+            """, args, tx);
         return ids;
     }
 
-    private async Task<long[]> InsertMachinesAsync(DbConnection c, DbTransaction tx, MachineDraft[] chunk, DateTimeOffset now)
+    private async Task<long[]> InsertMachinesAsync(DbConnection c, DbTransaction tx, IReadOnlyList<MachineDraft> drafts, DateTimeOffset now)
     {
-        var rows = chunk.Select(d => new object?[]
-        {
-            Names.HardwareName(d.Serial), d.Serial, d.Vendor, d.Model, d.SiteId, d.RackId, d.Unit, d.SkuId, d.Hostname, d.RoleId,
-            Wire.Name(Lifecycle.Initial), false, d.Bmc?.Driver, d.Bmc?.Address, d.Bmc?.Port, d.Bmc?.Username,
-            d.Bmc?.Password is { } p ? secrets.Seal(p) : null, d.HardwareJson, now, now,
-        });
-        var (values, args) = MultiRowInsert.Values(c, rows);
+        var args = new DynamicParameters(new { state = Wire.Name(Lifecycle.Initial), now });
+        var rows = new BulkRows(
+            ("hardware_name", drafts.Select(d => Names.HardwareName(d.Serial)).ToArray()), ("serial", drafts.Select(d => d.Serial).ToArray()),
+            ("vendor", drafts.Select(d => d.Vendor).ToArray()), ("model", drafts.Select(d => d.Model).ToArray()),
+            ("site_id", drafts.Select(d => d.SiteId).ToArray()), ("rack_id", drafts.Select(d => d.RackId).ToArray()),
+            ("unit", drafts.Select(d => d.Unit).ToArray()), ("sku_id", drafts.Select(d => d.SkuId).ToArray()),
+            ("hostname", drafts.Select(d => d.Hostname).ToArray()), ("role_id", drafts.Select(d => d.RoleId).ToArray()),
+            ("bmc_driver", drafts.Select(d => d.Bmc?.Driver).ToArray()), ("bmc_address", drafts.Select(d => d.Bmc?.Address).ToArray()),
+            ("bmc_port", drafts.Select(d => d.Bmc?.Port).ToArray()), ("bmc_username", drafts.Select(d => d.Bmc?.Username).ToArray()),
+            ("bmc_password", drafts.Select(d => d.Bmc?.Password is { } p ? secrets.Seal(p) : null).ToArray()),
+            ("hardware", drafts.Select(d => d.HardwareJson).ToArray()));
         // RETURNING order is not promised by either engine, so ids are matched back by hardware_name.
         var returned = (await c.QueryAsync<(long Id, string HardwareName)>(
-            $"INSERT INTO machines ({MachineColumns}) VALUES {values} RETURNING id, hardware_name", args, tx))
+                $"""
+                INSERT INTO machines ({MachineColumns})
+                SELECT r.hardware_name, r.serial, r.vendor, r.model, r.site_id, r.rack_id, r.unit, r.sku_id, r.hostname, r.role_id,
+                       @state, FALSE, r.bmc_driver, r.bmc_address, r.bmc_port, r.bmc_username, r.bmc_password, r.hardware, @now, @now
+                FROM {rows.From(c, "r", args)}
+                RETURNING id, hardware_name
+                """, args, tx))
             .ToDictionary(r => r.HardwareName, r => r.Id);
-        return chunk.Select(d => returned[Names.HardwareName(d.Serial)]).ToArray();
+        return [.. drafts.Select(d => returned[Names.HardwareName(d.Serial)])];
     }
 
     public static async Task ReplaceNicsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<NicDraft> nics)
@@ -62,12 +69,31 @@ public sealed class MachineWriter(SecretBox secrets)
     }
 
     public static Task AddNicsAsync(DbConnection c, DbTransaction tx, long machineId, IEnumerable<NicDraft> nics) =>
-        MultiRowInsert.InsertAsync(c, tx, "nics (machine_id, mac, name, ip)", nics.Select(n => new object?[] { machineId, n.Mac, n.Name, n.Ip }));
+        InsertNicsAsync(c, tx, nics.Select(n => (machineId, n)));
 
     public static async Task ReplaceTagsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<string> tags)
     {
         await c.ExecuteAsync("DELETE FROM machine_tags WHERE machine_id = @machineId", new { machineId }, tx);
-        await MultiRowInsert.InsertAsync(c, tx, "machine_tags (machine_id, tag)", tags.Select(t => new object?[] { machineId, t }));
+        await InsertTagsAsync(c, tx, tags.Select(t => (machineId, t)));
+    }
+
+    private static Task InsertNicsAsync(DbConnection c, DbTransaction tx, IEnumerable<(long MachineId, NicDraft Nic)> nics)
+    {
+        var list = nics.ToList();
+        if (list.Count == 0) return Task.CompletedTask;
+        var args = new DynamicParameters();
+        var rows = new BulkRows(("machine_id", list.Select(n => n.MachineId).ToArray()), ("mac", list.Select(n => n.Nic.Mac).ToArray()),
+            ("name", list.Select(n => n.Nic.Name).ToArray()), ("ip", list.Select(n => n.Nic.Ip).ToArray()));
+        return c.ExecuteAsync($"INSERT INTO nics (machine_id, mac, name, ip) SELECT r.machine_id, r.mac, r.name, r.ip FROM {rows.From(c, "r", args)}", args, tx);
+    }
+
+    private static Task InsertTagsAsync(DbConnection c, DbTransaction tx, IEnumerable<(long MachineId, string Tag)> tags)
+    {
+        var list = tags.ToList();
+        if (list.Count == 0) return Task.CompletedTask;
+        var args = new DynamicParameters();
+        var rows = new BulkRows(("machine_id", list.Select(t => t.MachineId).ToArray()), ("tag", list.Select(t => t.Tag).ToArray()));
+        return c.ExecuteAsync($"INSERT INTO machine_tags (machine_id, tag) SELECT r.machine_id, r.tag FROM {rows.From(c, "r", args)}", args, tx);
     }
 
     public async Task UpdateBmcAsync(DbConnection c, DbTransaction tx, long machineId, BmcDraft bmc, DateTimeOffset now)
