@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Ingot.Client;
 using Ingot.Server.Data;
+using Ingot.Server.Api;
 using Ingot.Server.Hosting;
 using Ingot.Server.SelfService;
 using Microsoft.AspNetCore.Builder;

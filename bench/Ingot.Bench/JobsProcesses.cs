@@ -4,6 +4,7 @@ using System.Net;
 using System.Reflection;
 using Ingot.Bmc;
 using Ingot.Bmc.Ipmi;
+using Ingot.Server.Api;
 using Ingot.Server.Hosting;
 using Ingot.Server.Jobs;
 using Ingot.Simulator.Ipmi;

@@ -28,7 +28,4 @@ public sealed partial class IngotClient
 
     public Task<ImportResult> ImportMachinesAsync(string csv, bool dryRun = false, CancellationToken ct = default) =>
         PostTextAsync<ImportResult>("api/v1/machines/import" + Query(("dry_run", dryRun ? true : null)), csv, "text/csv", ct);
-
-    public Task<DiscoveryResult> DiscoverAsync(DiscoveryReport report, CancellationToken ct = default) =>
-        PostAsync<DiscoveryResult>("api/v1/discovery", report, ct);
 }

@@ -1,4 +1,4 @@
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Batches;
 

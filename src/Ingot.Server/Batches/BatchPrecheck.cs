@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Ingot.Bmc;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Batches;
 

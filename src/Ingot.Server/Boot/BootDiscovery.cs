@@ -1,7 +1,7 @@
 using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 using Ingot.Server.Inventory;
 using Ingot.Server.Jobs;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +22,7 @@ public static class BootDiscovery
     public static async Task<IResult> ReportAsync(DiscoveryReport body, HttpContext http, Database db, MachineWriter writer,
                                                   JobSubmission jobs, DiscoveryCredentials credentials, TimeProvider clock, CancellationToken ct)
     {
-        var draft = DiscoveryEndpoints.Check(body);
+        var draft = DiscoveryReports.Check(body);
         var token = BootEndpoints.BearerToken(http);
         await using (var c = await db.OpenAsync(ct))
         {
@@ -31,7 +31,7 @@ public static class BootDiscovery
                 throw new ForbiddenException("This boot token is unknown, expired, already used, or not a discovery token for one of the reported MACs.");
         }
         if (credentials.IsSet && draft.Bmc is { } bmc) draft = draft with { Bmc = bmc with { Username = credentials.Username, Password = credentials.Password } };
-        var result = await DiscoveryEndpoints.RegisterAsync(db, writer, draft, $"discovery ({draft.Nics[0].Mac})", clock, ct);
+        var result = await DiscoveryReports.RegisterAsync(db, writer, draft, $"discovery ({draft.Nics[0].Mac})", clock, ct);
         var queued = await db.InTransactionAsync(async (c, tx) =>
         {
             await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash",

@@ -1,7 +1,7 @@
 using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 using Ingot.Server.Inventory;
 using Ingot.Server.Jobs;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +26,15 @@ public static class BootEndpoints
         boot.MapPost("/events", EventAsync);
         boot.MapPost("/discovery", BootDiscovery.ReportAsync);
     }
+
+    /// <summary>POST /api/v1/discovery was a second discovery door that took any API token (issue 10 closed it): a report
+    /// is the discovery image's, and its door is /boot/discovery with the boot token its script carried.</summary>
+    public static void MapRetiredDiscovery(this RouteGroupBuilder api) =>
+        api.MapPost("/discovery", () =>
+        {
+            throw new GoneException("POST /api/v1/discovery is gone: discovery images report to POST /boot/discovery with the boot token " +
+                                    "their script carried; operators add machines with POST /api/v1/machines or a CSV import (docs/api-changes.md).");
+        }).ExcludeFromDescription();
 
     /// <summary>The boot token an image sends as <c>Authorization: Bearer …</c>.</summary>
     public static string? BearerToken(HttpContext http) =>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
 

@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
 

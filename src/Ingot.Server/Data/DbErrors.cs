@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using Microsoft.Data.Sqlite;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
 

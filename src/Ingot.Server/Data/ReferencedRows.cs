@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Dapper;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Ingot.Server.SelfService;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
 
@@ -21,7 +21,7 @@ public sealed class SecretBox(byte[] key)
         if (File.Exists(path)) return new SecretBox(Convert.FromBase64String((await File.ReadAllTextAsync(path, ct)).Trim()));
         Directory.CreateDirectory(dataDirectory);
         var fresh = RandomNumberGenerator.GetBytes(32);
-        await AdminBootstrap.WritePrivateAsync(path, Convert.ToBase64String(fresh) + "\n", ct);
+        await PrivateFiles.WriteAsync(path, Convert.ToBase64String(fresh) + "\n", ct);
         return new SecretBox(fresh);
     }
 

@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Hosting;
 
@@ -68,7 +69,7 @@ public static class ServerHost
         api.MapSkus();
         api.MapRoles();
         api.MapMachines();
-        api.MapDiscovery();
+        api.MapRetiredDiscovery();
         api.MapIdentity();
         api.MapJobs();
         api.MapImages();

@@ -1,6 +1,6 @@
 using System.Text;
 using CsvHelper;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Inventory;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Ingot.Client;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Inventory;
 

@@ -1,6 +1,7 @@
 using Ingot.Client;
 using static Ingot.Client.MachineState;
 using static Ingot.Client.Trigger;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Inventory;
 

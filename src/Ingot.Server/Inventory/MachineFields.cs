@@ -1,5 +1,5 @@
 using Ingot.Client;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Inventory;
 

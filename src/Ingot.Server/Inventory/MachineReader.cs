@@ -4,7 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Ingot.Server.Data;
 using Ingot.Client;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Inventory;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace Ingot.Server.Inventory;

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Inventory;
 

@@ -4,6 +4,7 @@ using Ingot.Bmc;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Inventory;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 
@@ -111,7 +112,7 @@ public sealed partial class DatabaseJobQueue
     public async Task<ImageView?> ImageAsync(string? name, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var row = name is null ? await Boot.ImageRow.OfKindAsync(c, ImageKind.Wipe) : await Boot.ImageRow.FindAsync(c, name);
+        var row = name is null ? await ImageRow.OfKindAsync(c, ImageKind.Wipe) : await ImageRow.FindAsync(c, name);
         return row?.View();
     }
 

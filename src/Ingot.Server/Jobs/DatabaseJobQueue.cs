@@ -7,6 +7,7 @@ using Ingot.Server.Data;
 using Ingot.Server.Inventory;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ingot.Bmc;
 using Ingot.Client;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 

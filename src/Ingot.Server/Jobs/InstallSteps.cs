@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ingot.Client;
 using Ingot.Server.Inventory;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 

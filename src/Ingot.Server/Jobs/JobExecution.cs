@@ -3,6 +3,7 @@ using Ingot.Client;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 
@@ -82,7 +83,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
             await EndAsync(job, plan, record, e.Message, e.IsTransient, ct);
             return false;
         }
-        catch (Exception e) when (e is Hosting.IngotException)
+        catch (Exception e) when (e is Api.IngotException)
         {
             // A refused lifecycle transition and the like: the machine is not where this job needs it; retrying will not move it.
             await EndAsync(job, plan, record, e.Message, transient: false, ct);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ingot.Bmc;
 using Ingot.Client;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 using Ingot.Server.Inventory;
 
 namespace Ingot.Server.Jobs;

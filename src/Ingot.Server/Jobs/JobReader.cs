@@ -5,7 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 using Ingot.Server.Inventory;
 using Microsoft.AspNetCore.Http;
 

@@ -1,4 +1,5 @@
 using Ingot.Bmc;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 

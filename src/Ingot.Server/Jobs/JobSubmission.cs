@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
+using Ingot.Server.Api;
 using Ingot.Server.Inventory;
 
 namespace Ingot.Server.Jobs;
@@ -171,7 +171,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         if (role is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM roles WHERE name = @role", new { role }, tx) is null)
             throw new ValidationException("params.role", $"no role named '{role}'.");
         var name = JobPlans.ImageName(parameters) ?? "";
-        var image = await Boot.ImageRow.FindAsync(c, name, tx);
+        var image = await ImageRow.FindAsync(c, name, tx);
         if (image is null) throw new ValidationException("params.image", $"no image named '{name}'; see GET /api/v1/images.");
         if (image.Kind != "install") throw new ValidationException("params.image", $"'{name}' is a {image.Kind} image, not an install image.");
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Ingot.Bmc;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ingot.Bmc;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 

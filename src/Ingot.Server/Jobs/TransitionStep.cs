@@ -1,5 +1,6 @@
 using Ingot.Client;
 using Ingot.Server.Inventory;
+using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 

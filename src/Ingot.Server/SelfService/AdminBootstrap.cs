@@ -1,4 +1,5 @@
 using Dapper;
+using Ingot.Server.Api;
 using Ingot.Server.Data;
 using Microsoft.Extensions.Logging;
 
@@ -49,18 +50,7 @@ public static class AdminBootstrap
         if (created is null) return;
         var path = Path.Combine(dataDirectory, "admin-token");
         Directory.CreateDirectory(dataDirectory);
-        await WritePrivateAsync(path, created + "\n", ct);
+        await PrivateFiles.WriteAsync(path, created + "\n", ct);
         log.LogWarning("New database: created user 'admin' and wrote its API token to {Path} (mode 0600)", Path.GetFullPath(path));
-    }
-
-    /// <summary>Creates the file with mode 0600 before writing, so the secret is never readable by others.</summary>
-    public static async Task WritePrivateAsync(string path, string content, CancellationToken ct)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using var stream = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await using var writer = new StreamWriter(stream);
-        await writer.WriteAsync(content.AsMemory(), ct);
     }
 }

@@ -1,5 +1,6 @@
 using Ingot.Client;
 using Ingot.Bmc.Ipmi;
+using Ingot.Server.Api;
 using Ingot.Server.Hosting;
 using Ingot.Server.Jobs;
 using Ingot.Server.SelfService;

@@ -1,3 +1,4 @@
+using Ingot.Server.Api;
 using Ingot.Client;
 using Ingot.Server.Inventory;
 using Ingot.Server.Tests.Infrastructure;

@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingot.Server.Tests.Inventory;
 
-/// <summary>POST /discovery as a discovery image calls it: the first report creates the machine in state
-/// new, later ones refresh its facts and add NICs, and nothing an operator decided is touched.</summary>
+/// <summary>A discovery image's report through the one discovery door (POST /boot/discovery, with the boot token its
+/// script carried): the first report creates the machine in state new, later ones refresh its facts and add NICs, and
+/// nothing an operator decided is touched.</summary>
 public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private TestServer Server => fixture.Server;
@@ -28,8 +29,8 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     {
         var serial = Unique.Serial();
         var mac = Unique.Mac();
-        using var http = Server.Http();
-        using var response = await http.PostAsJsonAsync("api/v1/discovery", Report(" " + serial.ToLowerInvariant(), mac.ToUpperInvariant()), IngotJson.Options);
+        var token = (await DiscoveryImage.BootAsync(Server, mac))[0];
+        using var response = await DiscoveryImage.PostAsync(Server, Report(" " + serial.ToLowerInvariant(), mac.ToUpperInvariant()), token);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal($"/api/v1/machines/{Hw(serial)}", response.Headers.Location?.OriginalString);
@@ -43,7 +44,7 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal((32, "Intel Xeon Gold 6338", 256), (machine.Hardware!.CpuCores, machine.Hardware.CpuModel, machine.Hardware.MemoryGb));
         Assert.Equal([new DiskFact("nvme0n1", 1920, "nvme"), new DiskFact("nvme1n1", 1920, "nvme")], machine.Hardware.Disks);
         var history = await Admin.HistoryAsync(machine.HardwareName);
-        Assert.Equal((null, MachineState.New, "discover", "admin"), (history.Single().From, history.Single().To, history.Single().Trigger, history.Single().Actor));
+        Assert.Equal((null, MachineState.New, "discover", $"discovery ({mac})"), (history.Single().From, history.Single().To, history.Single().Trigger, history.Single().Actor));
     }
 
     [Fact]
@@ -51,11 +52,11 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     {
         var serial = Unique.Serial();
         var (mac1, mac2) = (Unique.Mac(), Unique.Mac());
-        var first = await Admin.DiscoverAsync(Report(serial, mac1));
+        var first = await DiscoveryImage.ReportAsync(Server, Report(serial, mac1));
         await Admin.UpdateMachineAsync(first.Machine.HardwareName, new MachineUpdate(Bmc: new BmcInput("redfish", "10.20.9.9", 443, "root", "pw")));
         await Admin.TransitionAsync(first.Machine.HardwareName, "commission");
 
-        var second = await Admin.DiscoverAsync(Report(serial, mac1, mac2) with { MemoryGb = 512, Model = "PowerEdge R650xs" });
+        var second = await DiscoveryImage.ReportAsync(Server, Report(serial, mac1, mac2) with { MemoryGb = 512, Model = "PowerEdge R650xs" });
 
         Assert.False(second.Created);
         var machine = second.Machine;
@@ -73,9 +74,10 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     public async Task The_same_report_twice_is_one_machine_and_the_second_answer_is_200()
     {
         var report = Report(Unique.Serial(), Unique.Mac(), Unique.Mac());
-        using var http = Server.Http();
-        using var first = await http.PostAsJsonAsync("api/v1/discovery", report, IngotJson.Options);
-        using var second = await http.PostAsJsonAsync("api/v1/discovery", report, IngotJson.Options);
+        // Two boots of the still unknown machine, two tokens: the image reports twice (a retry after a lost answer).
+        var tokens = await DiscoveryImage.BootAsync(Server, report.Nics![0].Mac!, count: 2);
+        using var first = await DiscoveryImage.PostAsync(Server, report, tokens[0]);
+        using var second = await DiscoveryImage.PostAsync(Server, report, tokens[1]);
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
         var again = (await second.Content.ReadFromJsonAsync<DiscoveryResult>(IngotJson.Options))!;
@@ -88,7 +90,13 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     public async Task Identical_reports_at_once_make_exactly_one_machine()
     {
         var report = Report(Unique.Serial(), Unique.Mac(), Unique.Mac());
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Server.Client(Server.AdminToken).DiscoverAsync(report)));
+        var tokens = await DiscoveryImage.BootAsync(Server, report.Nics![0].Mac!, count: 8);
+        var results = await Task.WhenAll(tokens.Select(async token =>
+        {
+            using var response = await DiscoveryImage.PostAsync(Server, report, token);
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<DiscoveryResult>(IngotJson.Options))!;
+        }));
 
         Assert.Single(results, r => r.Created);
         Assert.Single(results.Select(r => r.Machine.Id).Distinct());
@@ -102,7 +110,7 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
         var owner = await Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Nics: [new NicInput(taken)]));
         var serial = Unique.Serial();
 
-        var error = await Assert.ThrowsAsync<IngotApiException>(() => Admin.DiscoverAsync(Report(serial, Unique.Mac(), taken)));
+        var error = await Assert.ThrowsAsync<IngotApiException>(() => DiscoveryImage.ReportAsync(Server, Report(serial, Unique.Mac(), taken)));
         Assert.Equal(409, error.Status);
         Assert.Contains(owner.HardwareName, error.Problem.Detail);
         Assert.Contains(Hw(serial), error.Problem.Detail);
@@ -110,8 +118,9 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(404, (await Assert.ThrowsAsync<IngotApiException>(() => Admin.GetMachineAsync(Hw(serial)))).Status);
 
         var mine = Unique.Mac();
-        await Admin.DiscoverAsync(Report(serial, mine));
-        error = await Assert.ThrowsAsync<IngotApiException>(() => Admin.DiscoverAsync(Report(serial, mine, taken)));
+        await DiscoveryImage.ReportAsync(Server, Report(serial, mine));
+        // Booted from a third, new NIC (a known MAC boots its disk, so only a new one carries a discovery token).
+        error = await Assert.ThrowsAsync<IngotApiException>(() => DiscoveryImage.ReportAsync(Server, Report(serial, mine, taken, Unique.Mac())));
         Assert.Equal(409, error.Status);
         Assert.Equal([mine], (await Admin.GetMachineAsync(Hw(serial))).Nics.Select(n => n.Mac));
         Assert.Equal([taken], (await Admin.GetMachineAsync(owner.HardwareName)).Nics.Select(n => n.Mac));
@@ -121,7 +130,7 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     public async Task A_bad_report_is_422_naming_every_bad_field()
     {
         var report = Report(" ", Unique.Mac(), "not-a-mac") with { MemoryGb = 0, CpuCores = -1, Disks = [new DiskFact("sda", -5)], BmcAddress = "bad address!" };
-        var error = await Assert.ThrowsAsync<IngotApiException>(() => Admin.DiscoverAsync(report));
+        var error = await Assert.ThrowsAsync<IngotApiException>(() => DiscoveryImage.ReportAsync(Server, report));
 
         Assert.Equal(422, error.Status);
         Assert.Equal(["bmc_address", "cpu_cores", "disks[0].size_gb", "memory_gb", "nics[1].mac", "serial"], error.Problem.Errors!.Keys.Order());
@@ -129,16 +138,26 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
-    public async Task Any_valid_token_may_report_but_no_token_may_not()
+    public async Task Only_a_discovery_boot_token_for_a_reported_MAC_may_report_and_the_API_door_is_gone()
     {
+        var report = Report(Unique.Serial(), Unique.Mac());
         var user = await Accounts.CreateAsync(Server);
-        var result = await user.Client.DiscoverAsync(Report(Unique.Serial(), Unique.Mac()));
-        Assert.True(result.Created);
-        Assert.Equal(user.Name, (await Admin.HistoryAsync(result.Machine.HardwareName)).Single().Actor);
+        using (var apiToken = await DiscoveryImage.PostAsync(Server, report, user.Token))
+            Assert.Equal(HttpStatusCode.Forbidden, apiToken.StatusCode);
+        using (var none = await DiscoveryImage.PostAsync(Server, report, null))
+            Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
+        var otherMac = (await DiscoveryImage.BootAsync(Server, Unique.Mac()))[0];
+        using (var wrongMac = await DiscoveryImage.PostAsync(Server, report, otherMac))
+            Assert.Equal(HttpStatusCode.Forbidden, wrongMac.StatusCode);
+        Assert.Equal((0, 0, 0), await CountsAsync(report.Serial!));
 
-        using var anonymous = Server.Http(token: "");
-        using var response = await anonymous.PostAsJsonAsync("api/v1/discovery", Report(Unique.Serial()), IngotJson.Options);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // The second door (any API token) is closed, and says where to go.
+        using var http = Server.Http();
+        using var gone = await http.PostAsJsonAsync("api/v1/discovery", report, IngotJson.Options);
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        var problem = (await gone.Content.ReadFromJsonAsync<Problem>(IngotJson.Options))!;
+        Assert.Contains("/boot/discovery", problem.Detail);
+        Assert.Equal((0, 0, 0), await CountsAsync(report.Serial!));
     }
 
     /// <summary>Machines with the serial, their NICs and their creation rows, straight from the database.</summary>

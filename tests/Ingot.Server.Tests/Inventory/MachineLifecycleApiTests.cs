@@ -1,3 +1,4 @@
+using Ingot.Server.Api;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

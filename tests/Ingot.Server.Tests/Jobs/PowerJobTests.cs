@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ingot.Bmc;
 using Ingot.Client;
+using Ingot.Server.Tests.Infrastructure;
 
 namespace Ingot.Server.Tests.Jobs;
 
@@ -134,14 +135,18 @@ public sealed class PowerJobTests(BrokerFixture broker)
     public async Task Commission_HoldsTheReportedHardwareToTheSku(int cores, int memoryGb, string state, string? reason)
     {
         var (machine, _) = await broker.MachineAsync();
-        var sku = await broker.Server.Admin.CreateSkuAsync(new SkuCreate(Tests.Infrastructure.Unique.Name("big"), 64, 512, 2, 900, 1));
+        var sku = await broker.Server.Admin.CreateSkuAsync(new SkuCreate(Tests.Infrastructure.Unique.Name("big"), 64, 512, 2, 900, 2));
         await broker.Server.Admin.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Sku: sku.Name));
-        // What a discovery image would report about the racked machine.
-        await broker.Server.Admin.DiscoverAsync(new DiscoveryReport(machine.Serial, CpuCores: cores, MemoryGb: memoryGb,
-            Disks: [new DiskFact("sda", 960), new DiskFact("sdb", 960)], Nics: [new NicInput(machine.Nics[0].Mac)]));
-        var job = await broker.RunAsync(machine, JobActions.Commission);
+        // What a discovery image reports about the racked machine, booted from its second NIC (its first is known, so it
+        // boots the disk): the report adds that NIC, hence a SKU of two. The machine is new with a BMC password, so the
+        // boot door queues its commission job itself.
+        await DiscoveryImage.ReportAsync(broker.Server, new DiscoveryReport(machine.Serial, CpuCores: cores, MemoryGb: memoryGb,
+            Disks: [new DiskFact("sda", 960), new DiskFact("sdb", 960)], Nics: [new NicInput(machine.Nics[0].Mac), new NicInput(Tests.Infrastructure.Unique.Mac())]));
+        var queued = Assert.Single((await broker.Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName, Action: JobActions.Commission))).Items);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var job = await broker.Server.Admin.WaitForJobAsync(queued.Id, TimeSpan.FromMilliseconds(50), timeout.Token);
         var after = await broker.Server.Admin.GetMachineAsync(machine.HardwareName);
-        Assert.Equal(state, Ingot.Server.Inventory.Wire.Name(after.State));
+        Assert.Equal(state, Ingot.Server.Api.Wire.Name(after.State));
         if (reason is null) Assert.Equal(JobStatus.Succeeded, job.Status);
         else Assert.Contains($"does not match SKU {sku.Name}: {reason}", job.Error);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Ingot.Client;
 using Ingot.Commands.Serve;
+using Ingot.Server.Api;
 using Ingot.Server.Hosting;
 using Ingot.Simulator.Machines;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ingot.Server.Api;
 using Ingot.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 

@@ -1,4 +1,4 @@
-namespace Ingot.Server.Hosting;
+namespace Ingot.Server.Api;
 
 /// <summary>Collects every problem with a request before answering, so the caller fixes them all at once.</summary>
 public sealed class Validation
@@ -30,8 +30,8 @@ public sealed class Validation
     public string? Slug(string field, string? value, string what)
     {
         var name = Required(field, value)?.ToLowerInvariant();
-        if (name is not null && !Inventory.Names.IsSlug(name))
-            Add(field, $"'{name}' is not a valid {what} name: {Inventory.Names.SlugRule}.");
+        if (name is not null && !Names.IsSlug(name))
+            Add(field, $"'{name}' is not a valid {what} name: {Names.SlugRule}.");
         return name;
     }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Ingot.Server.Hosting;
+namespace Ingot.Server.Api;
 
 /// <summary>Turns every failure into RFC 9457 problem details: our own <see cref="IngotException"/>s, the
 /// framework's bad-request errors (malformed JSON, wrong types, bad route values), unknown routes, and,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingot.Server.Hosting;
+namespace Ingot.Server.Api;
 
 /// <summary>A list endpoint's query string, read with every problem collected into one <see cref="Validation"/>:
 /// unknown or repeated parameters, and values that do not parse.</summary>

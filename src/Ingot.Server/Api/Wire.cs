@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Ingot.Server.Inventory;
+namespace Ingot.Server.Api;
 
 /// <summary>Enum values as they appear on the wire and in the database (snake_case), and back.</summary>
 public static class Wire

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace Ingot.Server.Inventory;
+namespace Ingot.Server.Api;
 
 /// <summary>Normalisation and validation of the names and addresses the inventory stores, so that the
 /// same thing is always written the same way (and found by the same search).</summary>

@@ -1,35 +1,19 @@
 using System.Text.Json;
 using Ingot.Client;
+using Ingot.Server.Api;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
-using Ingot.Server.SelfService;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Ingot.Server.Inventory;
 
-/// <summary>POST /api/v1/discovery: what a discovery image reports about the machine it booted on
-/// (DESIGN.md §5, ingestion). An unknown serial becomes a machine in state new; a known one has its
-/// facts refreshed and its missing NICs added. Reporting twice is harmless.</summary>
-public static class DiscoveryEndpoints
+/// <summary>What a discovery image reports about the machine it booted on (DESIGN.md §5, ingestion), checked and
+/// registered: an unknown serial becomes a machine in state new; a known one has its facts refreshed and its missing
+/// NICs added. Reporting twice is harmless. The door is the boot service's (POST /boot/discovery, with a boot token).</summary>
+public static class DiscoveryReports
 {
     /// <summary>Attempts of a report that loses a race with an identical one (PostgreSQL); the second sees the first's machine.</summary>
     private const int Attempts = 3;
 
-    public static void MapDiscovery(this RouteGroupBuilder api) =>
-        // Any valid token for now: the boot service's one-time tokens (DESIGN.md §4.9) replace this in a later issue.
-        api.MapPost("/discovery", DiscoverAsync).WithTags("Discovery");
-
-    private static async Task<Results<Created<DiscoveryResult>, Ok<DiscoveryResult>>> DiscoverAsync(
-        DiscoveryReport body, HttpContext http, Database db, MachineWriter writer, TimeProvider clock, CancellationToken ct)
-    {
-        var result = await RegisterAsync(db, writer, Check(body), Caller.From(http).Name, clock, ct);
-        return result.Created ? TypedResults.Created($"/api/v1/machines/{result.Machine.HardwareName}", result) : TypedResults.Ok(result);
-    }
-
-    /// <summary>Registers or refreshes the machine a report describes (shared by the API and the boot service's door).</summary>
+    /// <summary>Registers or refreshes the machine a report describes.</summary>
     public static async Task<DiscoveryResult> RegisterAsync(Database db, MachineWriter writer, MachineDraft draft, string actor, TimeProvider clock, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)

@@ -1,4 +1,4 @@
-namespace Ingot.Server.Hosting;
+namespace Ingot.Server.Api;
 
 /// <summary>The errors the API reports on purpose. Each has an HTTP status and a stable type slug
 /// (problem details <c>type</c> is https://ingot.dev/problems/&lt;slug&gt;); <see cref="Problems"/> maps
@@ -64,4 +64,12 @@ public sealed class ForbiddenException(string message) : IngotException(message)
     public override int Status => 403;
     public override string Slug => "forbidden";
     public override string Title => "Forbidden";
+}
+
+/// <summary>A door that was closed on purpose (docs/api-changes.md says where its callers go now).</summary>
+public sealed class GoneException(string message) : IngotException(message)
+{
+    public override int Status => 410;
+    public override string Slug => "gone";
+    public override string Title => "Gone";
 }

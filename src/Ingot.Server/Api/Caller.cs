@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingot.Server.SelfService;
+namespace Ingot.Server.Api;
 
-/// <summary>Who is making the request, as established by <see cref="TokenAuthentication"/>.</summary>
+/// <summary>Who is making the request, as established by the authentication scheme (SelfService/TokenAuthentication).</summary>
 public sealed record Caller(long UserId, string Name, bool Admin)
 {
     public const string UserIdClaim = "ingot:user_id";
@@ -19,6 +19,6 @@ public sealed record Caller(long UserId, string Name, bool Admin)
     /// <summary>Baseline authorisation until team/role rules arrive: changing the inventory needs an admin.</summary>
     public void RequireAdmin(string action)
     {
-        if (!Admin) throw new Hosting.ForbiddenException($"{action} needs an admin token; '{Name}' is not an admin.");
+        if (!Admin) throw new ForbiddenException($"{action} needs an admin token; '{Name}' is not an admin.");
     }
 }

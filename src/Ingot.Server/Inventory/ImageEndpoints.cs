@@ -1,15 +1,14 @@
 using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
-using Ingot.Server.Hosting;
-using Ingot.Server.Inventory;
+using Ingot.Server.Api;
 using Ingot.Server.SelfService;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace Ingot.Server.Boot;
+namespace Ingot.Server.Inventory;
 
 /// <summary>/api/v1/images: the OS images that installs, wipes and discovery boot.</summary>
 public static class ImageEndpoints
@@ -91,33 +90,4 @@ public static class ImageEndpoints
     {
         if (text is not null && !(text.Length == 64 && text.All(Uri.IsHexDigit))) v.Add(field, "must be 64 hex digits.");
     }
-}
-
-/// <summary>An images row.</summary>
-public sealed class ImageRow
-{
-    public const string Select =
-        "SELECT id, name, kind, os, kernel_url, initrd_url, cmdline, kernel_sha256, initrd_sha256, deadline_seconds, created_at FROM images";
-
-    public long Id { get; init; }
-    public string Name { get; init; } = "";
-    public string Kind { get; init; } = "";
-    public string? Os { get; init; }
-    public string KernelUrl { get; init; } = "";
-    public string InitrdUrl { get; init; } = "";
-    public string Cmdline { get; init; } = "";
-    public string? KernelSha256 { get; init; }
-    public string? InitrdSha256 { get; init; }
-    public int DeadlineSeconds { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
-
-    public static Task<ImageRow?> FindAsync(System.Data.Common.DbConnection c, string name, System.Data.Common.DbTransaction? tx = null) =>
-        c.QuerySingleOrDefaultAsync<ImageRow>(Select + " WHERE name = @name", new { name = name.ToLowerInvariant() }, tx);
-
-    /// <summary>The image of a kind that serves every machine (wipe, discovery): the first by name.</summary>
-    public static Task<ImageRow?> OfKindAsync(System.Data.Common.DbConnection c, ImageKind kind) =>
-        c.QueryFirstOrDefaultAsync<ImageRow>(Select + " WHERE kind = @kind ORDER BY name", new { kind = Wire.Name(kind) });
-
-    public ImageView View() => new(Id, Name, Wire.TryParse<ImageKind>(Kind, out var k) ? k : ImageKind.Install, Os, KernelUrl, InitrdUrl,
-        Cmdline, KernelSha256, InitrdSha256, DeadlineSeconds, CreatedAt);
 }
