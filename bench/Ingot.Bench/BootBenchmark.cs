@@ -117,7 +117,7 @@ public static class BootBenchmark
     private static async Task InUseAsync(string target, bool postgres)
     {
         await using DbConnection c = postgres ? new NpgsqlConnection(target) : new SqliteConnection($"Data Source={target}");
-        await c.OpenAsync();
+        await c.OpenAsync(CancellationToken.None);
         await using var command = c.CreateCommand();
         command.CommandText = "UPDATE machines SET state = 'in_use' WHERE id % 10 <> 0";
         await command.ExecuteNonQueryAsync();

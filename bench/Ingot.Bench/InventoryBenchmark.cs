@@ -113,12 +113,9 @@ public static class InventoryBenchmark
     /// asks for) in one statement, as commissioning them one by one through the API would take minutes.</summary>
     private static async Task MarkAvailableAsync(Database db)
     {
-        await using var c = await db.OpenAsync();
-        await using var command = c.CreateCommand();
-        command.CommandText = "UPDATE machines SET state = 'available' WHERE id % 5 <> 0";
-        await command.ExecuteNonQueryAsync();
-        command.CommandText = db.Engine == Engine.Postgres ? "ANALYZE" : "ANALYZE; PRAGMA optimize;";
-        await command.ExecuteNonQueryAsync();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await c.ExecuteAsync("UPDATE machines SET state = 'available' WHERE id % 5 <> 0");
+        await c.ExecuteAsync(db.Engine == Engine.Postgres ? "ANALYZE" : "ANALYZE; PRAGMA optimize;");
     }
 
     public static async Task<string> FreshPostgresAsync(string name)
@@ -126,7 +123,7 @@ public static class InventoryBenchmark
         var admin = Environment.GetEnvironmentVariable("INGOT_BENCH_POSTGRES")
             ?? throw new InvalidOperationException("INGOT_BENCH_POSTGRES is not set: run bench/run.sh, which starts PostgreSQL.");
         await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync();
+        await connection.OpenAsync(CancellationToken.None);
         await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection)) await drop.ExecuteNonQueryAsync();
         await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection)) await create.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString();

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Server.Data;
 
 namespace Ingot.Server.Batches;
@@ -10,16 +8,16 @@ namespace Ingot.Server.Batches;
 public static class BatchClaims
 {
     /// <summary>The machines among <paramref name="machineIds"/> another batch holds, with that batch.</summary>
-    public static async Task<Dictionary<long, long>> HeldAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<long> machineIds)
+    public static async Task<Dictionary<long, long>> HeldAsync(DataContext c, IReadOnlyList<long> machineIds)
     {
         // SQLite without statistics preferred the status index — a walk over every queued job per batch, which made
         // acceptance slower as the queue grew (bench/run.sh batches) — so it is told which index answers this.
-        var index = c is Npgsql.NpgsqlConnection ? "" : " INDEXED BY jobs_one_active_batch_per_machine";
+        var index = Sql.IndexedBy(c, "jobs_one_active_batch_per_machine");
         var held = await c.QueryAsync<(long MachineId, long BatchId)>(
             $"""
             SELECT machine_id, batch_id FROM jobs{index}
             WHERE {Sql.AnyOf(c, "machine_id", "ids")} AND batch_id IS NOT NULL AND status IN ('queued', 'running')
-            """, new { ids = Sql.List(machineIds) }, tx);
+            """, new { ids = Sql.List(machineIds) });
         return held.ToDictionary(h => h.MachineId, h => h.BatchId);
     }
 

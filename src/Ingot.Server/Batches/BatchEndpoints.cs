@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -89,17 +88,17 @@ public static class BatchEndpoints
     private static async Task<Ok<BatchView>> CancelAsync(long id, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(http);
-        var view = await db.InTransactionAsync(async (c, tx) =>
+        var view = await db.InTransactionAsync(async c =>
         {
-            var owner = await c.ExecuteScalarAsync<string?>("SELECT user_name FROM batches WHERE id = @id" + Sql.ForUpdate(c), new { id }, tx)
+            var owner = await c.ExecuteScalarAsync<string?>("SELECT user_name FROM batches WHERE id = @id" + Sql.ForUpdate(c), new { id })
                         ?? throw new NotFoundException("batch", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (owner != caller.Name && !caller.Admin)
                 throw new ForbiddenException($"Batch {id} belongs to '{owner}'; only they or an admin may cancel it.");
-            var active = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE batch_id = @id AND status IN ('queued', 'running')", new { id }, tx);
+            var active = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE batch_id = @id AND status IN ('queued', 'running')", new { id });
             if (active == 0) throw new ConflictException($"Batch {id} has ended; there is nothing to cancel.");
-            await c.ExecuteAsync("UPDATE batches SET cancelled_by = COALESCE(cancelled_by, @by) WHERE id = @id", new { id, by = caller.Name }, tx);
-            await Jobs.JobCancellation.CancelAsync(c, tx, "batch_id = @id", id, caller.Name, clock.GetUtcNow());
-            return await BatchReader.GetAsync(c, id, tx);
+            await c.ExecuteAsync("UPDATE batches SET cancelled_by = COALESCE(cancelled_by, @by) WHERE id = @id", new { id, by = caller.Name });
+            await Jobs.JobCancellation.CancelAsync(c, "batch_id = @id", id, caller.Name, clock.GetUtcNow());
+            return await BatchReader.GetAsync(c, id);
         }, ct);
         return TypedResults.Ok(view);
     }

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using Ingot.Bmc;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -41,7 +39,7 @@ public sealed class BatchPrecheck(SecretBox secrets, BmcDriverOptions drivers)
     }
 
     /// <returns>Why each failing machine's BMC failed, by machine id.</returns>
-    public async Task<Dictionary<long, string>> FailuresAsync(DbConnection c, IReadOnlyList<long> machineIds, CancellationToken ct)
+    public async Task<Dictionary<long, string>> FailuresAsync(DataContext c, IReadOnlyList<long> machineIds, CancellationToken ct)
     {
         var rows = new List<BmcRow>();
         foreach (var chunk in machineIds.Chunk(500))

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -38,11 +37,11 @@ public static class BatchReader
 
     private const string Select = "SELECT id, action, params, user_name, force, host_count, cancelled_by, created_at FROM batches";
 
-    public static async Task<BatchView> GetAsync(DbConnection c, long id, DbTransaction? tx = null)
+    public static async Task<BatchView> GetAsync(DataContext c, long id)
     {
-        var row = await c.QuerySingleOrDefaultAsync<BatchRow>($"{Select} WHERE id = @id", new { id }, tx)
+        var row = await c.QuerySingleOrDefaultAsync<BatchRow>($"{Select} WHERE id = @id", new { id })
                   ?? throw new NotFoundException("batch", id.ToString(CultureInfo.InvariantCulture));
-        return (await ViewsAsync(c, [row], tx)).Single();
+        return (await ViewsAsync(c, [row])).Single();
     }
 
     /// <summary>A batch as it stands the moment it is accepted — every job queued — built from what the submission
@@ -54,7 +53,7 @@ public static class BatchReader
     private static readonly string[] Known = ["user", "status", "action", "since", "limit", "after"];
 
     /// <summary>Newest first, keyset paging on id. The status filter applies to the page (status is derived).</summary>
-    public static async Task<Page<BatchView>> ListAsync(DbConnection c, IQueryCollection query)
+    public static async Task<Page<BatchView>> ListAsync(DataContext c, IQueryCollection query)
     {
         var v = new Validation();
         var q = new QueryText(query, Known, "batch", v);
@@ -81,14 +80,14 @@ public static class BatchReader
             more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null);
     }
 
-    private static async Task<IReadOnlyList<BatchView>> ViewsAsync(DbConnection c, IReadOnlyList<BatchRow> rows, DbTransaction? tx = null)
+    private static async Task<IReadOnlyList<BatchView>> ViewsAsync(DataContext c, IReadOnlyList<BatchRow> rows)
     {
         if (rows.Count == 0) return [];
         var counts = (await c.QueryAsync<CountRow>(
                 $"""
                 SELECT batch_id, status, COUNT(*) AS count, MIN(started_at) AS started_at, MAX(ended_at) AS ended_at
                 FROM jobs WHERE {Sql.AnyOf(c, "batch_id", "ids")} GROUP BY batch_id, status
-                """, new { ids = Sql.List(rows.Select(r => r.Id)) }, tx))
+                """, new { ids = Sql.List(rows.Select(r => r.Id)) }))
             .ToLookup(r => r.BatchId);
         return [.. rows.Select(r => View(r, counts[r.Id].ToList()))];
     }
@@ -123,7 +122,7 @@ public static class BatchReader
     private static readonly string[] HostFilters = ["hostname", "status", "limit", "after"];
 
     /// <summary>The batch's hosts and their jobs, in job order (keyset on job id).</summary>
-    public static async Task<Page<BatchHostView>> HostsAsync(DbConnection c, long id, IQueryCollection query)
+    public static async Task<Page<BatchHostView>> HostsAsync(DataContext c, long id, IQueryCollection query)
     {
         await GetAsync(c, id); // 404 for an unknown batch rather than an empty page
         var v = new Validation();

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 
@@ -28,7 +26,7 @@ public static class BatchStatsQuery
         public DateTimeOffset EndedAt { get; init; }
     }
 
-    public static async Task<BatchStats> RunAsync(DbConnection c, DateTimeOffset since)
+    public static async Task<BatchStats> RunAsync(DataContext c, DateTimeOffset since)
     {
         var args = new { since = DapperSetup.Stored(c, since) };
         var jobs = (await c.QueryAsync<JobRow>(
@@ -36,7 +34,7 @@ public static class BatchStatsQuery
             SELECT j.id, j.batch_id, j.action, j.status, k.name AS sku, j.started_at, j.ended_at
             FROM batches b JOIN jobs j ON j.batch_id = b.id JOIN machines m ON m.id = j.machine_id LEFT JOIN skus k ON k.id = m.sku_id
             WHERE b.created_at >= @since
-            """, args)).AsList();
+            """, args)).ToList();
         var steps = (await c.QueryAsync<StepRow>(
             """
             SELECT s.job_id, s.name, s.started_at, s.ended_at

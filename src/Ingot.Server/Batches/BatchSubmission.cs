@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -45,12 +44,12 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             var json = JsonSerializer.Serialize(parameters, IngotJson.Options);
             var now = clock.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as both engines store it: the 201 equals a later GET
-            var (id, count) = await db.InTransactionAsync(async (c, tx) =>
+            var (id, count) = await db.InTransactionAsync(async c =>
             {
-                var machines = (await ResolveAsync(c, tx, hosts, plan, body!.Force == true)).Where(m => !excluded.Contains(m.Id)).ToList();
+                var machines = (await ResolveAsync(c, hosts, plan, body!.Force == true)).Where(m => !excluded.Contains(m.Id)).ToList();
                 if (machines.Count == 0) throw new BatchInvalidException([new HostReason("*", "every host failed the BMC precheck")]);
                 var ids = machines.Select(m => m.Id).ToList();
-                var held = await BatchClaims.HeldAsync(c, tx, ids);
+                var held = await BatchClaims.HeldAsync(c, ids);
                 if (held.Count > 0)
                     throw Overlap(machines, held);
                 var batchId = await c.ExecuteScalarAsync<long>(
@@ -62,10 +61,10 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                     {
                         action = plan.Action, @params = json, user, force = body.Force == true,
                         count = ids.Count, key = idempotencyKey, hash, now,
-                    }, tx);
-                await JobSubmission.CheckImageAsync(c, tx, plan, parameters);
+                    });
+                await JobSubmission.CheckImageAsync(c, plan, parameters);
                 // The jobs are the claims: a unique violation here means another batch took one of the machines first.
-                await jobs.QueueAsync(c, tx, BatchClaims.InClaimOrder(machines.Select(m => (m.Id, m.SiteId)), m => m.Id),
+                await jobs.QueueAsync(c, BatchClaims.InClaimOrder(machines.Select(m => (m.Id, m.SiteId)), m => m.Id),
                     plan, parameters, user, $"batch:{batchId}", batchId);
                 return (batchId, ids.Count);
             }, ct);
@@ -77,8 +76,8 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             // Lost a race: another submission committed first — the same Idempotency-Key, or a claim on one of our machines.
             if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } same) return (await ReadAsync(db, same, ct), false);
             await using var c = await db.OpenAsync(ct);
-            var machines = await ResolveAsync(c, null, hosts, plan, body!.Force == true);
-            var held = await BatchClaims.HeldAsync(c, null, [.. machines.Select(m => m.Id)]);
+            var machines = await ResolveAsync(c, hosts, plan, body!.Force == true);
+            var held = await BatchClaims.HeldAsync(c, [.. machines.Select(m => m.Id)]);
             throw Overlap(machines, held);
         }
     }
@@ -88,7 +87,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     private async Task<HashSet<long>> PrecheckAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, PrecheckMode mode, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var machines = await ResolveAsync(c, null, hosts, plan, force);
+        var machines = await ResolveAsync(c, hosts, plan, force);
         var failures = await precheck.FailuresAsync(c, [.. machines.Select(m => m.Id)], ct);
         if (failures.Count > 0 && mode == PrecheckMode.Reject)
             throw new BatchInvalidException([.. machines.Where(m => failures.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), failures[m.Id]))]);
@@ -113,7 +112,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     }
 
     /// <summary>The hosts' machines, or every reason some cannot be in the batch.</summary>
-    private static async Task<List<MachineRow>> ResolveAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<string> hosts, JobPlan plan, bool force)
+    private static async Task<List<MachineRow>> ResolveAsync(DataContext c, IReadOnlyList<string> hosts, JobPlan plan, bool force)
     {
         var byName = new Dictionary<string, MachineRow>();
         foreach (var row in await c.QueryAsync<MachineRow>(
@@ -121,7 +120,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                      SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
                      UNION ALL
                      SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
-                     """, new { names = Sql.List(hosts.Distinct()) }, tx))
+                     """, new { names = Sql.List(hosts.Distinct()) }))
         {
             // A name that is one machine's hostname and another's hardware_name means the hostname: people act by it.
             if (row.Hostname is not null) byName[row.Hostname] = row;

@@ -1,8 +1,7 @@
-using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Inventory;
+using Ingot.Server.Data;
 
 namespace Ingot.Server.Boot;
 
@@ -26,7 +25,7 @@ public static class BootDecision
         public string Params { get; init; } = "{}";
     }
 
-    public static async Task<string> ScriptAsync(DbConnection c, string mac, bool efi, string server, DateTimeOffset now)
+    public static async Task<string> ScriptAsync(DataContext c, string mac, bool efi, string server, DateTimeOffset now)
     {
         var machine = await c.QuerySingleOrDefaultAsync<MachineRow>(
             "SELECT m.id, m.state, m.maintenance FROM machines m JOIN nics n ON n.machine_id = m.id WHERE n.mac = @mac", new { mac });
@@ -53,7 +52,7 @@ public static class BootDecision
         return IpxeScripts.Image(new ImageBoot(intent, mode, image.KernelUrl, image.InitrdUrl, image.Cmdline, server, token, mac));
     }
 
-    private static async Task<string> DiscoveryAsync(DbConnection c, string mac, bool efi, string server, DateTimeOffset now)
+    private static async Task<string> DiscoveryAsync(DataContext c, string mac, bool efi, string server, DateTimeOffset now)
     {
         var image = await ImageRow.OfKindAsync(c, ImageKind.Discovery);
         if (image is null) return IpxeScripts.Local(efi, "unknown MAC, and no discovery image is configured");

@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -26,22 +25,22 @@ public static class BootDiscovery
         var token = BootEndpoints.BearerToken(http);
         await using (var c = await db.OpenAsync(ct))
         {
-            var bound = await BootTokens.ValidAsync(c, null, token, clock.GetUtcNow());
+            var bound = await BootTokens.ValidAsync(c, token, clock.GetUtcNow());
             if (bound is not { Kind: "discover" } || draft.Nics.All(n => n.Mac != bound.Mac))
                 throw new ForbiddenException("This boot token is unknown, expired, already used, or not a discovery token for one of the reported MACs.");
         }
         if (credentials.IsSet && draft.Bmc is { } bmc) draft = draft with { Bmc = bmc with { Username = credentials.Username, Password = credentials.Password } };
         var result = await DiscoveryReports.RegisterAsync(db, writer, draft, $"discovery ({draft.Nics[0].Mac})", clock, ct);
-        var queued = await db.InTransactionAsync(async (c, tx) =>
+        var queued = await db.InTransactionAsync(async c =>
         {
             await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash",
-                new { now = clock.GetUtcNow(), hash = SelfService.Tokens.Hash(token!) }, tx);
-            var machine = await MachineReader.GetAsync(c, result.Machine.Id, tx);
+                new { now = clock.GetUtcNow(), hash = SelfService.Tokens.Hash(token!) });
+            var machine = await MachineReader.GetAsync(c, result.Machine.Id);
             if (machine.State != MachineState.New || machine.Bmc is not { HasPassword: true } || machine.Maintenance) return false;
             var pending = await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM jobs WHERE machine_id = @id AND action = 'commission' AND status IN ('queued', 'running')", new { id = machine.Id }, tx);
+                "SELECT COUNT(*) FROM jobs WHERE machine_id = @id AND action = 'commission' AND status IN ('queued', 'running')", new { id = machine.Id });
             if (pending > 0) return false;
-            await jobs.SubmitAsync(c, tx, machine.Id, JobPlans.Find(JobActions.Commission)!, new Dictionary<string, System.Text.Json.JsonElement>(),
+            await jobs.SubmitAsync(c, machine.Id, JobPlans.Find(JobActions.Commission)!, new Dictionary<string, System.Text.Json.JsonElement>(),
                 "discovery", "discovery");
             return true;
         }, ct);

@@ -1,6 +1,5 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Server.SelfService;
+using Ingot.Server.Data;
 
 namespace Ingot.Server.Boot;
 
@@ -22,7 +21,7 @@ public sealed class BootTokenRow
 /// the SHA-256 is stored, as for API tokens.</summary>
 public static class BootTokens
 {
-    public static async Task<string> IssueAsync(DbConnection c, string kind, long? jobId, int? attempt, long? machineId, string mac,
+    public static async Task<string> IssueAsync(DataContext c, string kind, long? jobId, int? attempt, long? machineId, string mac,
                                                 DateTimeOffset expires, DateTimeOffset now)
     {
         var token = Tokens.Generate();
@@ -36,12 +35,12 @@ public static class BootTokens
 
     /// <summary>The token's binding if it is known, unexpired and unspent; null otherwise (the caller answers 403
     /// without saying which, so a guesser learns nothing).</summary>
-    public static async Task<BootTokenRow?> ValidAsync(DbConnection c, DbTransaction? tx, string? token, DateTimeOffset now)
+    public static async Task<BootTokenRow?> ValidAsync(DataContext c, string? token, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(token)) return null;
         var row = await c.QuerySingleOrDefaultAsync<BootTokenRow>(
             "SELECT token_hash, kind, job_id, attempt, machine_id, mac, expires_at, used_at FROM boot_tokens WHERE token_hash = @hash",
-            new { hash = Tokens.Hash(token) }, tx);
+            new { hash = Tokens.Hash(token) });
         return row is null || row.UsedAt is not null || row.ExpiresAt <= now ? null : row;
     }
 }

@@ -1,8 +1,6 @@
-using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Npgsql;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
@@ -27,10 +25,10 @@ public sealed class BulkRows
     public int Count => columns[0].Values.Length;
 
     /// <summary>"(SELECT … ) AS alias", its parameters added to <paramref name="args"/> under <paramref name="alias"/>.</summary>
-    public string From(DbConnection c, string alias, DynamicParameters args)
+    public string From(DataContext c, string alias, DynamicParameters args)
     {
         var names = string.Join(", ", columns.Select(col => col.Name));
-        if (c is NpgsqlConnection)
+        if (c.IsPostgres)
         {
             for (var i = 0; i < columns.Length; i++) args.Add($"{alias}_{i}", columns[i].Values);
             var arrays = string.Join(", ", columns.Select((_, i) => $"@{alias}_{i}"));

@@ -30,9 +30,9 @@ public static class DapperSetup
 
     /// <summary>A time as the engine stores it, for parameters Dapper sees only as <c>object</c> (it applies
     /// type handlers by declared type, so a boxed DateTimeOffset would bypass <see cref="TimeHandler"/>).</summary>
-    public static object? Stored(System.Data.Common.DbConnection c, object? value) => value switch
+    public static object? Stored(DataContext c, object? value) => value switch
     {
-        DateTimeOffset time when c is SqliteConnection => SqliteText(time),
+        DateTimeOffset time when !c.IsPostgres => SqliteText(time),
         DateTimeOffset time => time.ToUniversalTime(),
         _ => value,
     };

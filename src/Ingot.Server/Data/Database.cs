@@ -7,9 +7,8 @@ namespace Ingot.Server.Data;
 
 public enum Engine { Sqlite, Postgres }
 
-/// <summary>The one store of the server: SQLite (a file in the data directory) or PostgreSQL. Features
-/// open connections here and write their own SQL; <see cref="Engine"/> is the dialect switch for the
-/// few places where the two differ.</summary>
+/// <summary>The one store of the server: SQLite (a file in the data directory) or PostgreSQL. Features get a
+/// <see cref="DataContext"/> here (a read, a transaction, a single write) and write their own SQL through it.</summary>
 public sealed class Database : IAsyncDisposable
 {
     private readonly string connectionString;
@@ -24,7 +23,7 @@ public sealed class Database : IAsyncDisposable
         if (engine == Engine.Postgres)
             postgres = PostgresSource(connectionString);
         else
-            sqliteWrites = new GroupCommit(async ct => (SqliteConnection)await OpenAsync(ct));
+            sqliteWrites = new GroupCommit(async ct => (SqliteConnection)await ConnectAsync(ct));
     }
 
     public Engine Engine { get; }
@@ -104,7 +103,12 @@ public sealed class Database : IAsyncDisposable
         return builder.ToString();
     }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    /// <summary>A context of its own connection, for reads (and single statements that need no group): dispose it.
+    /// On SQLite its token interrupts a running statement.</summary>
+    public async Task<DataContext> OpenAsync(CancellationToken ct) =>
+        new(await ConnectAsync(ct), null, Engine, ct, ownsConnection: true);
+
+    private async Task<DbConnection> ConnectAsync(CancellationToken ct)
     {
         if (postgres is not null)
             return await postgres.OpenConnectionAsync(ct);
@@ -124,25 +128,25 @@ public sealed class Database : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns; if it throws, nothing of it
     /// is committed. On SQLite, writes take turns and commit in groups (<see cref="GroupCommit"/>): the work runs in a
     /// savepoint of a transaction shared with the writes queued beside it, and this returns once that commit is done.</summary>
-    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    public async Task<T> InTransactionAsync<T>(Func<DataContext, Task<T>> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (sqliteWrites is not null) return await sqliteWrites.RunAsync((c, tx) => work(c, tx), ct);
-        await using var connection = await OpenAsync(ct);
+        if (sqliteWrites is not null) return await sqliteWrites.RunAsync((c, tx) => work(new DataContext(c, tx, Engine, ct, ownsConnection: false)), ct);
+        await using var connection = await ConnectAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var result = await work(connection, transaction);
+        var result = await work(new DataContext(connection, transaction, Engine, ct, ownsConnection: false));
         await transaction.CommitAsync(ct);
         return result;
     }
 
-    /// <summary>A write of one statement: on PostgreSQL without a transaction of its own (the transaction is null), on
-    /// SQLite in a group like <see cref="InTransactionAsync{T}"/>. Pass the transaction to the statement.</summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> work, CancellationToken ct = default)
+    /// <summary>A write of one statement: on PostgreSQL without a transaction of its own, on SQLite in a group like
+    /// <see cref="InTransactionAsync{T}"/>.</summary>
+    public async Task<T> WriteAsync<T>(Func<DataContext, Task<T>> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (sqliteWrites is not null) return await sqliteWrites.RunAsync((c, tx) => work(c, tx), ct);
-        await using var connection = await OpenAsync(ct);
-        return await work(connection, null);
+        if (sqliteWrites is not null) return await sqliteWrites.RunAsync((c, tx) => work(new DataContext(c, tx, Engine, ct, ownsConnection: false)), ct);
+        await using var context = new DataContext(await ConnectAsync(ct), null, Engine, ct, ownsConnection: true);
+        return await work(context);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Reflection;
-using Dapper;
 using Microsoft.Extensions.Logging;
 
 namespace Ingot.Server.Data;
@@ -33,20 +31,19 @@ public static class Migrator
     }
 
     /// <returns>The scripts applied by this call (none when the schema was current).</returns>
-    public static async Task<IReadOnlyList<string>> MigrateAsync(Database db, ILogger? log = null, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<string>> MigrateAsync(Database db, ILogger? log, CancellationToken ct)
     {
         var applied = new List<string>();
-        await db.InTransactionAsync(async (connection, tx) =>
+        await db.InTransactionAsync(async c =>
         {
             if (db.Engine == Engine.Postgres)
-                await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = PostgresLockKey }, tx);
-            await connection.ExecuteAsync(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-                transaction: tx);
-            var done = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations", transaction: tx)).ToHashSet();
+                await c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = PostgresLockKey });
+            await c.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            var done = (await c.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
             foreach (var script in Scripts(db.Engine).Where(s => !done.Contains(s.Version)))
             {
-                await Apply(connection, tx, script, ct);
+                await Apply(c, script);
                 applied.Add(script.Name);
                 log?.LogInformation("Applied migration {Migration}", script.Name);
             }
@@ -55,16 +52,17 @@ public static class Migrator
         return applied;
     }
 
-    private static async Task Apply(DbConnection connection, DbTransaction tx, Script script, CancellationToken ct)
+    private static async Task Apply(DataContext c, Script script)
     {
-        await using (var command = connection.CreateCommand())
+        // A script is many statements: sent as one command text, which Dapper would not split either.
+        await using (var command = c.Connection.CreateCommand())
         {
-            command.Transaction = tx;
+            command.Transaction = c.Transaction;
             command.CommandText = script.Sql;
-            await command.ExecuteNonQueryAsync(ct);
+            await command.ExecuteNonQueryAsync(c.Token);
         }
-        await connection.ExecuteAsync(
+        await c.ExecuteAsync(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @at)",
-            new { script.Version, script.Name, at = DateTimeOffset.UtcNow.ToString("O") }, tx);
+            new { script.Version, script.Name, at = DateTimeOffset.UtcNow.ToString("O") });
     }
 }

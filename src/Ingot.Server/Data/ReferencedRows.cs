@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
@@ -10,7 +8,7 @@ public static class ReferencedRows
 {
     public static async Task DeleteAsync(
         Database db, string deleteSql, object args, Func<NotFoundException> missing,
-        Func<DbConnection, Task<string>> stillUsed, CancellationToken ct)
+        Func<DataContext, Task<string>> stillUsed, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         try

@@ -99,10 +99,8 @@ public static class ServerHost
     {
         try
         {
-            await using var connection = await db.OpenAsync(ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1";
-            await command.ExecuteScalarAsync(ct);
+            await using var c = await db.OpenAsync(ct);
+            await c.ExecuteScalarAsync<int>("SELECT 1");
             return Results.Text("ready");
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,5 +1,4 @@
-using System.Data.Common;
-using Dapper;
+using Ingot.Server.Data;
 
 namespace Ingot.Server.Inventory;
 
@@ -18,13 +17,13 @@ public sealed class Catalog
         Skus = new Dictionary<string, long>(), Roles = new Dictionary<string, long>(),
     };
 
-    public static async Task<Catalog> LoadAsync(DbConnection c, DbTransaction? tx = null)
+    public static async Task<Catalog> LoadAsync(DataContext c)
     {
-        var sites = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM sites", transaction: tx)).ToDictionary(r => r.Name, r => r.Id);
-        var racks = (await c.QueryAsync<(long Id, long SiteId, string Name)>("SELECT id, site_id, name FROM racks", transaction: tx))
+        var sites = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM sites")).ToDictionary(r => r.Name, r => r.Id);
+        var racks = (await c.QueryAsync<(long Id, long SiteId, string Name)>("SELECT id, site_id, name FROM racks"))
             .ToDictionary(r => (r.SiteId, r.Name), r => r.Id);
-        var skus = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM skus", transaction: tx)).ToDictionary(r => r.Name, r => r.Id);
-        var roles = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM roles", transaction: tx)).ToDictionary(r => r.Name, r => r.Id);
+        var skus = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM skus")).ToDictionary(r => r.Name, r => r.Id);
+        var roles = (await c.QueryAsync<(long Id, string Name)>("SELECT id, name FROM roles")).ToDictionary(r => r.Name, r => r.Id);
         return new Catalog { Sites = sites, Racks = racks, Skus = skus, Roles = roles };
     }
 }

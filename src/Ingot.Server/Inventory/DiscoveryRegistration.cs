@@ -1,9 +1,6 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
-using Npgsql;
 
 namespace Ingot.Server.Inventory;
 
@@ -13,40 +10,36 @@ namespace Ingot.Server.Inventory;
 public static class DiscoveryRegistration
 {
     public static async Task<(bool Created, MachineView Machine)> RegisterAsync(
-        DbConnection c, DbTransaction tx, MachineDraft report, MachineWriter writer, string actor, DateTimeOffset now)
+        DataContext c, MachineDraft report, MachineWriter writer, string actor, DateTimeOffset now)
     {
-        await SerialiseAsync(c, tx, report.Serial);
+        await SerialiseAsync(c, report.Serial);
         var known = await c.QuerySingleOrDefaultAsync<KnownMachine>(
             "SELECT id, hardware_name, serial, vendor, model, hardware, bmc_address FROM machines WHERE serial = @Serial" + Sql.ForUpdate(c),
-            new { report.Serial }, tx);
-        var owned = await CheckMacsAsync(c, tx, report, known);
+            new { report.Serial });
+        var owned = await CheckMacsAsync(c, report, known);
         if (known is null)
         {
-            await RefuseHardwareNameClashAsync(c, tx, report.Serial);
-            var id = await writer.InsertAsync(c, tx, report, actor, "discover", now);
-            return (true, await MachineReader.GetAsync(c, id, tx));
+            await RefuseHardwareNameClashAsync(c, report.Serial);
+            var id = await writer.InsertAsync(c, report, actor, "discover", now);
+            return (true, await MachineReader.GetAsync(c, id));
         }
-        await RefreshAsync(c, tx, known, report, owned, now);
-        return (false, await MachineReader.GetAsync(c, known.Id, tx));
+        await RefreshAsync(c, known, report, owned, now);
+        return (false, await MachineReader.GetAsync(c, known.Id));
     }
 
     /// <summary>Makes reports of one serial take turns. Without it, on PostgreSQL a report could look the
     /// machine up just before an identical report commits it, then find its MACs and hardware_name taken
     /// "by another machine". SQLite needs nothing: its write transactions already take turns.</summary>
-    private static async Task SerialiseAsync(DbConnection c, DbTransaction tx, string serial)
-    {
-        if (c is NpgsqlConnection)
-            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('discovery:' || @serial))", new { serial }, tx);
-    }
+    private static Task SerialiseAsync(DataContext c, string serial) => Sql.TakeTurnsAsync(c, "discovery:" + serial);
 
     /// <summary>Refuses a report whose MACs belong to another machine; returns those it already has.</summary>
-    private static async Task<HashSet<string>> CheckMacsAsync(DbConnection c, DbTransaction tx, MachineDraft report, KnownMachine? known)
+    private static async Task<HashSet<string>> CheckMacsAsync(DataContext c, MachineDraft report, KnownMachine? known)
     {
         if (report.Nics.Count == 0) return [];
         var macs = report.Nics.Select(n => n.Mac).ToArray();
         var owners = (await c.QueryAsync<(string Mac, long MachineId, string HardwareName, string Serial)>(
             $"SELECT n.mac, m.id, m.hardware_name, m.serial FROM nics n JOIN machines m ON m.id = n.machine_id WHERE {Sql.AnyOf(c, "n.mac", "macs")}",
-            new { macs = Sql.List(macs) }, tx)).ToList();
+            new { macs = Sql.List(macs) })).ToList();
         var stolen = owners.Where(o => o.MachineId != known?.Id).ToList();
         if (stolen.Count > 0)
         {
@@ -60,21 +53,21 @@ public static class DiscoveryRegistration
         return owners.Select(o => o.Mac).ToHashSet(StringComparer.Ordinal);
     }
 
-    private static async Task RefuseHardwareNameClashAsync(DbConnection c, DbTransaction tx, string serial)
+    private static async Task RefuseHardwareNameClashAsync(DataContext c, string serial)
     {
         var hardwareName = Names.HardwareName(serial);
         var other = await c.ExecuteScalarAsync<string?>(
-            "SELECT serial FROM machines WHERE hardware_name = @hardwareName", new { hardwareName }, tx);
+            "SELECT serial FROM machines WHERE hardware_name = @hardwareName", new { hardwareName });
         if (other is not null)
             throw new ConflictException(
                 $"Serial '{serial}' gives hardware_name {hardwareName}, which machine '{other}' already has; the two serials differ only in punctuation.");
     }
 
     private static async Task RefreshAsync(
-        DbConnection c, DbTransaction tx, KnownMachine known, MachineDraft report, HashSet<string> owned, DateTimeOffset now)
+        DataContext c, KnownMachine known, MachineDraft report, HashSet<string> owned, DateTimeOffset now)
     {
         var missing = report.Nics.Where(n => !owned.Contains(n.Mac)).ToList();
-        await MachineWriter.AddNicsAsync(c, tx, known.Id, missing);
+        await MachineWriter.AddNicsAsync(c, known.Id, missing);
 
         // A report that leaves a fact out has not seen it: keep what is known rather than erase it.
         var vendor = report.Vendor ?? known.Vendor;
@@ -96,7 +89,7 @@ public static class DiscoveryRegistration
             {
                 vendor, model, hardware, setBmc = bmc is not null, bmcDriver = bmc?.Driver, bmcAddress = bmc?.Address,
                 bmcPort = bmc?.Port, now, id = known.Id,
-            }, tx);
+            });
     }
 
     private sealed class KnownMachine

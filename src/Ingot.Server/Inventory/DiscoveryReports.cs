@@ -21,7 +21,7 @@ public static class DiscoveryReports
             try
             {
                 var (created, machine) = await db.InTransactionAsync(
-                    (c, tx) => DiscoveryRegistration.RegisterAsync(c, tx, draft, writer, actor, clock.GetUtcNow()), ct);
+                    c => DiscoveryRegistration.RegisterAsync(c, draft, writer, actor, clock.GetUtcNow()), ct);
                 return new DiscoveryResult(created, machine);
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))

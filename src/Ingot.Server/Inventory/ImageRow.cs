@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Api;
 using Ingot.Server.Data;
@@ -24,11 +23,11 @@ public sealed class ImageRow
     public int DeadlineSeconds { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 
-    public static Task<ImageRow?> FindAsync(System.Data.Common.DbConnection c, string name, System.Data.Common.DbTransaction? tx = null) =>
-        c.QuerySingleOrDefaultAsync<ImageRow>(Select + " WHERE name = @name", new { name = name.ToLowerInvariant() }, tx);
+    public static Task<ImageRow?> FindAsync(DataContext c, string name) =>
+        c.QuerySingleOrDefaultAsync<ImageRow>(Select + " WHERE name = @name", new { name = name.ToLowerInvariant() });
 
     /// <summary>The image of a kind that serves every machine (wipe, discovery): the first by name.</summary>
-    public static Task<ImageRow?> OfKindAsync(System.Data.Common.DbConnection c, ImageKind kind) =>
+    public static Task<ImageRow?> OfKindAsync(DataContext c, ImageKind kind) =>
         c.QueryFirstOrDefaultAsync<ImageRow>(Select + " WHERE kind = @kind ORDER BY name", new { kind = Wire.Name(kind) });
 
     public ImageView View() => new(Id, Name, Wire.TryParse<ImageKind>(Kind, out var k) ? k : ImageKind.Install, Os, KernelUrl, InitrdUrl,

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Server.Data;
 
 namespace Ingot.Server.Inventory;
@@ -35,12 +33,12 @@ public static class ImportChecks
         }
     }
 
-    public static async Task AgainstFleetAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<ImportCandidate> rows)
+    public static async Task AgainstFleetAsync(DataContext c, IReadOnlyList<ImportCandidate> rows)
     {
         foreach (var chunk in rows.Chunk(Chunk))
         {
-            await SerialsAsync(c, tx, chunk);
-            await HostnamesAsync(c, tx, chunk);
+            await SerialsAsync(c, chunk);
+            await HostnamesAsync(c, chunk);
         }
         // MACs are chunked on their own: one row may list several.
         var byMac = rows.SelectMany(r => r.Macs.Select(mac => (mac, row: r))).ToLookup(p => p.mac, p => p.row);
@@ -48,21 +46,21 @@ public static class ImportChecks
         {
             var owners = await c.QueryAsync<(string Mac, string HardwareName)>(
                 $"SELECT n.mac, m.hardware_name FROM nics n JOIN machines m ON m.id = n.machine_id WHERE {Sql.AnyOf(c, "n.mac", "macs")}",
-                new { macs = Sql.List(chunk) }, tx);
+                new { macs = Sql.List(chunk) });
             foreach (var (mac, owner) in owners)
                 foreach (var row in byMac[mac])
                     row.Reasons.Add($"MAC {mac} is already in the fleet, on {owner}");
         }
     }
 
-    private static async Task SerialsAsync(DbConnection c, DbTransaction? tx, ImportCandidate[] chunk)
+    private static async Task SerialsAsync(DataContext c, ImportCandidate[] chunk)
     {
         var serials = chunk.Select(r => r.Serial).OfType<string>().ToArray();
         var names = chunk.Select(r => r.HardwareName).OfType<string>().ToArray();
         if (serials.Length == 0) return;
         var existing = (await c.QueryAsync<(string Serial, string HardwareName)>(
             $"SELECT serial, hardware_name FROM machines WHERE {Sql.AnyOf(c, "serial", "serials")} OR {Sql.AnyOf(c, "hardware_name", "names")}",
-            new { serials = Sql.List(serials), names = Sql.List(names) }, tx)).ToList();
+            new { serials = Sql.List(serials), names = Sql.List(names) })).ToList();
         var bySerial = existing.ToDictionary(e => e.Serial, e => e.HardwareName, StringComparer.Ordinal);
         var byName = existing.ToDictionary(e => e.HardwareName, e => e.Serial, StringComparer.Ordinal);
         foreach (var row in chunk.Where(r => r.Serial is not null))
@@ -74,12 +72,12 @@ public static class ImportChecks
         }
     }
 
-    private static async Task HostnamesAsync(DbConnection c, DbTransaction? tx, ImportCandidate[] chunk)
+    private static async Task HostnamesAsync(DataContext c, ImportCandidate[] chunk)
     {
         var hostnames = chunk.Select(r => r.Hostname).OfType<string>().ToArray();
         if (hostnames.Length == 0) return;
         var taken = (await c.QueryAsync<(string Hostname, string HardwareName)>(
-            $"SELECT hostname, hardware_name FROM machines WHERE {Sql.AnyOf(c, "hostname", "hostnames")}", new { hostnames = Sql.List(hostnames) }, tx))
+            $"SELECT hostname, hardware_name FROM machines WHERE {Sql.AnyOf(c, "hostname", "hostnames")}", new { hostnames = Sql.List(hostnames) }))
             .ToDictionary(t => t.Hostname, t => t.HardwareName);
         foreach (var row in chunk)
             if (row.Hostname is { } hostname && taken.TryGetValue(hostname, out var owner))

@@ -12,44 +12,44 @@ public static class ImportWriter
 
     /// <returns>The rows written; a row that clashed gets the reason in its <see cref="ImportCandidate.Reasons"/>.</returns>
     public static async Task<IReadOnlyList<ImportCandidate>> WriteAsync(
-        DbConnection c, DbTransaction tx, MachineWriter writer, IReadOnlyList<ImportCandidate> good, string actor, DateTimeOffset now)
+        DataContext c, MachineWriter writer, IReadOnlyList<ImportCandidate> good, string actor, DateTimeOffset now)
     {
         var written = new List<ImportCandidate>();
         foreach (var chunk in good.Chunk(Chunk))
         {
-            await tx.SaveAsync("import_chunk");
+            await c.SaveAsync("import_chunk");
             try
             {
-                await writer.InsertManyAsync(c, tx, chunk.Select(row => row.Draft!).ToList(), actor, "import", now);
-                await tx.ReleaseAsync("import_chunk");
+                await writer.InsertManyAsync(c, chunk.Select(row => row.Draft!).ToList(), actor, "import", now);
+                await c.ReleaseAsync("import_chunk");
                 written.AddRange(chunk);
             }
             catch (Exception e) when (IsClash(e))
             {
                 // PostgreSQL refuses every statement after an error until the savepoint is rolled back.
-                await tx.RollbackAsync("import_chunk");
-                written.AddRange(await OneByOneAsync(c, tx, writer, chunk, actor, now));
+                await c.RollbackToAsync("import_chunk");
+                written.AddRange(await OneByOneAsync(c, writer, chunk, actor, now));
             }
         }
         return written;
     }
 
     private static async Task<List<ImportCandidate>> OneByOneAsync(
-        DbConnection c, DbTransaction tx, MachineWriter writer, ImportCandidate[] chunk, string actor, DateTimeOffset now)
+        DataContext c, MachineWriter writer, ImportCandidate[] chunk, string actor, DateTimeOffset now)
     {
         var written = new List<ImportCandidate>();
         foreach (var row in chunk)
         {
-            await tx.SaveAsync("import_row");
+            await c.SaveAsync("import_row");
             try
             {
-                await writer.InsertAsync(c, tx, row.Draft!, actor, "import", now);
-                await tx.ReleaseAsync("import_row");
+                await writer.InsertAsync(c, row.Draft!, actor, "import", now);
+                await c.ReleaseAsync("import_row");
                 written.Add(row);
             }
             catch (Exception e) when (IsClash(e))
             {
-                await tx.RollbackAsync("import_row");
+                await c.RollbackToAsync("import_row");
                 row.Reasons.Add(Reason(e, row));
             }
         }

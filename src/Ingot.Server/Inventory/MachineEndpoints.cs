@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -45,15 +44,15 @@ public static class MachineEndpoints
     {
         var caller = Caller.From(http);
         caller.RequireAdmin("Adding a machine");
-        var view = await db.InTransactionAsync(async (c, tx) =>
+        var view = await db.InTransactionAsync(async c =>
         {
             var v = new Validation();
-            var draft = MachineDraft.From(body, await Catalog.LoadAsync(c, tx), v);
+            var draft = MachineDraft.From(body, await Catalog.LoadAsync(c), v);
             v.ThrowIfInvalid();
             try
             {
-                var id = await writer.InsertAsync(c, tx, draft!, caller.Name, "create", clock.GetUtcNow());
-                return await MachineReader.GetAsync(c, id, tx);
+                var id = await writer.InsertAsync(c, draft!, caller.Name, "create", clock.GetUtcNow());
+                return await MachineReader.GetAsync(c, id);
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))
             {
@@ -66,14 +65,14 @@ public static class MachineEndpoints
     private static async Task<NoContent> DeleteAsync(string id, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Deleting a machine");
-        await db.InTransactionAsync(async (c, tx) =>
+        await db.InTransactionAsync(async c =>
         {
-            var machineId = await MachineReader.ResolveAsync(c, id, tx);
-            var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @machineId" + Sql.ForUpdate(c), new { machineId }, tx);
+            var machineId = await MachineReader.ResolveAsync(c, id);
+            var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @machineId" + Sql.ForUpdate(c), new { machineId });
             // Only machines that never entered service, or have left it, may disappear with their history.
             if (state is not ("new" or "decommissioned"))
                 throw new ConflictException($"Machine {id} is '{state}'; only 'new' or 'decommissioned' machines can be deleted. Decommission it first.");
-            return await c.ExecuteAsync("DELETE FROM machines WHERE id = @machineId", new { machineId }, tx);
+            return await c.ExecuteAsync("DELETE FROM machines WHERE id = @machineId", new { machineId });
         }, ct);
         return TypedResults.NoContent();
     }
@@ -89,11 +88,11 @@ public static class MachineEndpoints
             v.Add("trigger", $"'{text}' is not a trigger; use one of {Wire.Names<Trigger>()}.");
         v.ThrowIfInvalid();
         Wire.TryParse<Trigger>(text, out var trigger);
-        return TypedResults.Ok(await db.InTransactionAsync(async (c, tx) =>
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
         {
-            var machineId = await MachineReader.ResolveAsync(c, id, tx);
-            await Transitions.ApplyAsync(c, tx, machineId, trigger, caller.Name, body.Reason, clock.GetUtcNow());
-            return await MachineReader.GetAsync(c, machineId, tx);
+            var machineId = await MachineReader.ResolveAsync(c, id);
+            await Transitions.ApplyAsync(c, machineId, trigger, caller.Name, body.Reason, clock.GetUtcNow());
+            return await MachineReader.GetAsync(c, machineId);
         }, ct));
     }
 
@@ -106,14 +105,14 @@ public static class MachineEndpoints
         v.When(body.Enabled is null, "enabled", "is required: true to put the machine in maintenance, false to take it out.");
         v.When(body.Enabled == true && string.IsNullOrWhiteSpace(body.Reason), "reason", "is required when enabling maintenance, so others know why.");
         v.ThrowIfInvalid();
-        return TypedResults.Ok(await db.InTransactionAsync(async (c, tx) =>
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
         {
-            var machineId = await MachineReader.ResolveAsync(c, id, tx);
+            var machineId = await MachineReader.ResolveAsync(c, id);
             var enabled = body.Enabled!.Value;
             await c.ExecuteAsync(
                 "UPDATE machines SET maintenance = @enabled, maintenance_reason = @reason, version = version + 1, updated_at = @now WHERE id = @machineId",
-                new { enabled, reason = enabled ? body.Reason!.Trim() : null, now = clock.GetUtcNow(), machineId }, tx);
-            return await MachineReader.GetAsync(c, machineId, tx);
+                new { enabled, reason = enabled ? body.Reason!.Trim() : null, now = clock.GetUtcNow(), machineId });
+            return await MachineReader.GetAsync(c, machineId);
         }, ct));
     }
 

@@ -58,18 +58,18 @@ public static class MachineImport
         if (dryRun == true)
         {
             await using var c = await db.OpenAsync(ct);
-            await ImportChecks.AgainstFleetAsync(c, null, candidates);
+            await ImportChecks.AgainstFleetAsync(c, candidates);
             accepted = candidates.Where(r => r.IsGood).ToList();
         }
         else
         {
             // The fleet checks run inside the write transaction, so that on SQLite (one writer at a time)
             // nothing can slip in between them and the inserts.
-            accepted = await db.InTransactionAsync(async (c, tx) =>
+            accepted = await db.InTransactionAsync(async c =>
             {
-                await ImportChecks.AgainstFleetAsync(c, tx, candidates);
+                await ImportChecks.AgainstFleetAsync(c, candidates);
                 var good = candidates.Where(r => r.IsGood).ToList();
-                return await ImportWriter.WriteAsync(c, tx, writer, good, caller.Name, clock.GetUtcNow());
+                return await ImportWriter.WriteAsync(c, writer, good, caller.Name, clock.GetUtcNow());
             }, ct);
         }
         return TypedResults.Ok(Result(dryRun == true, candidates, accepted));

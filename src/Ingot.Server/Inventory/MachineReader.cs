@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using Ingot.Server.Data;
 using Ingot.Client;
 using Ingot.Server.Api;
@@ -35,32 +33,32 @@ public static class MachineReader
         """;
 
     /// <summary>Resolves a machine key — numeric id, hardware_name or hostname — to its id.</summary>
-    public static async Task<long> ResolveAsync(DbConnection c, string key, DbTransaction? tx = null)
+    public static async Task<long> ResolveAsync(DataContext c, string key)
     {
         var trimmed = key.Trim().ToLowerInvariant();
         long? id = long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric)
-            ? await c.ExecuteScalarAsync<long?>("SELECT id FROM machines WHERE id = @numeric", new { numeric }, tx)
+            ? await c.ExecuteScalarAsync<long?>("SELECT id FROM machines WHERE id = @numeric", new { numeric })
             : await c.ExecuteScalarAsync<long?>(
                 "SELECT id FROM machines WHERE hardware_name = @trimmed UNION ALL SELECT id FROM machines WHERE hostname = @trimmed",
-                new { trimmed }, tx);
+                new { trimmed });
         return id ?? throw new NotFoundException("machine", key);
     }
 
-    public static async Task<MachineView> GetAsync(DbConnection c, long id, DbTransaction? tx = null) =>
-        (await LoadAsync(c, [id], tx)).Single();
+    public static async Task<MachineView> GetAsync(DataContext c, long id) =>
+        (await LoadAsync(c, [id])).Single();
 
     /// <summary>Views of <paramref name="ids"/>, in the order given.</summary>
-    public static async Task<IReadOnlyList<MachineView>> LoadAsync(DbConnection c, IReadOnlyList<long> ids, DbTransaction? tx = null)
+    public static async Task<IReadOnlyList<MachineView>> LoadAsync(DataContext c, IReadOnlyList<long> ids)
     {
         if (ids.Count == 0) return [];
         var args = new { ids = Sql.List(ids) };
-        var rows = (await c.QueryAsync<MachineRow>($"SELECT {Columns} {From} WHERE {Sql.AnyOf(c, "m.id", "ids")}", args, tx))
+        var rows = (await c.QueryAsync<MachineRow>($"SELECT {Columns} {From} WHERE {Sql.AnyOf(c, "m.id", "ids")}", args))
             .ToDictionary(r => r.Id);
         var nics = (await c.QueryAsync<NicRow>(
-                $"SELECT machine_id, mac, name, ip FROM nics WHERE {Sql.AnyOf(c, "machine_id", "ids")} ORDER BY mac", args, tx))
+                $"SELECT machine_id, mac, name, ip FROM nics WHERE {Sql.AnyOf(c, "machine_id", "ids")} ORDER BY mac", args))
             .ToLookup(n => n.MachineId);
         var tags = (await c.QueryAsync<TagRow>(
-                $"SELECT machine_id, tag FROM machine_tags WHERE {Sql.AnyOf(c, "machine_id", "ids")} ORDER BY tag", args, tx))
+                $"SELECT machine_id, tag FROM machine_tags WHERE {Sql.AnyOf(c, "machine_id", "ids")} ORDER BY tag", args))
             .ToLookup(t => t.MachineId, t => t.Tag);
         return ids.Where(rows.ContainsKey).Select(id => rows[id].View(
             nics[id].Select(n => new NicView(n.Mac, n.Name, n.Ip)).ToList(), tags[id].ToList())).ToList();

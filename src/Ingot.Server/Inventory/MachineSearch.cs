@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -19,7 +18,7 @@ public static class MachineSearch
     private static readonly string[] Known =
         ["site", "rack", "sku", "state", "role", "tag", "maintenance", "hostname_prefix", "q", "limit", "after", "count"];
 
-    public static async Task<Page<MachineView>> RunAsync(DbConnection c, IQueryCollection query)
+    public static async Task<Page<MachineView>> RunAsync(DataContext c, IQueryCollection query)
     {
         var v = new Validation();
         var text = new QueryText(query, Known, "machine", v);
@@ -77,7 +76,7 @@ public static class MachineSearch
 
     /// <summary>q matches a prefix of the hostname, serial, hardware_name or any MAC, case-insensitively.
     /// Written as a UNION of four index range scans so that neither engine falls back to a table scan.</summary>
-    private static void AppendFreeText(DbConnection c, StringBuilder where, DynamicParameters args, string q)
+    private static void AppendFreeText(DataContext c, StringBuilder where, DynamicParameters args, string q)
     {
         AddPrefix(args, "lower", q.ToLowerInvariant());
         AddPrefix(args, "upper", q.ToUpperInvariant());

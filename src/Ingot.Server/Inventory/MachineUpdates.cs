@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -16,16 +15,16 @@ public static class MachineUpdates
         string id, MachineUpdate body, HttpContext http, Database db, MachineWriter writer, TimeProvider clock, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Changing a machine");
-        return TypedResults.Ok(await db.InTransactionAsync(async (c, tx) =>
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
         {
-            var machineId = await MachineReader.ResolveAsync(c, id, tx);
+            var machineId = await MachineReader.ResolveAsync(c, id);
             var current = await c.QuerySingleAsync<Current>(
                 "SELECT site_id, rack_id, sku_id, role_id, hostname, unit, vendor, model FROM machines WHERE id = @machineId" + Sql.ForUpdate(c),
-                new { machineId }, tx);
-            var catalog = await Catalog.LoadAsync(c, tx);
+                new { machineId });
+            var catalog = await Catalog.LoadAsync(c);
             var v = new Validation();
 
-            var siteName = body.Site ?? (body.Rack is { Length: > 0 } ? await SiteName(c, tx, current.SiteId) : null);
+            var siteName = body.Site ?? (body.Rack is { Length: > 0 } ? await SiteName(c, current.SiteId) : null);
             var (siteId, rackId) = body.Site is "" ? (null, null)
                 : body.Site is null && body.Rack is null ? (current.SiteId, current.RackId)
                 : MachineFields.Place(siteName, body.Rack is "" ? null : body.Rack, catalog, v, "");
@@ -55,23 +54,23 @@ public static class MachineUpdates
                     {
                         vendor = body.Vendor is null ? current.Vendor : Blank(body.Vendor), model = body.Model is null ? current.Model : Blank(body.Model),
                         siteId, rackId, unit, skuId, roleId, hostname, now, machineId,
-                    }, tx);
-                if (nics is not null) await MachineWriter.ReplaceNicsAsync(c, tx, machineId, nics);
-                if (tags is not null) await MachineWriter.ReplaceTagsAsync(c, tx, machineId, tags);
-                if (bmc is not null) await writer.UpdateBmcAsync(c, tx, machineId, bmc, now);
+                    });
+                if (nics is not null) await MachineWriter.ReplaceNicsAsync(c, machineId, nics);
+                if (tags is not null) await MachineWriter.ReplaceTagsAsync(c, machineId, tags);
+                if (bmc is not null) await writer.UpdateBmcAsync(c, machineId, bmc, now);
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))
             {
                 throw MachineWriter.Clash(e, null, nics ?? [], hostname);
             }
-            return await MachineReader.GetAsync(c, machineId, tx);
+            return await MachineReader.GetAsync(c, machineId);
         }, ct));
     }
 
     private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static async Task<string?> SiteName(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, long? siteId) =>
-        siteId is null ? null : await c.ExecuteScalarAsync<string>("SELECT name FROM sites WHERE id = @siteId", new { siteId }, tx);
+    private static async Task<string?> SiteName(DataContext c, long? siteId) =>
+        siteId is null ? null : await c.ExecuteScalarAsync<string>("SELECT name FROM sites WHERE id = @siteId", new { siteId });
 
     private sealed class Current
     {

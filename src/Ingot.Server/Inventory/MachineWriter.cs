@@ -14,29 +14,29 @@ public sealed class MachineWriter(SecretBox secrets)
         "hardware_name, serial, vendor, model, site_id, rack_id, unit, sku_id, hostname, role_id, state, maintenance, " +
         "bmc_driver, bmc_address, bmc_port, bmc_username, bmc_password, hardware, created_at, updated_at";
 
-    public async Task<long> InsertAsync(DbConnection c, DbTransaction tx, MachineDraft d, string actor, string how, DateTimeOffset now) =>
-        (await InsertManyAsync(c, tx, [d], actor, how, now))[0];
+    public async Task<long> InsertAsync(DataContext c, MachineDraft d, string actor, string how, DateTimeOffset now) =>
+        (await InsertManyAsync(c, [d], actor, how, now))[0];
 
     /// <summary>Inserts machines with their NICs, tags and creation history: one statement per table however many
     /// machines (<see cref="BulkRows"/>), so an import is bound by neither round trips nor parameter binding.</summary>
     /// <returns>The new ids, in the order of <paramref name="drafts"/>.</returns>
     public async Task<IReadOnlyList<long>> InsertManyAsync(
-        DbConnection c, DbTransaction tx, IReadOnlyList<MachineDraft> drafts, string actor, string how, DateTimeOffset now)
+        DataContext c, IReadOnlyList<MachineDraft> drafts, string actor, string how, DateTimeOffset now)
     {
-        var ids = await InsertMachinesAsync(c, tx, drafts, now);
-        await InsertNicsAsync(c, tx, drafts.SelectMany((d, i) => d.Nics.Select(n => (ids[i], n))));
-        await InsertTagsAsync(c, tx, drafts.SelectMany((d, i) => d.Tags.Select(t => (ids[i], t))));
+        var ids = await InsertMachinesAsync(c, drafts, now);
+        await InsertNicsAsync(c, drafts.SelectMany((d, i) => d.Nics.Select(n => (ids[i], n))));
+        await InsertTagsAsync(c, drafts.SelectMany((d, i) => d.Tags.Select(t => (ids[i], t))));
         var args = new DynamicParameters(new { to = Wire.Name(Lifecycle.Initial), how, actor, now });
         var history = new BulkRows(("machine_id", ids));
         await c.ExecuteAsync(
             $"""
             INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at)
             SELECT r.machine_id, NULL, @to, @how, @actor, NULL, @now FROM {history.From(c, "r", args)}
-            """, args, tx);
+            """, args);
         return ids;
     }
 
-    private async Task<long[]> InsertMachinesAsync(DbConnection c, DbTransaction tx, IReadOnlyList<MachineDraft> drafts, DateTimeOffset now)
+    private async Task<long[]> InsertMachinesAsync(DataContext c, IReadOnlyList<MachineDraft> drafts, DateTimeOffset now)
     {
         var args = new DynamicParameters(new { state = Wire.Name(Lifecycle.Initial), now });
         var rows = new BulkRows(
@@ -57,46 +57,46 @@ public sealed class MachineWriter(SecretBox secrets)
                        @state, FALSE, r.bmc_driver, r.bmc_address, r.bmc_port, r.bmc_username, r.bmc_password, r.hardware, @now, @now
                 FROM {rows.From(c, "r", args)}
                 RETURNING id, hardware_name
-                """, args, tx))
+                """, args))
             .ToDictionary(r => r.HardwareName, r => r.Id);
         return [.. drafts.Select(d => returned[Names.HardwareName(d.Serial)])];
     }
 
-    public static async Task ReplaceNicsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<NicDraft> nics)
+    public static async Task ReplaceNicsAsync(DataContext c, long machineId, IReadOnlyList<NicDraft> nics)
     {
-        await c.ExecuteAsync("DELETE FROM nics WHERE machine_id = @machineId", new { machineId }, tx);
-        await AddNicsAsync(c, tx, machineId, nics);
+        await c.ExecuteAsync("DELETE FROM nics WHERE machine_id = @machineId", new { machineId });
+        await AddNicsAsync(c, machineId, nics);
     }
 
-    public static Task AddNicsAsync(DbConnection c, DbTransaction tx, long machineId, IEnumerable<NicDraft> nics) =>
-        InsertNicsAsync(c, tx, nics.Select(n => (machineId, n)));
+    public static Task AddNicsAsync(DataContext c, long machineId, IEnumerable<NicDraft> nics) =>
+        InsertNicsAsync(c, nics.Select(n => (machineId, n)));
 
-    public static async Task ReplaceTagsAsync(DbConnection c, DbTransaction tx, long machineId, IReadOnlyList<string> tags)
+    public static async Task ReplaceTagsAsync(DataContext c, long machineId, IReadOnlyList<string> tags)
     {
-        await c.ExecuteAsync("DELETE FROM machine_tags WHERE machine_id = @machineId", new { machineId }, tx);
-        await InsertTagsAsync(c, tx, tags.Select(t => (machineId, t)));
+        await c.ExecuteAsync("DELETE FROM machine_tags WHERE machine_id = @machineId", new { machineId });
+        await InsertTagsAsync(c, tags.Select(t => (machineId, t)));
     }
 
-    private static Task InsertNicsAsync(DbConnection c, DbTransaction tx, IEnumerable<(long MachineId, NicDraft Nic)> nics)
+    private static Task InsertNicsAsync(DataContext c, IEnumerable<(long MachineId, NicDraft Nic)> nics)
     {
         var list = nics.ToList();
         if (list.Count == 0) return Task.CompletedTask;
         var args = new DynamicParameters();
         var rows = new BulkRows(("machine_id", list.Select(n => n.MachineId).ToArray()), ("mac", list.Select(n => n.Nic.Mac).ToArray()),
             ("name", list.Select(n => n.Nic.Name).ToArray()), ("ip", list.Select(n => n.Nic.Ip).ToArray()));
-        return c.ExecuteAsync($"INSERT INTO nics (machine_id, mac, name, ip) SELECT r.machine_id, r.mac, r.name, r.ip FROM {rows.From(c, "r", args)}", args, tx);
+        return c.ExecuteAsync($"INSERT INTO nics (machine_id, mac, name, ip) SELECT r.machine_id, r.mac, r.name, r.ip FROM {rows.From(c, "r", args)}", args);
     }
 
-    private static Task InsertTagsAsync(DbConnection c, DbTransaction tx, IEnumerable<(long MachineId, string Tag)> tags)
+    private static Task InsertTagsAsync(DataContext c, IEnumerable<(long MachineId, string Tag)> tags)
     {
         var list = tags.ToList();
         if (list.Count == 0) return Task.CompletedTask;
         var args = new DynamicParameters();
         var rows = new BulkRows(("machine_id", list.Select(t => t.MachineId).ToArray()), ("tag", list.Select(t => t.Tag).ToArray()));
-        return c.ExecuteAsync($"INSERT INTO machine_tags (machine_id, tag) SELECT r.machine_id, r.tag FROM {rows.From(c, "r", args)}", args, tx);
+        return c.ExecuteAsync($"INSERT INTO machine_tags (machine_id, tag) SELECT r.machine_id, r.tag FROM {rows.From(c, "r", args)}", args);
     }
 
-    public async Task UpdateBmcAsync(DbConnection c, DbTransaction tx, long machineId, BmcDraft bmc, DateTimeOffset now)
+    public async Task UpdateBmcAsync(DataContext c, long machineId, BmcDraft bmc, DateTimeOffset now)
     {
         // A BMC update without a password keeps the stored one: the password is write-only, so clients
         // that read a machine and write it back never have it to send.
@@ -107,7 +107,7 @@ public sealed class MachineWriter(SecretBox secrets)
             WHERE id = @machineId
             """,
             new { bmc.Driver, bmc.Address, bmc.Port, bmc.Username, keep = bmc.Password is null,
-                  @sealed = bmc.Password is { } p ? secrets.Seal(p) : null, now, machineId }, tx);
+                  @sealed = bmc.Password is { } p ? secrets.Seal(p) : null, now, machineId });
     }
 
     /// <summary>Turns a unique-constraint violation from a machine write into a 409 that says which value clashed.</summary>

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -106,14 +105,14 @@ public static class RoleEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<long?> TeamIdAsync(DbConnection c, Validation v, string team)
+    private static async Task<long?> TeamIdAsync(DataContext c, Validation v, string team)
     {
         var id = await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @team", new { team });
         v.When(id is null, "team", $"no team '{team}' exists; create it first or pick one from 'ingot teams list'.");
         return id;
     }
 
-    private static async Task<RoleView?> FindAsync(DbConnection c, string name) =>
+    private static async Task<RoleView?> FindAsync(DataContext c, string name) =>
         (await c.QuerySingleOrDefaultAsync<RoleRow>(Select + " WHERE r.name = @name", new { name }))?.View();
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

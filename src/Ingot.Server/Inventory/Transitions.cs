@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -29,10 +27,10 @@ public sealed class IllegalTransitionException(string machine, MachineState curr
 public static class Transitions
 {
     public static async Task<MachineState> ApplyAsync(
-        DbConnection c, DbTransaction tx, long machineId, Trigger trigger, string actor, string? reason, DateTimeOffset now)
+        DataContext c, long machineId, Trigger trigger, string actor, string? reason, DateTimeOffset now)
     {
         var row = await c.QuerySingleOrDefaultAsync<(string HardwareName, string State)>(
-            "SELECT hardware_name, state FROM machines WHERE id = @machineId" + Sql.ForUpdate(c), new { machineId }, tx);
+            "SELECT hardware_name, state FROM machines WHERE id = @machineId" + Sql.ForUpdate(c), new { machineId });
         if (row.HardwareName is null) throw new NotFoundException("machine", machineId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Wire.TryParse<MachineState>(row.State, out var from))
             throw new InvalidOperationException($"Machine {row.HardwareName} has unknown state '{row.State}' in the database.");
@@ -41,13 +39,13 @@ public static class Transitions
 
         await c.ExecuteAsync(
             "UPDATE machines SET state = @to, version = version + 1, updated_at = @now WHERE id = @machineId",
-            new { to = Wire.Name(to), now, machineId }, tx);
+            new { to = Wire.Name(to), now, machineId });
         await c.ExecuteAsync(
             """
             INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at)
             VALUES (@machineId, @from, @to, @trigger, @actor, @reason, @now)
             """,
-            new { machineId, from = Wire.Name(from), to = Wire.Name(to), trigger = Wire.Name(trigger), actor, reason, now }, tx);
+            new { machineId, from = Wire.Name(from), to = Wire.Name(to), trigger = Wire.Name(trigger), actor, reason, now });
         return to;
     }
 }

@@ -19,10 +19,10 @@ public sealed partial class DatabaseJobQueue
         if (leases.Count == 0) return held;
         foreach (var chunk in leases.Chunk(500))
         {
-            var renewed = await db.WriteAsync((c, tx) => c.QueryAsync<(long Id, string LeaseOwner)>(
+            var renewed = await db.WriteAsync(c => c.QueryAsync<(long Id, string LeaseOwner)>(
                 $"UPDATE jobs SET lease_expires = @expires WHERE status = 'running' AND {Sql.AnyOf(c, "id", "ids")} " +
                 $"AND {Sql.AnyOf(c, "lease_owner", "tokens")} RETURNING id, lease_owner",
-                new { expires = clock.GetUtcNow() + options.Lease, ids = Sql.List(chunk.Select(l => l.JobId)), tokens = Sql.List(chunk.Select(l => l.Token).Distinct()) }, tx), ct);
+                new { expires = clock.GetUtcNow() + options.Lease, ids = Sql.List(chunk.Select(l => l.JobId)), tokens = Sql.List(chunk.Select(l => l.Token).Distinct()) }), ct);
             held.UnionWith(renewed.Select(r => new JobLease(r.Id, r.LeaseOwner)).Where(chunk.Contains));
         }
         return held;
@@ -32,19 +32,19 @@ public sealed partial class DatabaseJobQueue
     /// after the count finds the job parked and wakes it, and one committed before is counted here: no wake-up is lost
     /// between the step reading the events and the job parking.</summary>
     public Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, int eventsSeen, CancellationToken ct) =>
-        db.InTransactionAsync(async (c, tx) =>
+        db.InTransactionAsync(async c =>
         {
             var args = new { id = lease.JobId, lease = lease.Token, position, message, until };
-            await c.ExecuteAsync($"UPDATE job_steps SET status = 'waiting', message = @message WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})", args, tx);
+            await c.ExecuteAsync($"UPDATE job_steps SET status = 'waiting', message = @message WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})", args);
             // No lease holder, lease_expires at the deadline: the reaper brings the job back then, an event sooner.
-            if (await c.ExecuteAsync($"UPDATE jobs SET lease_owner = NULL, lease_expires = @until WHERE {Held}", args, tx) != 1) return false;
+            if (await c.ExecuteAsync($"UPDATE jobs SET lease_owner = NULL, lease_expires = @until WHERE {Held}", args) != 1) return false;
             var events = await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM job_events WHERE job_id = @id AND attempt = (SELECT attempt FROM jobs WHERE id = @id)", args, tx);
+                "SELECT COUNT(*) FROM job_events WHERE job_id = @id AND attempt = (SELECT attempt FROM jobs WHERE id = @id)", args);
             // A cancellation asked for while the step ran must not wait out the image's deadline: back to the queue, where
             // the next step boundary sees it.
-            var cancelled = await c.ExecuteScalarAsync<string?>("SELECT cancel_requested_by FROM jobs WHERE id = @id", args, tx) is not null;
+            var cancelled = await c.ExecuteScalarAsync<string?>("SELECT cancel_requested_by FROM jobs WHERE id = @id", args) is not null;
             if (events > eventsSeen || cancelled)
-                await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @id", args, tx);
+                await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @id", args);
             return true;
         }, ct);
 
@@ -55,18 +55,18 @@ public sealed partial class DatabaseJobQueue
     }
 
     public Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(
+        db.WriteAsync(c => c.ExecuteAsync(
             $"UPDATE machines SET image = @image, installed_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
-            new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }, tx), ct);
+            new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }), ct);
 
     public Task<string> CheckHardwareAsync(JobLease lease, CancellationToken ct) =>
-        db.InTransactionAsync(async (c, tx) =>
+        db.InTransactionAsync(async c =>
         {
-            var machineId = await c.ExecuteScalarAsync<long>("SELECT machine_id FROM jobs WHERE id = @id", new { id = lease.JobId }, tx);
-            var machine = await MachineReader.GetAsync(c, machineId, tx);
+            var machineId = await c.ExecuteScalarAsync<long>("SELECT machine_id FROM jobs WHERE id = @id", new { id = lease.JobId });
+            var machine = await MachineReader.GetAsync(c, machineId);
             if (machine.Hardware is null) return "no hardware facts reported (the machine was not discovered); SKU not checked";
             var skus = (await c.QueryAsync<(long Id, string Name, int CpuCores, int MemoryGb, int DiskCount, int DiskGb, int NicCount)>(
-                    "SELECT id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count FROM skus ORDER BY name", transaction: tx))
+                    "SELECT id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count FROM skus ORDER BY name"))
                 .Select(s => (s.Id, View: new SkuView(s.Id, s.Name, s.CpuCores, s.MemoryGb, s.DiskCount, s.DiskGb, s.NicCount, null, default)))
                 .ToList();
             if (skus.Count == 0) return "no SKUs are defined; hardware not checked";
@@ -82,7 +82,7 @@ public sealed partial class DatabaseJobQueue
                 throw new StepFailedException($"the hardware matches no SKU ({machine.Hardware.CpuCores} cores, {machine.Hardware.MemoryGb} GB, " +
                                               $"{machine.Hardware.Disks?.Count ?? 0} disks, {machine.Nics.Count} NICs)", transient: false);
             await c.ExecuteAsync("UPDATE machines SET sku_id = @sku, updated_at = @now WHERE id = @machineId",
-                new { sku = fit.Id, now = clock.GetUtcNow(), machineId }, tx);
+                new { sku = fit.Id, now = clock.GetUtcNow(), machineId });
             return $"the hardware matches SKU {fit.View.Name}; assigned";
         }, ct);
 
@@ -90,12 +90,12 @@ public sealed partial class DatabaseJobQueue
     {
         try
         {
-            var rows = await db.WriteAsync((c, tx) => c.ExecuteAsync(
+            var rows = await db.WriteAsync(c => c.ExecuteAsync(
                 $"""
                 UPDATE machines SET hostname = COALESCE(@hostname, hostname),
                     role_id = CASE WHEN @role IS NULL THEN role_id ELSE (SELECT id FROM roles WHERE name = @role) END, updated_at = @now
                 WHERE id = (SELECT machine_id FROM jobs WHERE {Held}) AND (@role IS NULL OR EXISTS (SELECT 1 FROM roles WHERE name = @role))
-                """, new { id = lease.JobId, lease = lease.Token, hostname, role, now = clock.GetUtcNow() }, tx), ct);
+                """, new { id = lease.JobId, lease = lease.Token, hostname, role, now = clock.GetUtcNow() }), ct);
             if (rows == 0 && role is not null) throw new StepFailedException($"no role named '{role}' (deleted since the job was queued?)", transient: false);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
@@ -105,9 +105,9 @@ public sealed partial class DatabaseJobQueue
     }
 
     public Task ReleaseMachineAsync(JobLease lease, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(
+        db.WriteAsync(c => c.ExecuteAsync(
             $"UPDATE machines SET role_id = NULL, hostname = NULL, image = NULL, installed_at = NULL, updated_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
-            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }, tx), ct);
+            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }), ct);
 
     public async Task<ImageView?> ImageAsync(string? name, CancellationToken ct)
     {
@@ -118,9 +118,9 @@ public sealed partial class DatabaseJobQueue
 
     public async Task ReleaseAllAsync(CancellationToken ct)
     {
-        await db.WriteAsync((c, tx) => c.ExecuteAsync(
+        await db.WriteAsync(c => c.ExecuteAsync(
             "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner LIKE @node",
-            new { node = NodeId + "#%" }, tx), ct);
+            new { node = NodeId + "#%" }), ct);
     }
 
     private sealed class GateRow
@@ -134,7 +134,7 @@ public sealed partial class DatabaseJobQueue
     /// step starts if the claim holds and nobody asked to cancel; only when it does not start is the job read to say why.</summary>
     public async Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct)
     {
-        var started = await db.WriteAsync((c, tx) => c.ExecuteAsync(
+        var started = await db.WriteAsync(c => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = 'running', ended_at = NULL, message = NULL,
                 -- a waiting step that looks again is the same attempt, waiting since it began
@@ -142,7 +142,7 @@ public sealed partial class DatabaseJobQueue
                 started_at = CASE WHEN status = 'waiting' THEN started_at ELSE @now END
             WHERE job_id = @id AND position = @position
               AND EXISTS (SELECT 1 FROM jobs WHERE {Held} AND cancel_requested_by IS NULL)
-            """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token }, tx), ct);
+            """, new { id = lease.JobId, position, now = clock.GetUtcNow(), lease = lease.Token }), ct);
         if (started == 1) return StepGate.Go;
         await using var c = await db.OpenAsync(ct);
         var job = await c.QuerySingleOrDefaultAsync<GateRow>(
@@ -152,16 +152,16 @@ public sealed partial class DatabaseJobQueue
 
     public async Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct)
     {
-        var rows = await db.WriteAsync((c, tx) => c.ExecuteAsync(
+        var rows = await db.WriteAsync(c => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = @status, ended_at = @now, message = @message
             WHERE job_id = @id AND position = @position AND EXISTS (SELECT 1 FROM jobs WHERE {Held})
-            """, new { id = lease.JobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, lease = lease.Token }, tx), ct);
+            """, new { id = lease.JobId, position, status = Wire.Name(status), now = clock.GetUtcNow(), message, lease = lease.Token }), ct);
         return rows == 1;
     }
 
     public Task FinishAsync(JobLease lease, JobEnding ending, CancellationToken ct) =>
-        db.InTransactionAsync(async (c, tx) =>
+        db.InTransactionAsync(async c =>
         {
             var now = clock.GetUtcNow();
             var jobId = lease.JobId;
@@ -191,47 +191,47 @@ public sealed partial class DatabaseJobQueue
                 default:
                     throw new ArgumentOutOfRangeException(nameof(ending), ending, null);
             }
-            var rows = await c.ExecuteAsync($"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires = NULL WHERE {Held}", args, tx);
+            var rows = await c.ExecuteAsync($"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires = NULL WHERE {Held}", args);
             if (rows == 0) return 0; // the lease was lost: the node that holds the job now will end it
             if (ending is JobEnding.Retry { RestartFrom: not null })
-                await c.ExecuteAsync("UPDATE job_steps SET status = 'pending' WHERE job_id = @id AND position >= @restartFrom", args, tx);
+                await c.ExecuteAsync("UPDATE job_steps SET status = 'pending' WHERE job_id = @id AND position >= @restartFrom", args);
             if (ending is JobEnding.Cancelled)
                 await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running', 'waiting')",
-                    new { id = jobId, now }, tx);
+                    new { id = jobId, now });
             if (ending is JobEnding.Failed { Trigger: { } trigger } failed)
-                await FailMachineAsync(c, tx, jobId, trigger, failed.Error, now);
+                await FailMachineAsync(c, jobId, trigger, failed.Error, now);
             return rows;
         }, ct);
 
     /// <summary>A lifecycle job that ran out of attempts marks its machine (normally: fail → broken), in the same
     /// transaction as the job's end. A machine that has meanwhile moved where the trigger does not apply is left as it is.</summary>
-    private static async Task FailMachineAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx,
+    private static async Task FailMachineAsync(DataContext c,
                                                long jobId, Trigger trigger, string error, DateTimeOffset now)
     {
         var job = await c.QuerySingleAsync<(long MachineId, string UserName, string Action)>(
-            "SELECT machine_id, user_name, action FROM jobs WHERE id = @jobId", new { jobId }, tx);
-        var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId }, tx);
+            "SELECT machine_id, user_name, action FROM jobs WHERE id = @jobId", new { jobId });
+        var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId });
         if (!Wire.TryParse<MachineState>(state, out var current) || !Lifecycle.TryNext(current, trigger, out _)) return;
-        await Transitions.ApplyAsync(c, tx, job.MachineId, trigger, Actor(job.UserName, jobId),
+        await Transitions.ApplyAsync(c, job.MachineId, trigger, Actor(job.UserName, jobId),
             $"job {jobId} ({job.Action}) failed: {error}", now);
     }
 
     private static string Actor(string user, long jobId) => $"{user} (job {jobId})";
 
     public Task<MachineState> TransitionAsync(JobLease lease, Trigger trigger, string? reason, CancellationToken ct) =>
-        db.InTransactionAsync(async (c, tx) =>
+        db.InTransactionAsync(async c =>
         {
             var jobId = lease.JobId;
             var job = await c.QuerySingleAsync<(long MachineId, string UserName)>(
-                "SELECT machine_id, user_name FROM jobs WHERE id = @jobId", new { jobId }, tx);
+                "SELECT machine_id, user_name FROM jobs WHERE id = @jobId", new { jobId });
             var actor = Actor(job.UserName, jobId);
             // A job resumed after its node died may have made this transition already, without recording the step.
             var last = await c.QueryFirstOrDefaultAsync<(string Trigger, string Actor, string ToState)>(
-                "SELECT trigger, actor, to_state FROM state_history WHERE machine_id = @id ORDER BY id DESC LIMIT 1", new { id = job.MachineId }, tx);
-            var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId }, tx);
+                "SELECT trigger, actor, to_state FROM state_history WHERE machine_id = @id ORDER BY id DESC LIMIT 1", new { id = job.MachineId });
+            var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId });
             if (last.Actor == actor && last.Trigger == Wire.Name(trigger) && last.ToState == state && Wire.TryParse<MachineState>(state, out var reached))
                 return reached;
-            return await Transitions.ApplyAsync(c, tx, job.MachineId, trigger, actor, reason, clock.GetUtcNow());
+            return await Transitions.ApplyAsync(c, job.MachineId, trigger, actor, reason, clock.GetUtcNow());
         }, ct);
 
     private sealed class HealthRow
@@ -260,11 +260,11 @@ public sealed partial class DatabaseJobQueue
     }
 
     private Task RecordBmcInTransactionAsync(long machineId, BmcException? error, CancellationToken ct) =>
-        db.InTransactionAsync(async (c, tx) =>
+        db.InTransactionAsync(async c =>
         {
             var now = clock.GetUtcNow();
             var row = await c.QuerySingleOrDefaultAsync<HealthRow>(
-                "SELECT status, failures, since FROM bmc_health WHERE machine_id = @machineId" + Sql.ForUpdate(c), new { machineId }, tx);
+                "SELECT status, failures, since FROM bmc_health WHERE machine_id = @machineId" + Sql.ForUpdate(c), new { machineId });
             if (error is null && (row is null || row is { Status: "ok" })) return 0; // the common case writes nothing
             var failures = error is { IsTransient: true } ? (row?.Failures ?? 0) + 1 : 0;
             var status = error is null ? BmcHealthStatus.Ok
@@ -277,6 +277,6 @@ public sealed partial class DatabaseJobQueue
             return await c.ExecuteAsync(row is null
                 ? "INSERT INTO bmc_health (machine_id, status, failures, last_error, since, retry_after) VALUES (@machineId, @status, @failures, @error, @since, @retryAfter)"
                 : "UPDATE bmc_health SET status = @status, failures = @failures, last_error = COALESCE(@error, last_error), since = @since, retry_after = @retryAfter WHERE machine_id = @machineId",
-                args, tx);
+                args);
         }, ct);
 }

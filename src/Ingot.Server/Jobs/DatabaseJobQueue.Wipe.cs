@@ -1,4 +1,4 @@
-using Dapper;
+using Ingot.Server.Data;
 
 namespace Ingot.Server.Jobs;
 
@@ -6,7 +6,7 @@ namespace Ingot.Server.Jobs;
 public sealed partial class DatabaseJobQueue
 {
     public Task ClearImageAsync(JobLease lease, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(
+        db.WriteAsync(c => c.ExecuteAsync(
             $"UPDATE machines SET image = NULL, installed_at = NULL, updated_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
-            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }, tx), ct);
+            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }), ct);
 }

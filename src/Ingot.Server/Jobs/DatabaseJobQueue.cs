@@ -6,7 +6,6 @@ using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Inventory;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
@@ -32,7 +31,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         List<long> ids;
         try
         {
-            ids = await db.InTransactionAsync((c, tx) => PickAsync(c, tx, max, now), ct);
+            ids = await db.InTransactionAsync(c => PickAsync(c, max, now), ct);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -62,10 +61,9 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     /// BMC circuit is open, and sites at their limit. On PostgreSQL the candidates are row-locked with SKIP LOCKED
     /// (nodes claim different jobs without waiting) and the candidates' sites are locked before their running
     /// jobs are counted, so the per-site limit holds across nodes; SQLite's single writer gives both for free.</summary>
-    private async Task<List<long>> PickAsync(DbConnection c, DbTransaction tx, int max, DateTimeOffset now)
+    private async Task<List<long>> PickAsync(DataContext c, int max, DateTimeOffset now)
     {
-        var pg = c is NpgsqlConnection;
-        var load = await SiteLoadAsync(c, tx);
+        var load = await SiteLoadAsync(c);
         long[] full = [.. load.Where(s => s.Value >= options.PerSiteLimit).Select(s => s.Key)];
         var siteFilter = full.Length == 0 ? "" : $" AND (j.site_id IS NULL OR NOT {Sql.AnyOf(c, "j.site_id", "full")})";
         var candidates = (await c.QueryAsync<Candidate>(
@@ -75,16 +73,13 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
               AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.machine_id = j.machine_id AND r.status = 'running')
               AND NOT EXISTS (SELECT 1 FROM bmc_health h WHERE h.machine_id = j.machine_id AND h.retry_after > @now)
             ORDER BY j.fair_rank, j.id
-            LIMIT @scan{(pg ? " FOR UPDATE OF j SKIP LOCKED" : "")}
-            """, new { now, full = Sql.List(full), scan = max * 2 + 16 }, tx)).AsList();
+            LIMIT @scan{Sql.ForUpdateSkipLocked(c, "j")}
+            """, new { now, full = Sql.List(full), scan = max * 2 + 16 })).AsList();
         if (candidates.Count == 0) return [];
         long[] sites = [.. candidates.Where(x => x.SiteId is not null).Select(x => x.SiteId!.Value).Distinct().Order()];
-        if (pg && sites.Length > 0)
-        {
-            // NO KEY UPDATE: serialises claimers of a site without blocking inserts of machines that reference it.
-            await c.QueryAsync<long>("SELECT id FROM sites WHERE id = ANY(@sites) ORDER BY id FOR NO KEY UPDATE", new { sites }, tx);
-            load = await SiteLoadAsync(c, tx);
-        }
+        // Serialises claimers of a site (without blocking inserts of machines that reference it); counted again once held.
+        if (sites.Length > 0 && await Sql.LockRowsAsync(c, "sites", sites))
+            load = await SiteLoadAsync(c);
         var picked = new List<long>();
         var machines = new HashSet<long>();
         foreach (var candidate in candidates)
@@ -106,8 +101,8 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             UPDATE jobs SET status = 'running', lease_owner = @node, lease_expires = @expires,
                 attempt = CASE WHEN attempt < 1 THEN 1 ELSE attempt END, started_at = COALESCE(started_at, @now)
             WHERE {Sql.AnyOf(c, "id", "picked")}
-            """, new { node = token, expires = now + options.Lease, now, picked = Sql.List(picked) }, tx);
-        await AddStepsAsync(c, tx, picked);
+            """, new { node = token, expires = now + options.Lease, now, picked = Sql.List(picked) });
+        await AddStepsAsync(c, picked);
         return picked;
     }
 
@@ -125,7 +120,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     /// 10,000 then writes 10,000 rows rather than 10,000 × its steps, with as many fewer foreign-key checks (half of a
     /// batch's acceptance time on PostgreSQL, docs/BENCHMARKS.md). Until then a job's steps are its plan's, all pending
     /// (<see cref="JobReader"/> shows them so). A job claimed again (a retry, a reaped lease) keeps its rows.</summary>
-    private static Task AddStepsAsync(DbConnection c, DbTransaction tx, List<long> picked)
+    private static Task AddStepsAsync(DataContext c, List<long> picked)
     {
         var args = new DynamicParameters(new { picked = Sql.List(picked) });
         return c.ExecuteAsync(
@@ -133,13 +128,13 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             INSERT INTO job_steps (job_id, position, name, status, attempt)
             SELECT j.id, s.position, s.name, 'pending', 0 FROM jobs j JOIN {PlanSteps.From(c, "s", args)} ON s.action = j.action
             WHERE {Sql.AnyOf(c, "j.id", "picked")} AND NOT EXISTS (SELECT 1 FROM job_steps x WHERE x.job_id = j.id)
-            """, args, tx);
+            """, args);
     }
 
-    private static async Task<Dictionary<long, long>> SiteLoadAsync(DbConnection c, DbTransaction tx)
+    private static async Task<Dictionary<long, long>> SiteLoadAsync(DataContext c)
     {
         var rows = await c.QueryAsync<SiteCount>(
-            "SELECT site_id, COUNT(*) AS count FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND site_id IS NOT NULL GROUP BY site_id", transaction: tx);
+            "SELECT site_id, COUNT(*) AS count FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL AND site_id IS NOT NULL GROUP BY site_id");
         return rows.ToDictionary(r => r.SiteId!.Value, r => r.Count);
     }
 
@@ -149,11 +144,11 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     {
         var last = Interlocked.Read(ref lastReap);
         if (now.UtcTicks - last < options.Lease.Ticks / 4 || Interlocked.CompareExchange(ref lastReap, now.UtcTicks, last) != last) return;
-        var reaped = await db.WriteAsync((c, tx) => c.ExecuteAsync(
+        var reaped = await db.WriteAsync(c => c.ExecuteAsync(
             """
             UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL
             WHERE status = 'running' AND lease_expires < @now
-            """, new { now }, tx), ct);
+            """, new { now }), ct);
         if (reaped > 0) LogReaped(reaped);
     }
 
@@ -188,7 +183,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         public DateTimeOffset? StartedAt { get; init; }
     }
 
-    private async Task<IReadOnlyList<ClaimedJob>> LoadAsync(DbConnection c, List<long> ids)
+    private async Task<IReadOnlyList<ClaimedJob>> LoadAsync(DataContext c, List<long> ids)
     {
         var args = new { ids = Sql.List(ids) };
         var jobs = await c.QueryAsync<ClaimRow>(

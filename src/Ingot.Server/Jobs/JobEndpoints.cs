@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -32,11 +31,11 @@ public static class JobEndpoints
     {
         var (plan, parameters) = JobSubmission.Check(body);
         var caller = Caller.From(http);
-        var view = await db.InTransactionAsync(async (c, tx) =>
+        var view = await db.InTransactionAsync(async c =>
         {
-            var machineId = await MachineReader.ResolveAsync(c, id, tx);
-            var jobId = await submission.SubmitAsync(c, tx, machineId, plan, parameters, caller.Name, "api");
-            return await JobReader.GetAsync(c, jobId, tx);
+            var machineId = await MachineReader.ResolveAsync(c, id);
+            var jobId = await submission.SubmitAsync(c, machineId, plan, parameters, caller.Name, "api");
+            return await JobReader.GetAsync(c, jobId);
         }, ct);
         submission.WakeWorkers();
         return TypedResults.Accepted($"/api/v1/jobs/{view.Id}", view);
@@ -59,18 +58,18 @@ public static class JobEndpoints
     private static async Task<IResult> CancelAsync(long id, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(http);
-        var (view, accepted) = await db.InTransactionAsync(async (c, tx) =>
+        var (view, accepted) = await db.InTransactionAsync(async c =>
         {
             var job = await c.QuerySingleOrDefaultAsync<(string Status, string UserName, string? LeaseOwner)>(
-                "SELECT status, user_name, lease_owner FROM jobs WHERE id = @id" + Sql.ForUpdate(c), new { id }, tx);
+                "SELECT status, user_name, lease_owner FROM jobs WHERE id = @id" + Sql.ForUpdate(c), new { id });
             if (job.Status is null) throw new NotFoundException("job", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (job.UserName != caller.Name && !caller.Admin)
                 throw new ForbiddenException($"Job {id} belongs to '{job.UserName}'; only they or an admin may cancel it.");
             if (job.Status is not ("queued" or "running"))
                 throw new ConflictException($"Job {id} has already ended ({job.Status}); there is nothing to cancel.");
-            await JobCancellation.CancelAsync(c, tx, "id = @id", id, caller.Name, clock.GetUtcNow());
+            await JobCancellation.CancelAsync(c, "id = @id", id, caller.Name, clock.GetUtcNow());
             // Accepted (202) when a worker holds the job: it ends at its next step boundary. A parked job has ended now.
-            return (await JobReader.GetAsync(c, id, tx), job.Status == "running" && job.LeaseOwner is not null);
+            return (await JobReader.GetAsync(c, id), job.Status == "running" && job.LeaseOwner is not null);
         }, ct);
         return accepted ? TypedResults.Accepted($"/api/v1/jobs/{id}", view) : TypedResults.Ok(view);
     }
@@ -90,7 +89,7 @@ public static class JobEndpoints
             SELECT s.name AS site, j.status, COUNT(*) AS count
             FROM jobs j LEFT JOIN sites s ON s.id = j.site_id
             WHERE j.status IN ('queued', 'running') GROUP BY s.name, j.status
-            """)).AsList();
+            """)).ToList();
         var sites = rows.GroupBy(r => r.Site).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new SiteLoad(g.Key, g.Where(r => r.Status == "running").Sum(r => r.Count),
                                       g.Where(r => r.Status == "queued").Sum(r => r.Count), options.PerSiteLimit))

@@ -1,6 +1,5 @@
-using System.Data.Common;
-using Dapper;
 using Ingot.Client;
+using Ingot.Server.Data;
 
 namespace Ingot.Server.Jobs;
 
@@ -19,13 +18,13 @@ public sealed class JobEventRow
     public JobEventView View() => new(Attempt, Event, Step, Percent, Message, Log, At);
 
     /// <summary>The job's events (of one attempt, or all), oldest first, at most the last <paramref name="limit"/>.</summary>
-    public static async Task<IReadOnlyList<JobEventView>> ReadAsync(DbConnection c, long jobId, int? attempt, int limit, DbTransaction? tx = null)
+    public static async Task<IReadOnlyList<JobEventView>> ReadAsync(DataContext c, long jobId, int? attempt, int limit)
     {
         var rows = await c.QueryAsync<JobEventRow>(
             $"""
             SELECT job_id, attempt, event, step, percent, message, log, at FROM job_events
             WHERE job_id = @jobId{(attempt is null ? "" : " AND attempt = @attempt")} ORDER BY id DESC LIMIT @limit
-            """, new { jobId, attempt, limit }, tx);
+            """, new { jobId, attempt, limit });
         return [.. rows.Reverse().Select(r => r.View())];
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -62,16 +61,16 @@ public static class JobReader
         FROM jobs j JOIN machines m ON m.id = j.machine_id LEFT JOIN sites s ON s.id = m.site_id
         """;
 
-    public static async Task<JobView> GetAsync(DbConnection c, long id, DbTransaction? tx = null)
+    public static async Task<JobView> GetAsync(DataContext c, long id)
     {
-        var row = await c.QuerySingleOrDefaultAsync<JobRow>($"{Select} WHERE j.id = @id", new { id }, tx)
+        var row = await c.QuerySingleOrDefaultAsync<JobRow>($"{Select} WHERE j.id = @id", new { id })
                   ?? throw new NotFoundException("job", id.ToString(CultureInfo.InvariantCulture));
-        var view = (await ViewsAsync(c, [row], tx)).Single();
-        var events = await JobEventRow.ReadAsync(c, id, attempt: null, limit: 20, tx);
+        var view = (await ViewsAsync(c, [row])).Single();
+        var events = await JobEventRow.ReadAsync(c, id, attempt: null, limit: 20);
         return events.Count == 0 ? view : view with { Events = events };
     }
 
-    public static async Task<Page<JobView>> ListAsync(DbConnection c, IQueryCollection query)
+    public static async Task<Page<JobView>> ListAsync(DataContext c, IQueryCollection query)
     {
         var v = new Validation();
         var q = new QueryText(query, Known, "job", v);
@@ -105,18 +104,18 @@ public static class JobReader
         return new Page<JobView>(items, more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null);
     }
 
-    private static async Task<IReadOnlyList<JobView>> ViewsAsync(DbConnection c, IReadOnlyList<JobRow> rows, DbTransaction? tx = null)
+    private static async Task<IReadOnlyList<JobView>> ViewsAsync(DataContext c, IReadOnlyList<JobRow> rows)
     {
         if (rows.Count == 0) return [];
         var ids = rows.Select(r => r.Id).ToArray();
         var steps = (await c.QueryAsync<StepRow>(
                 $"SELECT job_id, name, status, attempt, started_at, ended_at, message FROM job_steps WHERE {Sql.AnyOf(c, "job_id", "ids")} ORDER BY job_id, position",
-                new { ids = Sql.List(ids) }, tx))
+                new { ids = Sql.List(ids) }))
             .ToLookup(s => s.JobId);
         var views = new List<JobView>(rows.Count);
         foreach (var r in rows)
         {
-            long? position = r.Status == "queued" ? await PositionAsync(c, r, tx) : null;
+            long? position = r.Status == "queued" ? await PositionAsync(c, r) : null;
             views.Add(new JobView(
                 r.Id, r.Action, new JobTarget(r.MachineId, r.HardwareName, r.Hostname, r.Site), Json(r.Params) ?? [],
                 r.Requester, r.UserName, Parse<JobStatus>(r.Status), Json(r.Result), r.Error, r.Attempt, r.MaxAttempts, r.RunAfter,
@@ -137,10 +136,10 @@ public static class JobReader
     }
 
     /// <summary>1 = next to be claimed, in the broker's fair order (whether or not its run_after has come).</summary>
-    private static async Task<long> PositionAsync(DbConnection c, JobRow r, DbTransaction? tx) =>
+    private static async Task<long> PositionAsync(DataContext c, JobRow r) =>
         1 + await c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND (fair_rank < @rank OR (fair_rank = @rank AND id < @id))",
-            new { rank = r.FairRank, id = r.Id }, tx);
+            new { rank = r.FairRank, id = r.Id });
 
     private static Dictionary<string, JsonElement>? Json(string? text) =>
         text is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(text);

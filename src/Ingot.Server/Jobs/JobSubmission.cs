@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Ingot.Client;
@@ -83,12 +82,12 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// <summary>Queues one job on one machine; the caller wakes the workers after committing (<see cref="WakeWorkers"/>).</summary>
     /// <exception cref="MaintenanceException">The machine is in maintenance.</exception>
     /// <exception cref="IllegalTransitionException">A lifecycle action the machine's state does not allow.</exception>
-    public async Task<long> SubmitAsync(DbConnection c, DbTransaction tx, long machineId, JobPlan plan,
+    public async Task<long> SubmitAsync(DataContext c, long machineId, JobPlan plan,
                                         IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester, long? batchId = null)
     {
         try
         {
-            return (await SubmitManyAsync(c, tx, [machineId], plan, parameters, user, requester, batchId))[0];
+            return (await SubmitManyAsync(c, [machineId], plan, parameters, user, requester, batchId))[0];
         }
         catch (RefusedMachinesException e) when (e.Refusals.Count == 1)
         {
@@ -100,22 +99,22 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// bound by round trips, not rows. The jobs rank one after another in the user's fair share.</summary>
     /// <returns>The job ids, in the order of <paramref name="machineIds"/>.</returns>
     /// <exception cref="RefusedMachinesException">Some machines cannot take the job; each with its reason.</exception>
-    public async Task<IReadOnlyList<long>> SubmitManyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<long> machineIds, JobPlan plan,
+    public async Task<IReadOnlyList<long>> SubmitManyAsync(DataContext c, IReadOnlyList<long> machineIds, JobPlan plan,
                                                            IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester,
                                                            long? batchId = null)
     {
         var machines = (await c.QueryAsync<MachineRow>(
                 $"SELECT id, hardware_name, state, maintenance, maintenance_reason, site_id, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}",
-                new { ids = Sql.List(machineIds) }, tx))
+                new { ids = Sql.List(machineIds) }))
             .ToDictionary(m => m.Id);
         var refusals = machineIds.Select(id => machines.TryGetValue(id, out var m)
                 ? (m.HardwareName, Reason: Refusal(m, plan))
                 : (id.ToString(System.Globalization.CultureInfo.InvariantCulture), new NotFoundException("machine", id.ToString(System.Globalization.CultureInfo.InvariantCulture))))
             .Where(r => r.Reason is not null).Select(r => new RefusedMachine(r.Item1, r.Reason!)).ToList();
         if (refusals.Count > 0) throw new RefusedMachinesException(refusals);
-        await CheckImageAsync(c, tx, plan, parameters);
+        await CheckImageAsync(c, plan, parameters);
 
-        return await QueueAsync(c, tx, [.. machineIds.Select(id => (id, machines[id].SiteId))], plan, parameters, user, requester, batchId);
+        return await QueueAsync(c, [.. machineIds.Select(id => (id, machines[id].SiteId))], plan, parameters, user, requester, batchId);
     }
 
     /// <summary>From how many jobs an insert lets its foreign-key checks use cached plans (see <see cref="QueueAsync"/>).</summary>
@@ -125,11 +124,11 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// and the params (<see cref="SubmitManyAsync"/>, batches). Step rows come when a job is first claimed
     /// (DatabaseJobQueue.AddStepsAsync).</summary>
     /// <returns>The job ids, in the order of <paramref name="machines"/>.</returns>
-    public async Task<IReadOnlyList<long>> QueueAsync(DbConnection c, DbTransaction tx, IReadOnlyList<(long Id, long? SiteId)> machines, JobPlan plan,
+    public async Task<IReadOnlyList<long>> QueueAsync(DataContext c, IReadOnlyList<(long Id, long? SiteId)> machines, JobPlan plan,
                                                       IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester, long? batchId)
     {
         var now = clock.GetUtcNow();
-        var first = await RankAsync(c, tx, user, now);
+        var first = await RankAsync(c, user, now);
         var args = new DynamicParameters(new
         {
             action = plan.Action, json = JsonSerializer.Serialize(parameters, IngotJson.Options), requester, user, batchId,
@@ -140,10 +139,8 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         // always right; the connection otherwise forces custom plans (Database.PostgresSource), which made PostgreSQL
         // plan the check again for every row — most of its CPU in a batch's acceptance (perf, docs/BENCHMARKS.md).
         // Worth two more statements only when there are many checks: not for a single job.
-        var cachedChecks = c is Npgsql.NpgsqlConnection && machines.Count >= ManyRows;
-        if (cachedChecks) await c.ExecuteAsync("SET LOCAL plan_cache_mode = auto", transaction: tx);
         // RETURNING order is not promised by either engine: ids are matched back by their unique rank (first + n).
-        var ids = (await c.QueryAsync<(long Id, long FairRank)>(
+        var insert = () => c.QueryAsync<(long Id, long FairRank)>(
                 $"""
                 INSERT INTO jobs (action, machine_id, site_id, params, requester, user_name, batch_id, status, attempt, max_attempts,
                                   run_after, fair_rank, created_at)
@@ -151,27 +148,26 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
                        @now, CAST(@first AS BIGINT) + r.n, @now
                 FROM {rows.From(c, "r", args)}
                 RETURNING id, fair_rank
-                """, args, tx))
-            .OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
-        if (cachedChecks) await c.ExecuteAsync("SET LOCAL plan_cache_mode = force_custom_plan", transaction: tx);
-        return ids;
+                """, args);
+        var rowsBack = machines.Count >= ManyRows ? await Sql.WithCachedPlansAsync(c, insert) : await insert();
+        return rowsBack.OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
     }
 
     /// <summary>Wakes this node's idle workers. Call it after the submitting transaction commits: woken before, a
     /// worker's claim cannot see the jobs yet and they wait for the next poll.</summary>
     public void WakeWorkers() => signal.Pulse();
     /// <summary>An install names an install image of the catalog (422 otherwise, before anything is queued).</summary>
-    public static async Task CheckImageAsync(DbConnection c, DbTransaction tx, JobPlan plan, IReadOnlyDictionary<string, JsonElement> parameters)
+    public static async Task CheckImageAsync(DataContext c, JobPlan plan, IReadOnlyDictionary<string, JsonElement> parameters)
     {
         if (plan.Action is not (JobActions.Install or JobActions.Reimage)) return;
         var (hostname, role) = JobPlans.Naming(parameters);
         if (hostname is not null && !Names.IsHostname(hostname)) throw new ValidationException("params.hostname", $"'{hostname}' is not a valid hostname.");
-        if (hostname is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM machines WHERE hostname = @hostname", new { hostname }, tx) is not null)
+        if (hostname is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM machines WHERE hostname = @hostname", new { hostname }) is not null)
             throw new ValidationException("params.hostname", $"'{hostname}' is already another machine's hostname.");
-        if (role is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM roles WHERE name = @role", new { role }, tx) is null)
+        if (role is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM roles WHERE name = @role", new { role }) is null)
             throw new ValidationException("params.role", $"no role named '{role}'.");
         var name = JobPlans.ImageName(parameters) ?? "";
-        var image = await ImageRow.FindAsync(c, name, tx);
+        var image = await ImageRow.FindAsync(c, name);
         if (image is null) throw new ValidationException("params.image", $"no image named '{name}'; see GET /api/v1/images.");
         if (image.Kind != "install") throw new ValidationException("params.image", $"'{name}' is a {image.Kind} image, not an install image.");
     }
@@ -183,14 +179,14 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// table whose statistics are stale PostgreSQL planned MAX as a scan of every queued job of the user — 46 ms with
     /// 85,000 queued, found by bench/run.sh batches). With nothing ready to run, the latest job's rank stands in for the
     /// head, so ranks keep growing.</remarks>
-    public static async Task<long> RankAsync(DbConnection c, DbTransaction tx, string user, DateTimeOffset now)
+    public static async Task<long> RankAsync(DataContext c, string user, DateTimeOffset now)
     {
         var (own, head, latest) = await c.QuerySingleAsync<(long? Own, long? Head, long? Latest)>(
             """
             SELECT (SELECT fair_rank FROM jobs WHERE user_name = @user AND status = 'queued' ORDER BY fair_rank DESC LIMIT 1) AS own,
                    (SELECT fair_rank FROM jobs WHERE status = 'queued' AND run_after <= @now ORDER BY fair_rank, id LIMIT 1) AS head,
                    (SELECT fair_rank FROM jobs ORDER BY id DESC LIMIT 1) AS latest
-            """, new { user, now }, tx);
+            """, new { user, now });
         return Math.Max(own ?? 0, head ?? latest ?? 0) + 1;
     }
 }

@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Server.Api;
 using Ingot.Server.Data;
 using Microsoft.Extensions.Logging;
@@ -15,15 +14,15 @@ public static class AdminBootstrap
     public static async Task RunAsync(Database db, string dataDirectory, string? presetToken, TimeProvider clock, ILogger log, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var created = await db.InTransactionAsync(async (c, tx) =>
+        var created = await db.InTransactionAsync(async c =>
         {
-            var empty = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users", transaction: tx) == 0;
+            var empty = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users") == 0;
             // ON CONFLICT: two servers starting at once on one empty PostgreSQL create one admin, and
             // only the one whose insert landed writes a bootstrap token.
             var inserted = empty && await c.ExecuteAsync(
                 "INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @now) ON CONFLICT (name) DO NOTHING",
-                new { name = AdminUser, admin = true, now }, tx) == 1;
-            var adminId = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name = AdminUser }, tx);
+                new { name = AdminUser, admin = true, now }) == 1;
+            var adminId = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name = AdminUser });
             if (presetToken is { Length: > 0 } && adminId is { } id)
             {
                 // The same token on every start is a no-op; ON CONFLICT keeps concurrent starts on one PostgreSQL safe.
@@ -31,14 +30,14 @@ public static class AdminBootstrap
                     """
                     INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (@id, 'INGOT_ADMIN_TOKEN', @hash, @now)
                     ON CONFLICT (token_hash) DO NOTHING
-                    """, new { id, hash = Tokens.Hash(presetToken), now }, tx);
+                    """, new { id, hash = Tokens.Hash(presetToken), now });
                 return null;
             }
             if (!inserted || adminId is null) return null;
             var token = Tokens.Generate();
             await c.ExecuteAsync(
                 "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (@adminId, 'bootstrap', @hash, @now)",
-                new { adminId, hash = Tokens.Hash(token), now }, tx);
+                new { adminId, hash = Tokens.Hash(token), now });
             return token;
         }, ct);
 

@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Server.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -71,10 +70,11 @@ public static class Audit
                 outcome = status < 400 ? "succeeded" : status is 401 or 403 ? "denied" : status < 500 ? "rejected" : "failed",
             };
             // A write like any other: on SQLite it shares a group commit with the writes queued beside it, instead of
-            // paying an fsync of its own after waiting in SQLite's busy handler (most of a batch's time before).
-            await services.GetRequiredService<Database>().WriteAsync((c, tx) => c.ExecuteAsync(
+            // paying an fsync of its own after waiting in SQLite's busy handler (most of a batch's time before). Not the
+            // request's token: a caller that hung up after its change still has its change audited.
+            await services.GetRequiredService<Database>().WriteAsync(c => c.ExecuteAsync(
                 "INSERT INTO audit_log (at, actor, action, target, status, outcome) VALUES (@at, @actor, @action, @target, @status, @outcome)",
-                record, tx));
+                record), services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping);
         }
         catch (Exception e)
         {

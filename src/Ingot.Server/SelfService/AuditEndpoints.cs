@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Dapper;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
 using Microsoft.AspNetCore.Authentication;

@@ -1,4 +1,3 @@
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
-using Dapper;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
@@ -41,7 +40,7 @@ public static partial class UserEndpoints
     private static async Task<Ok<UserView>> GetAsync(string name, Database db, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(await FindAsync(c, null, name) ?? throw new NotFoundException("user", name));
+        return TypedResults.Ok(await FindAsync(c, name) ?? throw new NotFoundException("user", name));
     }
 
     private static async Task<Created<UserView>> CreateAsync(UserCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
@@ -53,14 +52,14 @@ public static partial class UserEndpoints
             v.When(!UserName().IsMatch(name), "name",
                 $"'{name}' is not a valid user name: use 1-128 lower-case letters, digits, '.', '_', '@' and '-', starting with a letter or digit.");
 
-        var user = await db.InTransactionAsync(async (c, tx) =>
+        var user = await db.InTransactionAsync(async c =>
         {
             var teamIds = new HashSet<long>();
             for (var i = 0; i < (body.Teams?.Count ?? 0); i++)
             {
                 var team = body.Teams![i]?.Trim().ToLowerInvariant();
                 var id = string.IsNullOrEmpty(team) ? null
-                    : await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @team", new { team }, tx);
+                    : await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @team", new { team });
                 if (id is { } found) teamIds.Add(found);
                 else v.Add($"teams[{i}]", string.IsNullOrEmpty(team) ? "is empty." : $"no team '{team}' exists; create it first.");
             }
@@ -69,10 +68,10 @@ public static partial class UserEndpoints
             {
                 var userId = await c.ExecuteScalarAsync<long>(
                     "INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @now) RETURNING id",
-                    new { name, admin = body.Admin ?? false, now = clock.GetUtcNow() }, tx);
+                    new { name, admin = body.Admin ?? false, now = clock.GetUtcNow() });
                 foreach (var teamId in teamIds)
-                    await c.ExecuteAsync("INSERT INTO team_members (team_id, user_id) VALUES (@teamId, @userId)", new { teamId, userId }, tx);
-                return (await FindAsync(c, tx, name!))!;
+                    await c.ExecuteAsync("INSERT INTO team_members (team_id, user_id) VALUES (@teamId, @userId)", new { teamId, userId });
+                return (await FindAsync(c, name!))!;
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))
             {
@@ -86,19 +85,19 @@ public static partial class UserEndpoints
     {
         var caller = Caller.From(http);
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, null, caller.UserId)));
+        return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, caller.UserId)));
     }
 
-    private static async Task<UserView?> FindAsync(DbConnection c, DbTransaction? tx, string name)
+    private static async Task<UserView?> FindAsync(DataContext c, string name)
     {
-        var row = await c.QuerySingleOrDefaultAsync<UserRow>(Select + " WHERE name = @name", new { name }, tx);
-        return row?.View(await TeamsAsync(c, tx, row.Id));
+        var row = await c.QuerySingleOrDefaultAsync<UserRow>(Select + " WHERE name = @name", new { name });
+        return row?.View(await TeamsAsync(c, row.Id));
     }
 
-    private static async Task<List<string>> TeamsAsync(DbConnection c, DbTransaction? tx, long userId) =>
+    private static async Task<List<string>> TeamsAsync(DataContext c, long userId) =>
         (await c.QueryAsync<string>(
             "SELECT t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE tm.user_id = @userId ORDER BY t.name",
-            new { userId }, tx)).ToList();
+            new { userId })).ToList();
 
     private sealed class UserRow
     {

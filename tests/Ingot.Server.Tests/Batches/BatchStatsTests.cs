@@ -25,7 +25,7 @@ public sealed class BatchStatsTests : IAsyncLifetime
         var jobs = (await server.Admin.GetBatchHostsAsync(batch.Id)).Items.Select(h => h.JobId).Order().ToArray();
         var t = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
         var db = server.Services.GetRequiredService<Database>();
-        await using (var c = await db.OpenAsync())
+        await using (var c = await db.OpenAsync(CancellationToken.None))
         {
             await c.ExecuteAsync("UPDATE batches SET created_at = @t WHERE id = @id", new { t = DapperSetup.Stored(c, t), id = batch.Id });
             // Runtimes 10 s and 30 s (succeeded) and 20 s (failed); the fourth job is still queued.

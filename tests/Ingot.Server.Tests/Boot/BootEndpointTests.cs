@@ -97,15 +97,15 @@ public sealed class BootTokenTests(ServerFixture fixture) : IClassFixture<Server
     public async Task AnExpiredToken_IsNotValid_AndAFreshOneIs_UntilItIsSpent()
     {
         var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Ingot.Server.Data.Database>(fixture.Server.Services);
-        await using var c = await db.OpenAsync();
+        await using var c = await db.OpenAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         var expired = await BootTokens.IssueAsync(c, "discover", null, null, null, Unique.Mac(), now.AddSeconds(-1), now.AddMinutes(-10));
-        Assert.Null(await BootTokens.ValidAsync(c, null, expired, now));
+        Assert.Null(await BootTokens.ValidAsync(c, expired, now));
         var fresh = await BootTokens.IssueAsync(c, "discover", null, null, null, Unique.Mac(), now.AddMinutes(10), now);
-        var bound = await BootTokens.ValidAsync(c, null, fresh, now);
+        var bound = await BootTokens.ValidAsync(c, fresh, now);
         Assert.NotNull(bound);
-        await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash = bound.TokenHash });
-        Assert.Null(await BootTokens.ValidAsync(c, null, fresh, now));
-        Assert.Null(await BootTokens.ValidAsync(c, null, "ingot_not-a-token", now));
+        await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash = bound.TokenHash });
+        Assert.Null(await BootTokens.ValidAsync(c, fresh, now));
+        Assert.Null(await BootTokens.ValidAsync(c, "ingot_not-a-token", now));
     }
 }

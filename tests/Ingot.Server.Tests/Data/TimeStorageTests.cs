@@ -14,8 +14,8 @@ public sealed class TimeStorageTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var machine = await fixture.Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial()));
         var db = fixture.Server.Services.GetRequiredService<Database>();
-        await using var c = await db.OpenAsync();
-        await using var command = c.CreateCommand();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await using var command = c.Connection.CreateCommand();
         command.CommandText = $"SELECT m.created_at, h.at FROM machines m JOIN state_history h ON h.machine_id = m.id WHERE m.id = {machine.Id}";
         await AssertStoredFormAsync(db, command);
         Assert.True((DateTimeOffset.UtcNow - machine.CreatedAt).Duration() < TimeSpan.FromMinutes(1));
@@ -28,8 +28,8 @@ public sealed class TimeStorageTests(ServerFixture fixture) : IClassFixture<Serv
         var machine = await fixture.Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial()));
         await fixture.Server.Admin.TransitionAsync(machine.HardwareName, "commission");
         var db = fixture.Server.Services.GetRequiredService<Database>();
-        await using var c = await db.OpenAsync();
-        await using var command = c.CreateCommand();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await using var command = c.Connection.CreateCommand();
         command.CommandText = $"SELECT m.updated_at, h.at FROM machines m JOIN state_history h ON h.machine_id = m.id WHERE m.id = {machine.Id} AND h.trigger = 'commission'";
         await AssertStoredFormAsync(db, command);
     }

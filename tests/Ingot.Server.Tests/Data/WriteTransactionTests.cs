@@ -15,7 +15,7 @@ public sealed class WriteTransactionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = Database.Open(await TestDatabase.CreateAsync(), directory);
-        await db.WriteAsync((c, tx) => c.ExecuteAsync("CREATE TABLE ledger (id BIGINT PRIMARY KEY, writer INTEGER NOT NULL)", transaction: tx));
+        await db.WriteAsync(c => c.ExecuteAsync("CREATE TABLE ledger (id BIGINT PRIMARY KEY, writer INTEGER NOT NULL)"), CancellationToken.None);
     }
 
     public async Task DisposeAsync()
@@ -29,13 +29,13 @@ public sealed class WriteTransactionTests : IAsyncLifetime
     {
         // 200 concurrent writers, each inserting two rows; every third inserts its second row over an existing key
         // (a unique violation after its first row is written), and every seventh throws after both of its inserts.
-        var writes = Enumerable.Range(1, 200).Select(w => db.InTransactionAsync(async (c, tx) =>
+        var writes = Enumerable.Range(1, 200).Select(w => db.InTransactionAsync(async c =>
         {
-            await c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (@id, @w)", new { id = w * 10L, w }, tx);
-            await c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (@id, @w)", new { id = w % 3 == 0 ? 10L : w * 10L + 1, w }, tx);
+            await c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (@id, @w)", new { id = w * 10L, w });
+            await c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (@id, @w)", new { id = w % 3 == 0 ? 10L : w * 10L + 1, w });
             if (w % 7 == 0) throw new InvalidOperationException($"writer {w} gives up");
             return w;
-        })).ToList();
+        }, CancellationToken.None)).ToList();
         var outcomes = await Task.WhenAll(writes.Select(async t =>
         {
             try { return (Ok: true, Error: (Exception?)null, Writer: await t); }
@@ -45,7 +45,7 @@ public sealed class WriteTransactionTests : IAsyncLifetime
         var expected = Enumerable.Range(1, 200).Where(w => w % 3 != 0 && w % 7 != 0).ToHashSet();
         Assert.Equal(expected, outcomes.Where(o => o.Ok).Select(o => o.Writer).ToHashSet());
         Assert.All(outcomes.Where(o => !o.Ok), o => Assert.True(o.Error is InvalidOperationException || DbErrors.IsUniqueViolation(o.Error!), o.Error!.ToString()));
-        await using var c = await db.OpenAsync();
+        await using var c = await db.OpenAsync(CancellationToken.None);
         var rows = (await c.QueryAsync<(long Id, int Writer)>("SELECT id, writer FROM ledger")).ToList();
         // Writer 1 owns key 10, which every third writer tried to take: it is still writer 1's.
         Assert.Equal(expected.SelectMany(w => new[] { w * 10L, w * 10L + 1 }).Order(), rows.Select(r => r.Id).Order());
@@ -58,8 +58,8 @@ public sealed class WriteTransactionTests : IAsyncLifetime
         for (var i = 1; i <= 50; i++)
         {
             var id = i;
-            await db.WriteAsync((c, tx) => c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (@id, 0)", new { id }, tx));
-            var count = await db.InTransactionAsync((c, tx) => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ledger", transaction: tx));
+            await db.WriteAsync(c => c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (@id, 0)", new { id }), CancellationToken.None);
+            var count = await db.InTransactionAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ledger"), CancellationToken.None);
             Assert.Equal(i, count);
         }
     }
@@ -70,7 +70,7 @@ public sealed class WriteTransactionTests : IAsyncLifetime
         // Whatever engine the run tests, this is about SQLite's grouped writes: the group's leader must hand the error
         // to the queued writes, not retry them forever.
         await using var broken = Database.Open($"sqlite:{Path.Combine(directory, "no-such-directory", "ingot.db")}", directory);
-        var writes = Enumerable.Range(0, 5).Select(_ => broken.WriteAsync((c, tx) => c.ExecuteAsync("SELECT 1", transaction: tx))).ToList();
+        var writes = Enumerable.Range(0, 5).Select(_ => broken.WriteAsync(c => c.ExecuteAsync("SELECT 1"), CancellationToken.None)).ToList();
         foreach (var write in writes)
             await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => write.WaitAsync(TimeSpan.FromSeconds(30)));
     }
@@ -81,8 +81,8 @@ public sealed class WriteTransactionTests : IAsyncLifetime
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            db.WriteAsync((c, tx) => c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (1, 1)", transaction: tx), cancelled.Token));
-        await using var c = await db.OpenAsync();
+            db.WriteAsync(c => c.ExecuteAsync("INSERT INTO ledger (id, writer) VALUES (1, 1)"), cancelled.Token));
+        await using var c = await db.OpenAsync(CancellationToken.None);
         Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ledger"));
     }
 }

@@ -23,7 +23,7 @@ public static class TestDatabase
         var name = "ingot_t_" + Guid.NewGuid().ToString("N")[..16];
         await using (var connection = new NpgsqlConnection(admin))
         {
-            await connection.OpenAsync();
+            await connection.OpenAsync(CancellationToken.None);
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
         }

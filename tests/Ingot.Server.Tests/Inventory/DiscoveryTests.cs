@@ -164,7 +164,7 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     private async Task<(int Machines, int Nics, int Created)> CountsAsync(string serial)
     {
         var db = Server.Services.GetRequiredService<Database>();
-        await using var c = await db.OpenAsync();
+        await using var c = await db.OpenAsync(CancellationToken.None);
         var args = new { serial };
         return (
             await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM machines WHERE serial = @serial", args),

@@ -36,10 +36,10 @@ public sealed class MachineCrudTests(MachineFixture fixture) : IClassFixture<Mac
     {
         var machine = await Admin.CreateMachineAsync(fixture.Full());
         var db = (Ingot.Server.Data.Database)fixture.Server.Services.GetService(typeof(Ingot.Server.Data.Database))!;
-        await using var c = await db.OpenAsync();
-        await using var command = c.CreateCommand();
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await using var command = c.Connection.CreateCommand();
         command.CommandText = $"SELECT bmc_password FROM machines WHERE id = {machine.Id}";
-        var stored = (byte[])(await command.ExecuteScalarAsync())!;
+        var stored = (byte[])(await command.ExecuteScalarAsync(CancellationToken.None))!;
         Assert.DoesNotContain("s3cret-pw", System.Text.Encoding.UTF8.GetString(stored));
         var box = (Ingot.Server.Data.SecretBox)fixture.Server.Services.GetService(typeof(Ingot.Server.Data.SecretBox))!;
         Assert.Equal("s3cret-pw", box.Open(stored));

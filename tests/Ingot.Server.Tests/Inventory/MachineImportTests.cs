@@ -202,9 +202,11 @@ public sealed class MachineImportTests(MachineFixture fixture) : IClassFixture<M
     {
         var (mine, theirs, other) = (Unique.Serial(), Unique.Serial(), Unique.Serial());
         var db = fixture.Server.Services.GetRequiredService<Database>();
-        await using var c = await db.OpenAsync();
-        await using var tx = await c.BeginTransactionAsync();
-        await fixture.Server.Services.GetRequiredService<MachineWriter>().InsertAsync(c, tx,
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        await using var tx = await c.Connection.BeginTransactionAsync();
+        // A transaction of someone else's, held open: not one of the server's own (those commit when their work returns).
+        var theirWrite = new DataContext(c.Connection, tx, db.Engine, CancellationToken.None, ownsConnection: false);
+        await fixture.Server.Services.GetRequiredService<MachineWriter>().InsertAsync(theirWrite,
             new MachineDraft(theirs, null, null, null, null, null, null, null, null, [], null, []), "someone", "create", DateTimeOffset.UtcNow);
 
         var import = Admin.ImportMachinesAsync($"serial\n{mine}\n{theirs}\n{other}\n");
@@ -225,7 +227,7 @@ public sealed class MachineImportTests(MachineFixture fixture) : IClassFixture<M
     {
         if (!TestDatabase.IsPostgres) { await Task.Delay(300); return; }
         // A connection of its own: inside a transaction, PostgreSQL shows one snapshot of pg_stat_activity.
-        await using var c = await db.OpenAsync();
+        await using var c = await db.OpenAsync(CancellationToken.None);
         for (var i = 0; i < 200; i++)
         {
             var waiting = await c.ExecuteScalarAsync<long>(

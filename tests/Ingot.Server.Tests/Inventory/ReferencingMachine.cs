@@ -11,7 +11,7 @@ public static class ReferencingMachine
 {
     public static async Task<long> InsertAsync(TestServer server, long? siteId = null, long? rackId = null, long? skuId = null, long? roleId = null)
     {
-        await using var c = await server.Services.GetRequiredService<Database>().OpenAsync();
+        await using var c = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
         var serial = Unique.Serial();
         return await c.ExecuteScalarAsync<long>(
             """
@@ -23,7 +23,7 @@ public static class ReferencingMachine
 
     public static async Task DeleteAsync(TestServer server, long id)
     {
-        await using var c = await server.Services.GetRequiredService<Database>().OpenAsync();
+        await using var c = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
         await c.ExecuteAsync("DELETE FROM machines WHERE id = @id", new { id });
     }
 }

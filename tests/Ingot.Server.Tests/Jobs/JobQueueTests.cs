@@ -69,10 +69,10 @@ public sealed class JobQueueTests : IAsyncLifetime
         var plan = JobPlans.Find(JobActions.PowerOn)!;
         var none = new Dictionary<string, JsonElement>();
         var db = server.Services.GetRequiredService<Database>();
-        await db.InTransactionAsync((c, tx) => submission.SubmitManyAsync(
-            c, tx, [.. Enumerable.Range(0, 10_000).Select(i => machines[i % machines.Count])], plan, none, "alice", "test"));
+        await db.InTransactionAsync(c => submission.SubmitManyAsync(
+            c, [.. Enumerable.Range(0, 10_000).Select(i => machines[i % machines.Count])], plan, none, "alice", "test"), CancellationToken.None);
         var single = await MachineAsync();
-        var bob = await db.InTransactionAsync((c, tx) => submission.SubmitAsync(c, tx, single.Id, plan, none, "bob", "test"));
+        var bob = await db.InTransactionAsync(c => submission.SubmitAsync(c, single.Id, plan, none, "bob", "test"), CancellationToken.None);
 
         var node = Node();
         for (var claims = 1; claims <= 3; claims++)

@@ -41,7 +41,7 @@ public sealed class ClusterStore : IAsyncDisposable
     public async Task<IReadOnlyList<(long Job, string Owner)>> RunningLeasesAsync()
     {
         reader ??= Database.Open(postgres, DataDirectory(0));
-        await using var c = await reader.OpenAsync();
+        await using var c = await reader.OpenAsync(CancellationToken.None);
         var rows = await c.QueryAsync<LeaseRow>("SELECT id, lease_owner FROM jobs WHERE status = 'running' AND lease_owner IS NOT NULL");
         return [.. rows.Select(r => (r.Id, r.LeaseOwner))];
     }
