@@ -37,9 +37,7 @@ public static class BootDiscovery
                 new { now = clock.GetUtcNow(), hash = SelfService.Tokens.Hash(token!) });
             var machine = await MachineReader.GetAsync(c, result.Machine.Id);
             if (machine.State != MachineState.New || machine.Bmc is not { HasPassword: true } || machine.Maintenance) return false;
-            var pending = await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM jobs WHERE machine_id = @id AND action = 'commission' AND status IN ('queued', 'running')", new { id = machine.Id });
-            if (pending > 0) return false;
+            if (await JobReader.HasUnfinishedAsync(c, machine.Id, JobActions.Commission)) return false;
             await jobs.SubmitAsync(c, machine.Id, JobPlans.Find(JobActions.Commission)!, new Dictionary<string, System.Text.Json.JsonElement>(),
                 "discovery", "discovery");
             return true;

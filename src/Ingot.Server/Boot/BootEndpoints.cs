@@ -72,22 +72,8 @@ public static class BootEndpoints
             var bound = await BootTokens.ValidAsync(c, token, now);
             if (bound is not { JobId: { } jobId, Attempt: { } attempt })
                 throw new ForbiddenException("This boot token is unknown, expired, already used, or not one that reports events.");
-            // Lock the job first: either its worker parks after this commits (and counts this event), or the park
-            // commits first and the wake below finds it parked. Without the lock a wake-up could fall in between.
-            await c.QueryAsync<long>("SELECT id FROM jobs WHERE id = @jobId" + Sql.ForUpdate(c), new { jobId });
-            await c.ExecuteAsync(
-                "INSERT INTO job_events (job_id, attempt, event, step, percent, message, log, at) VALUES (@jobId, @attempt, @kind, @step, @percent, @message, @log, @now)",
-                new
-                {
-                    jobId, attempt, kind, step = body!.Step, percent = body.Percent, message = body.Message,
-                    log = body.Log is { Length: > MaxLog } full ? full[^MaxLog..] : body.Log, now,
-                });
             if (terminal) await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash = bound.TokenHash });
-            // A job parked in a waiting step (running, no lease holder) goes back to the queue to read the event now.
-            // Progress changes nothing a waiting step decides on, so it does not cost the job a claim.
-            if (kind == "progress") return false;
-            return await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @jobId AND status = 'running' AND lease_owner IS NULL",
-                new { jobId }) > 0;
+            return await JobEventRow.RecordAsync(c, jobId, attempt, kind!, body!, body!.Log is { Length: > MaxLog } full ? full[^MaxLog..] : body.Log, now);
         }, ct);
         if (woke) jobs.WakeWorkers();
         return Results.NoContent();

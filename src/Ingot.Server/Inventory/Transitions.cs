@@ -48,4 +48,28 @@ public static class Transitions
             new { machineId, from = Wire.Name(from), to = Wire.Name(to), trigger = Wire.Name(trigger), actor, reason, now });
         return to;
     }
+
+    /// <summary>Applies the transition unless the machine's last recorded one is exactly it, by the same actor, and the
+    /// machine is still where it led: then returns that state. For a job resumed after its node died, which may have
+    /// made this transition already without recording its step.</summary>
+    public static async Task<MachineState> ApplyOnceAsync(
+        DataContext c, long machineId, Trigger trigger, string actor, string? reason, DateTimeOffset now)
+    {
+        var last = await c.QueryFirstOrDefaultAsync<(string Trigger, string Actor, string ToState)>(
+            "SELECT trigger, actor, to_state FROM state_history WHERE machine_id = @machineId ORDER BY id DESC LIMIT 1", new { machineId });
+        var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @machineId", new { machineId });
+        if (last.Actor == actor && last.Trigger == Wire.Name(trigger) && last.ToState == state && Wire.TryParse<MachineState>(state, out var reached))
+            return reached;
+        return await ApplyAsync(c, machineId, trigger, actor, reason, now);
+    }
+
+    /// <summary>Applies the transition if the machine's state allows it; returns false (and changes nothing) if not.</summary>
+    public static async Task<bool> TryApplyAsync(
+        DataContext c, long machineId, Trigger trigger, string actor, string? reason, DateTimeOffset now)
+    {
+        var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @machineId", new { machineId });
+        if (!Wire.TryParse<MachineState>(state, out var current) || !Lifecycle.TryNext(current, trigger, out _)) return false;
+        await ApplyAsync(c, machineId, trigger, actor, reason, now);
+        return true;
+    }
 }

@@ -48,74 +48,6 @@ public sealed partial class DatabaseJobQueue
             return true;
         }, ct);
 
-    public async Task<IReadOnlyList<JobEventView>> EventsAsync(JobLease lease, int attempt, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        return await JobEventRow.ReadAsync(c, lease.JobId, attempt, limit: 1000);
-    }
-
-    public Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct) =>
-        db.WriteAsync(c => c.ExecuteAsync(
-            $"UPDATE machines SET image = @image, installed_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
-            new { id = lease.JobId, lease = lease.Token, image, now = clock.GetUtcNow() }), ct);
-
-    public Task<string> CheckHardwareAsync(JobLease lease, CancellationToken ct) =>
-        db.InTransactionAsync(async c =>
-        {
-            var machineId = await c.ExecuteScalarAsync<long>("SELECT machine_id FROM jobs WHERE id = @id", new { id = lease.JobId });
-            var machine = await MachineReader.GetAsync(c, machineId);
-            if (machine.Hardware is null) return "no hardware facts reported (the machine was not discovered); SKU not checked";
-            var skus = (await c.QueryAsync<(long Id, string Name, int CpuCores, int MemoryGb, int DiskCount, int DiskGb, int NicCount)>(
-                    "SELECT id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count FROM skus ORDER BY name"))
-                .Select(s => (s.Id, View: new SkuView(s.Id, s.Name, s.CpuCores, s.MemoryGb, s.DiskCount, s.DiskGb, s.NicCount, null, default)))
-                .ToList();
-            if (skus.Count == 0) return "no SKUs are defined; hardware not checked";
-            if (machine.Sku is { } own)
-            {
-                var differences = SkuMatch.Differences(machine.Hardware, machine.Nics.Count, skus.Single(s => s.View.Name == own).View);
-                if (differences.Count > 0)
-                    throw new StepFailedException($"the hardware does not match SKU {own}: {string.Join("; ", differences)}", transient: false);
-                return $"the hardware matches SKU {own}";
-            }
-            var fit = skus.FirstOrDefault(s => SkuMatch.Differences(machine.Hardware, machine.Nics.Count, s.View).Count == 0);
-            if (fit.View is null)
-                throw new StepFailedException($"the hardware matches no SKU ({machine.Hardware.CpuCores} cores, {machine.Hardware.MemoryGb} GB, " +
-                                              $"{machine.Hardware.Disks?.Count ?? 0} disks, {machine.Nics.Count} NICs)", transient: false);
-            await c.ExecuteAsync("UPDATE machines SET sku_id = @sku, updated_at = @now WHERE id = @machineId",
-                new { sku = fit.Id, now = clock.GetUtcNow(), machineId });
-            return $"the hardware matches SKU {fit.View.Name}; assigned";
-        }, ct);
-
-    public async Task AssignAsync(JobLease lease, string? hostname, string? role, CancellationToken ct)
-    {
-        try
-        {
-            var rows = await db.WriteAsync(c => c.ExecuteAsync(
-                $"""
-                UPDATE machines SET hostname = COALESCE(@hostname, hostname),
-                    role_id = CASE WHEN @role IS NULL THEN role_id ELSE (SELECT id FROM roles WHERE name = @role) END, updated_at = @now
-                WHERE id = (SELECT machine_id FROM jobs WHERE {Held}) AND (@role IS NULL OR EXISTS (SELECT 1 FROM roles WHERE name = @role))
-                """, new { id = lease.JobId, lease = lease.Token, hostname, role, now = clock.GetUtcNow() }), ct);
-            if (rows == 0 && role is not null) throw new StepFailedException($"no role named '{role}' (deleted since the job was queued?)", transient: false);
-        }
-        catch (Exception e) when (DbErrors.IsUniqueViolation(e))
-        {
-            throw new StepFailedException($"hostname '{hostname}' was taken by another machine since the job was queued", transient: false);
-        }
-    }
-
-    public Task ReleaseMachineAsync(JobLease lease, CancellationToken ct) =>
-        db.WriteAsync(c => c.ExecuteAsync(
-            $"UPDATE machines SET role_id = NULL, hostname = NULL, image = NULL, installed_at = NULL, updated_at = @now WHERE id = (SELECT machine_id FROM jobs WHERE {Held})",
-            new { id = lease.JobId, lease = lease.Token, now = clock.GetUtcNow() }), ct);
-
-    public async Task<ImageView?> ImageAsync(string? name, CancellationToken ct)
-    {
-        await using var c = await db.OpenAsync(ct);
-        var row = name is null ? await ImageRow.OfKindAsync(c, ImageKind.Wipe) : await ImageRow.FindAsync(c, name);
-        return row?.View();
-    }
-
     public async Task ReleaseAllAsync(CancellationToken ct)
     {
         await db.WriteAsync(c => c.ExecuteAsync(
@@ -150,8 +82,10 @@ public sealed partial class DatabaseJobQueue
         return job is { Status: "running", CancelRequestedBy: not null } && job.LeaseOwner == lease.Token ? StepGate.Cancelled : StepGate.LeaseLost;
     }
 
-    public async Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct)
+    public async Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, BmcOutcome? bmc, CancellationToken ct)
     {
+        // The BMC's outcome first: it is true whatever became of the lease.
+        if (bmc is not null) await circuit.RecordAsync(bmc.MachineId, bmc.Error, ct);
         var rows = await db.WriteAsync(c => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = @status, ended_at = @now, message = @message
@@ -205,78 +139,21 @@ public sealed partial class DatabaseJobQueue
 
     /// <summary>A lifecycle job that ran out of attempts marks its machine (normally: fail → broken), in the same
     /// transaction as the job's end. A machine that has meanwhile moved where the trigger does not apply is left as it is.</summary>
-    private static async Task FailMachineAsync(DataContext c,
-                                               long jobId, Trigger trigger, string error, DateTimeOffset now)
+    private static async Task FailMachineAsync(DataContext c, long jobId, Trigger trigger, string error, DateTimeOffset now)
     {
         var job = await c.QuerySingleAsync<(long MachineId, string UserName, string Action)>(
             "SELECT machine_id, user_name, action FROM jobs WHERE id = @jobId", new { jobId });
-        var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId });
-        if (!Wire.TryParse<MachineState>(state, out var current) || !Lifecycle.TryNext(current, trigger, out _)) return;
-        await Transitions.ApplyAsync(c, job.MachineId, trigger, Actor(job.UserName, jobId),
+        await Transitions.TryApplyAsync(c, job.MachineId, trigger, ClaimedJob.ActorOf(job.UserName, jobId),
             $"job {jobId} ({job.Action}) failed: {error}", now);
     }
 
-    private static string Actor(string user, long jobId) => $"{user} (job {jobId})";
-
-    public Task<MachineState> TransitionAsync(JobLease lease, Trigger trigger, string? reason, CancellationToken ct) =>
+    /// <summary>The job's row is locked first (PostgreSQL; SQLite's one writer excludes the rest anyway), so neither the
+    /// reaper, a cancellation nor another claim moves the job while the work runs.</summary>
+    public Task<T> InLeaseAsync<T>(JobLease lease, Func<DataContext, Task<T>> work, CancellationToken ct) =>
         db.InTransactionAsync(async c =>
         {
-            var jobId = lease.JobId;
-            var job = await c.QuerySingleAsync<(long MachineId, string UserName)>(
-                "SELECT machine_id, user_name FROM jobs WHERE id = @jobId", new { jobId });
-            var actor = Actor(job.UserName, jobId);
-            // A job resumed after its node died may have made this transition already, without recording the step.
-            var last = await c.QueryFirstOrDefaultAsync<(string Trigger, string Actor, string ToState)>(
-                "SELECT trigger, actor, to_state FROM state_history WHERE machine_id = @id ORDER BY id DESC LIMIT 1", new { id = job.MachineId });
-            var state = await c.ExecuteScalarAsync<string>("SELECT state FROM machines WHERE id = @id", new { id = job.MachineId });
-            if (last.Actor == actor && last.Trigger == Wire.Name(trigger) && last.ToState == state && Wire.TryParse<MachineState>(state, out var reached))
-                return reached;
-            return await Transitions.ApplyAsync(c, job.MachineId, trigger, actor, reason, clock.GetUtcNow());
-        }, ct);
-
-    private sealed class HealthRow
-    {
-        public string Status { get; init; } = "ok";
-        public int Failures { get; init; }
-        public DateTimeOffset Since { get; init; }
-    }
-
-    /// <summary>The circuit breaker (DESIGN.md §6): each transient failure counts; at the threshold the BMC is
-    /// 'unreachable' and its circuit opens for an exponentially growing time, during which the claim skips its
-    /// machine's jobs. The first job after that is the trial: success closes the circuit, failure reopens it for
-    /// longer. A fatal error (wrong password) leaves the BMC 'degraded' without opening the circuit: retrying
-    /// would not help, and the job has already failed with the reason.</summary>
-    public async Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct)
-    {
-        if (error is null)
-        {
-            // The common case: a healthy BMC answered again. A plain read decides that nothing needs writing, without
-            // taking SQLite's write lock twice per job.
-            await using var read = await db.OpenAsync(ct);
-            var status = await read.ExecuteScalarAsync<string?>("SELECT status FROM bmc_health WHERE machine_id = @machineId", new { machineId });
-            if (status is null or "ok") return;
-        }
-        await RecordBmcInTransactionAsync(machineId, error, ct);
-    }
-
-    private Task RecordBmcInTransactionAsync(long machineId, BmcException? error, CancellationToken ct) =>
-        db.InTransactionAsync(async c =>
-        {
-            var now = clock.GetUtcNow();
-            var row = await c.QuerySingleOrDefaultAsync<HealthRow>(
-                "SELECT status, failures, since FROM bmc_health WHERE machine_id = @machineId" + Sql.ForUpdate(c), new { machineId });
-            if (error is null && (row is null || row is { Status: "ok" })) return 0; // the common case writes nothing
-            var failures = error is { IsTransient: true } ? (row?.Failures ?? 0) + 1 : 0;
-            var status = error is null ? BmcHealthStatus.Ok
-                : failures >= options.BreakerThreshold ? BmcHealthStatus.Unreachable
-                : BmcHealthStatus.Degraded;
-            DateTimeOffset? retryAfter = status == BmcHealthStatus.Unreachable
-                ? now + options.BreakerOpen.Delay(failures - options.BreakerThreshold, random: 0) : null;
-            var since = row is not null && row.Status == Wire.Name(status) ? row.Since : now;
-            var args = new { machineId, status = Wire.Name(status), failures, error = error?.Message, since, retryAfter };
-            return await c.ExecuteAsync(row is null
-                ? "INSERT INTO bmc_health (machine_id, status, failures, last_error, since, retry_after) VALUES (@machineId, @status, @failures, @error, @since, @retryAfter)"
-                : "UPDATE bmc_health SET status = @status, failures = @failures, last_error = COALESCE(@error, last_error), since = @since, retry_after = @retryAfter WHERE machine_id = @machineId",
-                args);
+            var held = await c.ExecuteScalarAsync<long?>($"SELECT id FROM jobs WHERE {Held}{Sql.ForUpdate(c)}", new { id = lease.JobId, lease = lease.Token });
+            if (held is null) throw new LeaseLostException(lease.JobId);
+            return await work(c);
         }, ct);
 }

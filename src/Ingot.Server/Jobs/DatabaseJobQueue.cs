@@ -17,6 +17,7 @@ namespace Ingot.Server.Jobs;
 public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, JobOptions options, TimeProvider clock, ILogger<DatabaseJobQueue> log)
     : IJobQueue
 {
+    private readonly BmcCircuit circuit = new(db, options, clock);
     private long lastReap, claims;
 
     /// <summary>This process among the nodes sharing the database: host, process id and a random suffix, so a

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using Ingot.Bmc;
 using Ingot.Client;
+using Ingot.Server.Data;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 
-/// <summary>What a worker needs from the broker, and nothing more: claim work, keep its claims alive, record each
-/// step, end the job. The all-in-one server implements it on the database (<see cref="DatabaseJobQueue"/>); a
-/// per-site agent (DESIGN.md §4.4) will implement it over HTTPS, pulling only its site's jobs.</summary>
+/// <summary>The lease protocol between workers and the broker, and nothing more: claim work, keep the claims alive,
+/// record each step (with its BMC's outcome), park a waiting job, end it, give everything back. The all-in-one server
+/// implements it on the database (<see cref="DatabaseJobQueue"/>); a per-site agent (DESIGN.md §4.4) will implement it
+/// over HTTPS, pulling only its site's jobs and running only their BMC steps. Steps that change the inventory run on the
+/// server, through <see cref="InLeaseAsync{T}"/>, calling Inventory's own functions (docs/adr/0003-job-broker.md).</summary>
 public interface IJobQueue
 {
     /// <summary>Up to <paramref name="max"/> runnable jobs, now leased to this worker node.</summary>
@@ -20,51 +23,33 @@ public interface IJobQueue
     /// <summary>Marks a step running (one more attempt), unless the job was cancelled or the claim lost.</summary>
     Task<StepGate> BeginStepAsync(JobLease lease, int position, CancellationToken ct);
 
-    /// <summary>Records a step's end. Returns false when the claim was lost (another run owns the job now).</summary>
-    Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, CancellationToken ct);
-
-    /// <summary>Ends the job (or sends it back to the queue for another attempt), and releases its lease.</summary>
-    Task FinishAsync(JobLease lease, JobEnding ending, CancellationToken ct);
-
-    /// <summary>Moves the job's machine through the lifecycle table (a lifecycle step), as the job's user.</summary>
-    Task<MachineState> TransitionAsync(JobLease lease, Trigger trigger, string? reason, CancellationToken ct);
-
-    /// <summary>Feeds the per-BMC circuit breaker: null after a success, the error after a failure.</summary>
-    Task RecordBmcAsync(long machineId, BmcException? error, CancellationToken ct);
+    /// <summary>Records a step's end, and for a step that talked to the BMC, how the BMC did (it feeds the per-BMC
+    /// circuit breaker). Returns false when the claim was lost (another run owns the job now).</summary>
+    Task<bool> EndStepAsync(JobLease lease, int position, StepStatus status, string? message, BmcOutcome? bmc, CancellationToken ct);
 
     /// <summary>Parks a job in a waiting step: the step shows 'waiting' with the message, the worker is freed, and the
     /// job comes back to the queue when an event arrives for it or at <paramref name="until"/>, whichever is first —
     /// at once if more than <paramref name="eventsSeen"/> events of this attempt have arrived meanwhile.</summary>
     Task<bool> ParkAsync(JobLease lease, int position, DateTimeOffset until, string message, int eventsSeen, CancellationToken ct);
 
-    /// <summary>The events the job's images posted during attempt <paramref name="attempt"/>, oldest first.</summary>
-    Task<IReadOnlyList<JobEventView>> EventsAsync(JobLease lease, int attempt, CancellationToken ct);
-
-    /// <summary>Records on the machine the image the job installed, and when.</summary>
-    Task RecordInstallAsync(JobLease lease, string image, CancellationToken ct);
-
-    /// <summary>Clears the image recorded on the machine, and when it was installed (its disks were wiped).</summary>
-    Task ClearImageAsync(JobLease lease, CancellationToken ct);
-
-    /// <summary>Checks the machine's reported hardware against its SKU (or finds and assigns the SKU it fits);
-    /// returns what it found.</summary>
-    /// <exception cref="StepFailedException">The hardware fits no SKU, or not its own (not transient).</exception>
-    Task<string> CheckHardwareAsync(JobLease lease, CancellationToken ct);
-
-    /// <summary>Gives the machine a hostname and/or a role (null keeps the present one).</summary>
-    /// <exception cref="StepFailedException">The hostname is taken or the role is gone (not transient).</exception>
-    Task AssignAsync(JobLease lease, string? hostname, string? role, CancellationToken ct);
-
-    /// <summary>Clears the machine's role, hostname and image (a recycled machine belongs to nobody).</summary>
-    Task ReleaseMachineAsync(JobLease lease, CancellationToken ct);
-
-    /// <summary>An image of the catalog by name, or (name null) the wipe image; null when there is none.</summary>
-    Task<ImageView?> ImageAsync(string? name, CancellationToken ct);
+    /// <summary>Ends the job (or sends it back to the queue for another attempt), and releases its lease.</summary>
+    Task FinishAsync(JobLease lease, JobEnding ending, CancellationToken ct);
 
     /// <summary>Gives back every job this node still holds (a clean shutdown), so another node resumes them at once
     /// rather than after their leases expire.</summary>
     Task ReleaseAllAsync(CancellationToken ct);
+
+    /// <summary>The one fenced hook: runs <paramref name="work"/> in a transaction that holds only while this lease does
+    /// (the job's row is locked for it), so a step's inventory change is made by the run that owns the job or not at all.</summary>
+    /// <exception cref="LeaseLostException">The lease is no longer this run's; nothing of the work was done.</exception>
+    Task<T> InLeaseAsync<T>(JobLease lease, Func<DataContext, Task<T>> work, CancellationToken ct);
 }
+
+/// <summary>How the BMC did in a step that talked to it: answered (<see cref="Error"/> null) or failed with the error.</summary>
+public sealed record BmcOutcome(long MachineId, BmcException? Error);
+
+/// <summary>The run no longer holds the job's lease: another run owns it and will finish it.</summary>
+public sealed class LeaseLostException(long jobId) : Exception($"job {jobId}: the lease is held by another run now");
 
 /// <summary>One claim of one job. The token is new with every claim, so the fencing of a worker's writes tells apart
 /// two runs of the same job even on one node (a run that fell a lease behind, and the run that reclaimed it).</summary>
@@ -87,6 +72,11 @@ public sealed record ClaimedJob(
     string LeaseToken)
 {
     public JobLease Lease => new(Id, LeaseToken);
+
+    /// <summary>Who a job's changes are recorded as: its user, through it.</summary>
+    public string Actor => ActorOf(User, Id);
+
+    public static string ActorOf(string user, long jobId) => $"{user} (job {jobId})";
 }
 
 public enum StepGate { Go, Cancelled, LeaseLost }

@@ -16,10 +16,12 @@ public sealed class WaitForImageStep(string name, string wanted) : IJobStep
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var imageName = JobPlans.Wipes(context.Job.Action) ? null : JobPlans.ImageName(context.Job.Params) ?? "";
-        var image = await context.Queue.ImageAsync(imageName, ct)
-                    ?? throw new StepFailedException(imageName is null ? "no wipe image is in the catalog (POST /api/v1/images, kind wipe)"
-                                                                       : $"image '{imageName}' is no longer in the catalog", transient: false);
-        var events = await context.Queue.EventsAsync(context.Job.Lease, context.Job.Attempt, ct);
+        var (image, events) = await context.InLeaseAsync(async c => (
+            imageName is null ? await ImageRow.OfKindAsync(c, ImageKind.Wipe) : await ImageRow.FindAsync(c, imageName),
+            await JobEventRow.ReadAsync(c, context.Job.Id, context.Job.Attempt, limit: 1000)), ct);
+        if (image is null)
+            throw new StepFailedException(imageName is null ? "no wipe image is in the catalog (POST /api/v1/images, kind wipe)"
+                                                            : $"image '{imageName}' is no longer in the catalog", transient: false);
         if (events.LastOrDefault(e => e.Event == "failed") is { } failed)
             throw new StepFailedException($"the installer reported failure: {failed.Message ?? "no message"}" +
                                           (failed.Log is { Length: > 0 } log ? $" — log: {Tail(log)}" : ""), transient: true);
@@ -53,7 +55,11 @@ public sealed class AssignNameStep : IJobStep
     {
         var (hostname, role) = JobPlans.Naming(context.Job.Params);
         if (hostname is null && role is null) return "no hostname or role given; the machine keeps its own";
-        await context.Queue.AssignAsync(context.Job.Lease, hostname, role, ct);
+        await context.InLeaseAsync(async c =>
+        {
+            await MachineAssignment.AssignAsync(c, context.Job.MachineId, hostname, role, context.Clock.GetUtcNow());
+            return 0;
+        }, ct);
         return $"hostname {hostname ?? "(unchanged)"}, role {role ?? "(unchanged)"}";
     }
 }
@@ -66,8 +72,14 @@ public sealed class FinishRecycleStep : IJobStep
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var state = await context.Queue.TransitionAsync(context.Job.Lease, Trigger.FinishRecycle, "disks wiped", ct);
-        await context.Queue.ReleaseMachineAsync(context.Job.Lease, ct);
+        var job = context.Job;
+        var state = await context.InLeaseAsync(async c =>
+        {
+            var now = context.Clock.GetUtcNow();
+            var reached = await Transitions.ApplyOnceAsync(c, job.MachineId, Trigger.FinishRecycle, job.Actor, "disks wiped", now);
+            await MachineAssignment.ReleaseAsync(c, job.MachineId, now);
+            return reached;
+        }, ct);
         context.Result["machine_state"] = Wire.Name(state);
         return $"machine is {Wire.Name(state)}; role, hostname and image released";
     }
@@ -83,7 +95,11 @@ public sealed class FinishWipeStep : IJobStep
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        await context.Queue.ClearImageAsync(context.Job.Lease, ct);
+        await context.InLeaseAsync(async c =>
+        {
+            await MachineAssignment.ClearImageAsync(c, context.Job.MachineId, context.Clock.GetUtcNow());
+            return 0;
+        }, ct);
         return "disks wiped; the machine's installed image is cleared";
     }
 }
@@ -97,8 +113,14 @@ public sealed class FinishInstallStep : IJobStep
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
         var image = JobPlans.ImageName(context.Job.Params) ?? "";
-        var state = await context.Queue.TransitionAsync(context.Job.Lease, Trigger.FinishInstall, $"installed {image}", ct);
-        await context.Queue.RecordInstallAsync(context.Job.Lease, image, ct);
+        var job = context.Job;
+        var state = await context.InLeaseAsync(async c =>
+        {
+            var now = context.Clock.GetUtcNow();
+            var reached = await Transitions.ApplyOnceAsync(c, job.MachineId, Trigger.FinishInstall, job.Actor, $"installed {image}", now);
+            await MachineAssignment.RecordInstallAsync(c, job.MachineId, image, now);
+            return reached;
+        }, ct);
         context.Result["machine_state"] = Wire.Name(state);
         context.Result["image"] = image;
         return $"machine is {Wire.Name(state)} with {image}";

@@ -27,4 +27,21 @@ public sealed class JobEventRow
             """, new { jobId, attempt, limit });
         return [.. rows.Reverse().Select(r => r.View())];
     }
+
+    /// <summary>Records what an image reported for attempt <paramref name="attempt"/> of a job and, unless it is mere
+    /// progress, wakes the job if it is parked in a waiting step (back to the queue, to read the event now). Returns
+    /// whether it woke the job (then wake the workers once the transaction commits).</summary>
+    /// <remarks>The job's row is locked first: either its worker parks after this commits (and counts this event), or
+    /// the park commits first and the wake finds it parked. Without the lock a wake-up could fall in between.</remarks>
+    public static async Task<bool> RecordAsync(DataContext c, long jobId, int attempt, string kind, BootEvent report, string? log, DateTimeOffset now)
+    {
+        await c.QueryAsync<long>("SELECT id FROM jobs WHERE id = @jobId" + Sql.ForUpdate(c), new { jobId });
+        await c.ExecuteAsync(
+            "INSERT INTO job_events (job_id, attempt, event, step, percent, message, log, at) VALUES (@jobId, @attempt, @kind, @step, @percent, @message, @log, @now)",
+            new { jobId, attempt, kind, step = report.Step, percent = report.Percent, message = report.Message, log, now });
+        // Progress changes nothing a waiting step decides on, so it does not cost the job a claim.
+        if (kind == "progress") return false;
+        return await c.ExecuteAsync("UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE id = @jobId AND status = 'running' AND lease_owner IS NULL",
+            new { jobId }) > 0;
+    }
 }

@@ -59,13 +59,16 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
         try
         {
             var result = await retries.ExecuteAsync(async token => await step.RunAsync(context, token), ct);
-            if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, null, ct);
             if (result.WaitUntil is { } until)
             {
                 await queue.ParkAsync(job.Lease, record.Position, until, result.Message, result.EventsSeen, ct);
                 return false; // the worker is free; an event or the deadline brings the job back to this step
             }
-            return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, result.Message, ct);
+            return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, result.Message, Bmc(job, step, null), ct);
+        }
+        catch (LeaseLostException)
+        {
+            return false; // another run holds the job now and resumes it
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -74,8 +77,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
         }
         catch (BmcException e)
         {
-            if (step.UsesBmc) await queue.RecordBmcAsync(job.MachineId, e, ct);
-            await EndAsync(job, plan, record, e.Message, e.IsTransient, ct);
+            await EndAsync(job, plan, record, e.Message, e.IsTransient, ct, Bmc(job, step, e));
             return false;
         }
         catch (StepFailedException e)
@@ -97,9 +99,12 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
         }
     }
 
-    private async Task EndAsync(ClaimedJob job, JobPlan plan, ClaimedStep record, string reason, bool transient, CancellationToken ct)
+    /// <summary>What the step reports of the BMC: nothing for a step that does not talk to it.</summary>
+    private static BmcOutcome? Bmc(ClaimedJob job, IJobStep step, BmcException? error) => step.UsesBmc ? new BmcOutcome(job.MachineId, error) : null;
+
+    private async Task EndAsync(ClaimedJob job, JobPlan plan, ClaimedStep record, string reason, bool transient, CancellationToken ct, BmcOutcome? bmc = null)
     {
-        if (!await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Failed, reason, ct)) return;
+        if (!await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Failed, reason, bmc, ct)) return;
         var error = $"step {record.Name}, attempt {job.Attempt} of {job.MaxAttempts}: {reason}";
         if (transient && job.Attempt < job.MaxAttempts)
         {

@@ -146,4 +146,9 @@ public static class JobReader
 
     private static T Parse<T>(string text) where T : struct, Enum =>
         Wire.TryParse<T>(text, out var value) ? value : throw new InvalidOperationException($"unknown {typeof(T).Name} '{text}' in the database");
+
+    /// <summary>Whether the machine has a queued or running job of <paramref name="action"/>.</summary>
+    public static async Task<bool> HasUnfinishedAsync(DataContext c, long machineId, string action) =>
+        await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM jobs WHERE machine_id = @machineId AND action = @action AND status IN ('queued', 'running')", new { machineId, action }) > 0;
 }

@@ -1,4 +1,5 @@
 using Ingot.Bmc;
+using Ingot.Server.Data;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
@@ -45,6 +46,10 @@ public sealed class StepContext(ClaimedJob job, IJobQueue queue, JobOptions opti
     /// <summary>The step being run, as it was when the job was claimed (a waiting step keeps its first start).</summary>
     public ClaimedStep? Step { get; set; }
     public IJobQueue Queue { get; } = queue;
+
+    /// <summary>Runs database work in a transaction that holds only while this run holds the job's lease (the queue's
+    /// fenced hook): how a step changes the inventory, through Inventory's own functions.</summary>
+    public Task<T> InLeaseAsync<T>(Func<DataContext, Task<T>> work, CancellationToken ct) => Queue.InLeaseAsync(Job.Lease, work, ct);
     public JobOptions Options { get; } = options;
     public TimeProvider Clock { get; } = clock;
 

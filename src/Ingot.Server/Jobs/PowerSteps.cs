@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ingot.Bmc;
+using Ingot.Server.Inventory;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
@@ -85,7 +86,7 @@ public sealed class CheckHardwareStep : IJobStep
     public bool UsesBmc => false;
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct) =>
-        await context.Queue.CheckHardwareAsync(context.Job.Lease, ct);
+        await context.InLeaseAsync(c => HardwareCheck.RunAsync(c, context.Job.MachineId, context.Clock.GetUtcNow()), ct);
 }
 
 /// <summary>The BMC answers with the stored credentials (commissioning's first check).</summary>

@@ -14,7 +14,9 @@ public sealed class TransitionStep(string name, Trigger trigger) : IJobStep
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var state = await context.Queue.TransitionAsync(context.Job.Lease, trigger, $"job {context.Job.Id} ({context.Job.Action})", ct);
+        var job = context.Job;
+        var state = await context.InLeaseAsync(c => Transitions.ApplyOnceAsync(c, job.MachineId, trigger, job.Actor, $"job {job.Id} ({job.Action})",
+            context.Clock.GetUtcNow()), ct);
         context.Result["machine_state"] = Wire.Name(state);
         return $"machine is {Wire.Name(state)}";
     }

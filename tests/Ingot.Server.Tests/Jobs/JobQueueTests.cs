@@ -25,6 +25,8 @@ public sealed class JobQueueTests : IAsyncLifetime
         server.Services.GetRequiredService<Database>(), server.Services.GetRequiredService<SecretBox>(),
         options ?? server.Services.GetRequiredService<JobOptions>(), clock, NullLogger<DatabaseJobQueue>.Instance);
 
+    private BmcCircuit Circuit() => new(server.Services.GetRequiredService<Database>(), server.Services.GetRequiredService<JobOptions>(), clock);
+
     private async Task<MachineView> MachineAsync(string? site = null) =>
         await server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site,
             Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
@@ -91,7 +93,7 @@ public sealed class JobQueueTests : IAsyncLifetime
         var dead = Node();
         var claimed = Assert.Single(await dead.ClaimAsync(1, default));
         Assert.Equal(StepGate.Go, await dead.BeginStepAsync(claimed.Lease, 0, default));
-        Assert.True(await dead.EndStepAsync(claimed.Lease, 0, StepStatus.Succeeded, "off", default));
+        Assert.True(await dead.EndStepAsync(claimed.Lease, 0, StepStatus.Succeeded, "off", null, default));
 
         var survivor = Node();
         Assert.Empty(await survivor.ClaimAsync(1, default)); // the lease still holds
@@ -102,7 +104,7 @@ public sealed class JobQueueTests : IAsyncLifetime
         Assert.Equal(StepStatus.Succeeded, resumed.Steps[0].Status); // so it resumes at power_on
         Assert.Equal(StepStatus.Pending, resumed.Steps[1].Status);
 
-        Assert.False(await dead.EndStepAsync(claimed.Lease, 1, StepStatus.Succeeded, "late", default));
+        Assert.False(await dead.EndStepAsync(claimed.Lease, 1, StepStatus.Succeeded, "late", null, default));
         Assert.Equal(StepGate.LeaseLost, await dead.BeginStepAsync(claimed.Lease, 1, default));
         Assert.Empty(await dead.RenewAsync([claimed.Lease], default));
         Assert.Equal([resumed.Lease], await survivor.RenewAsync([resumed.Lease], default));
@@ -134,7 +136,7 @@ public sealed class JobQueueTests : IAsyncLifetime
         Assert.Equal(StepGate.Go, await node.BeginStepAsync(lease, 0, default));
         var asked = await server.Admin.CancelJobAsync(job);
         Assert.Equal(JobStatus.Running, asked.Status); // the step under way finishes first
-        Assert.True(await node.EndStepAsync(lease, 0, StepStatus.Succeeded, "off", default));
+        Assert.True(await node.EndStepAsync(lease, 0, StepStatus.Succeeded, "off", null, default));
         Assert.Equal(StepGate.Cancelled, await node.BeginStepAsync(lease, 1, default));
         await node.FinishAsync(lease, new JobEnding.Cancelled(null), default);
         var view = await server.Admin.GetJobAsync(job);
@@ -148,9 +150,9 @@ public sealed class JobQueueTests : IAsyncLifetime
         var machine = await MachineAsync();
         var node = Node();
         var error = new BmcUnreachableException("ipmi://127.0.9.9:623", "no answer to Open Session");
-        for (var i = 0; i < 2; i++) await node.RecordBmcAsync(machine.Id, error, default);
+        for (var i = 0; i < 2; i++) await Circuit().RecordAsync(machine.Id, error, default);
         Assert.Equal(BmcHealthStatus.Degraded, (await server.Admin.GetMachineAsync(machine.HardwareName)).Bmc!.Health!.Status);
-        await node.RecordBmcAsync(machine.Id, error, default);
+        await Circuit().RecordAsync(machine.Id, error, default);
         var health = (await server.Admin.GetMachineAsync(machine.HardwareName)).Bmc!.Health!;
         Assert.Equal(BmcHealthStatus.Unreachable, health.Status);
         Assert.Equal(3, health.Failures);
@@ -162,7 +164,7 @@ public sealed class JobQueueTests : IAsyncLifetime
         clock.Advance(new JobOptions().BreakerOpen.First + TimeSpan.FromSeconds(1));
         Assert.Equal(job, Assert.Single(await node.ClaimAsync(1, default)).Id); // the trial
 
-        await node.RecordBmcAsync(machine.Id, null, default);
+        await Circuit().RecordAsync(machine.Id, null, default);
         health = (await server.Admin.GetMachineAsync(machine.HardwareName)).Bmc!.Health!;
         Assert.Equal((BmcHealthStatus.Ok, 0), (health.Status, health.Failures));
         Assert.Null(health.RetryAfter);
@@ -172,7 +174,7 @@ public sealed class JobQueueTests : IAsyncLifetime
     public async Task AWrongPassword_MarksTheBmcDegraded_WithoutOpeningTheCircuit()
     {
         var machine = await MachineAsync();
-        await Node().RecordBmcAsync(machine.Id, new BmcAuthenticationException("ipmi://127.0.9.9:623", "wrong password"), default);
+        await Circuit().RecordAsync(machine.Id, new BmcAuthenticationException("ipmi://127.0.9.9:623", "wrong password"), default);
         var health = (await server.Admin.GetMachineAsync(machine.HardwareName)).Bmc!.Health!;
         Assert.Equal(BmcHealthStatus.Degraded, health.Status);
         Assert.Null(health.RetryAfter);
