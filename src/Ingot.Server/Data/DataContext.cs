@@ -45,19 +45,19 @@ public sealed class DataContext : IAsyncDisposable
 
     private CommandDefinition Command(string sql, object? args) => new(sql, args, Transaction, cancellationToken: Token);
 
-    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? args = null) => connection.QueryAsync<T>(Command(sql, args));
+    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? args = null) => Guard(connection.QueryAsync<T>(Command(sql, args)));
 
-    public Task<T> QuerySingleAsync<T>(string sql, object? args = null) => connection.QuerySingleAsync<T>(Command(sql, args));
+    public Task<T> QuerySingleAsync<T>(string sql, object? args = null) => Guard(connection.QuerySingleAsync<T>(Command(sql, args)));
 
-    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) => connection.QuerySingleOrDefaultAsync<T>(Command(sql, args));
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? args = null) => Guard(connection.QuerySingleOrDefaultAsync<T>(Command(sql, args)));
 
-    public Task<T> QueryFirstAsync<T>(string sql, object? args = null) => connection.QueryFirstAsync<T>(Command(sql, args));
+    public Task<T> QueryFirstAsync<T>(string sql, object? args = null) => Guard(connection.QueryFirstAsync<T>(Command(sql, args)));
 
-    public Task<T?> QueryFirstOrDefaultAsync<T>(string sql, object? args = null) => connection.QueryFirstOrDefaultAsync<T>(Command(sql, args));
+    public Task<T?> QueryFirstOrDefaultAsync<T>(string sql, object? args = null) => Guard(connection.QueryFirstOrDefaultAsync<T>(Command(sql, args)));
 
-    public Task<int> ExecuteAsync(string sql, object? args = null) => connection.ExecuteAsync(Command(sql, args));
+    public Task<int> ExecuteAsync(string sql, object? args = null) => Guard(connection.ExecuteAsync(Command(sql, args)));
 
-    public Task<T?> ExecuteScalarAsync<T>(string sql, object? args = null) => connection.ExecuteScalarAsync<T>(Command(sql, args));
+    public Task<T?> ExecuteScalarAsync<T>(string sql, object? args = null) => Guard(connection.ExecuteScalarAsync<T>(Command(sql, args)));
 
     /// <summary>A savepoint of this context's transaction, to roll back part of it (a CSV chunk that clashed).</summary>
     public Task SaveAsync(string savepoint) => InTransaction.SaveAsync(savepoint, Token);
@@ -67,6 +67,24 @@ public sealed class DataContext : IAsyncDisposable
     public Task RollbackToAsync(string savepoint) => InTransaction.RollbackAsync(savepoint, Token);
 
     private DbTransaction InTransaction => Transaction ?? throw new InvalidOperationException("Savepoints need a transaction (Database.InTransactionAsync).");
+
+    /// <summary>An interrupted SQLite statement fails with SQLITE_INTERRUPT; the caller asked for a cancellation, so it
+    /// gets one (as on PostgreSQL). Only contexts that can be interrupted pay for the wrapper.</summary>
+    private Task<T> Guard<T>(Task<T> statement) => interrupt == default ? statement : Interrupted(statement);
+
+    private async Task<T> Interrupted<T>(Task<T> statement)
+    {
+        try
+        {
+            return await statement;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteInterrupt && Token.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The statement was interrupted: its caller cancelled.", e, Token);
+        }
+    }
+
+    private const int SqliteInterrupt = 9;
 
     private static void Interrupt(SqliteConnection sqlite)
     {

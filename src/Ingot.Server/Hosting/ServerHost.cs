@@ -56,6 +56,7 @@ public static class ServerHost
         // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
         app.UseAudit();
         app.UseIngotProblems();
+        app.UseStopCancelsRequests();
         app.UseAuthentication();
         app.UseAuthorization();
 
