@@ -27,13 +27,6 @@ public sealed class ConflictException(string message) : IngotException(message)
     public override string Title => "Conflict";
 }
 
-public sealed class BadRequestException(string message) : IngotException(message)
-{
-    public override int Status => 400;
-    public override string Slug => "bad-request";
-    public override string Title => "Bad request";
-}
-
 /// <summary>A request that was well-formed but whose values are wrong; <see cref="Errors"/> names each
 /// offending field (or CSV line, or host) with every reason found, not just the first.</summary>
 public sealed class ValidationException(IReadOnlyDictionary<string, string[]> errors, string? message = null)
@@ -50,13 +43,6 @@ public sealed class ValidationException(IReadOnlyDictionary<string, string[]> er
         errors.Count == 1
             ? $"{errors.First().Key}: {errors.First().Value.First()}"
             : $"{errors.Count} fields are invalid: {string.Join(", ", errors.Keys)}.";
-}
-
-public sealed class UnauthorizedException(string message) : IngotException(message)
-{
-    public override int Status => 401;
-    public override string Slug => "unauthorized";
-    public override string Title => "Unauthorized";
 }
 
 public sealed class ForbiddenException(string message) : IngotException(message)

@@ -32,9 +32,11 @@ public static class ServerHost
         else logging(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // Settings made in code (tests, the demo) are held to the rules of flags and variables before anything starts.
+        ServerOptions.Validate(settings);
         var db = Database.Open(settings.Database, settings.DataDirectory);
         builder.Services.AddSingleton(db);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(settings.Clock);
         builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
@@ -51,7 +53,7 @@ public static class ServerHost
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot");
         await Migrator.MigrateAsync(db, log, ct);
-        await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, TimeProvider.System, log, ct);
+        await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, settings.Clock, log, ct);
 
         // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
         app.UseAudit();
@@ -81,8 +83,7 @@ public static class ServerHost
 
     private static void AddJobs(IServiceCollection services, ServerSettings settings)
     {
-        settings.Jobs.Validate();
-        services.AddSingleton(settings.Jobs);
+                services.AddSingleton(settings.Jobs);
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<BatchSubmission>();

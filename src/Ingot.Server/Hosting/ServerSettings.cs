@@ -1,6 +1,7 @@
 namespace Ingot.Server.Hosting;
 
-/// <summary>How a server is started. Program.cs fills it from flags and INGOT_* variables.</summary>
+/// <summary>How a server is started. <see cref="ServerOptions"/> declares every setting (its INGOT_* variable, flag,
+/// default, range and doc line) and fills this from flags and variables; tests fill it in code.</summary>
 public sealed record ServerSettings
 {
     /// <summary>Directory for the SQLite file, the admin token and the secret key. Default ./.ingot.</summary>
@@ -29,6 +30,9 @@ public sealed record ServerSettings
 
     /// <summary>The job broker's limits and timings (INGOT_JOBS_* variables).</summary>
     public Jobs.JobOptions Jobs { get; init; } = new();
+
+    /// <summary>The server's clock: everything that reads the time asks it, so whole-server tests can drive time.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Timeouts and sockets of the IPMI client the workers use; null takes the defaults.</summary>
     public Ingot.Bmc.Ipmi.IpmiClientOptions? Ipmi { get; init; }

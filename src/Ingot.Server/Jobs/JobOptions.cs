@@ -1,8 +1,9 @@
+using Ingot.Bmc;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Jobs;
 
-/// <summary>The broker's limits and timings (INGOT_JOBS_* variables; see ServeCommand). Every wait a job
+/// <summary>The broker's limits and timings (INGOT_JOBS_* variables, declared with their ranges in Hosting/ServerOptions). Every wait a job
 /// step makes has its deadline here, never in a loop.</summary>
 public sealed record JobOptions
 {
@@ -38,30 +39,15 @@ public sealed record JobOptions
     public Backoff BreakerOpen { get; init; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15));
 
     /// <summary>How long a BMC may take to report the wanted power state after acknowledging a command.</summary>
-    public TimeSpan PowerDeadline { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan PowerDeadline { get; init; } = new PowerWaitOptions().Deadline;
 
-    /// <summary>Spacing of power-state polls while waiting (MAAS's waiting policy, as data).</summary>
-    public IReadOnlyList<TimeSpan> PowerPolls { get; init; } = [.. new[] { 1, 2, 2, 4, 6, 8, 12 }.Select(s => TimeSpan.FromSeconds(s))];
+    /// <summary>Spacing of power-state polls while waiting (MAAS's waiting policy, as data). Both defaults are the BMC
+    /// library's (<see cref="PowerWaitOptions"/>), declared there once.</summary>
+    public IReadOnlyList<TimeSpan> PowerPolls { get; init; } = new PowerWaitOptions().PollDelays;
 
     /// <summary>How long <c>reboot</c> waits for a graceful shutdown before it powers off hard (param graceful_timeout_seconds).</summary>
     public TimeSpan GracefulShutdown { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Hosts one batch may name (issue 6: default 10,000). Larger batches are refused with a 422.</summary>
     public int BatchMaxHosts { get; init; } = 10_000;
-
-    public void Validate()
-    {
-        var v = new Validation();
-        v.Range("jobs.batch_max_hosts", BatchMaxHosts, 1, 1_000_000);
-        v.Range("jobs.workers", Workers, 1, 100_000);
-        v.Range("jobs.per_site_limit", PerSiteLimit, 1, 1_000_000);
-        v.Range("jobs.max_attempts", MaxAttempts, 1, 100);
-        v.Range("jobs.step_retries", StepRetries, 0, 100);
-        v.Range("jobs.breaker_threshold", BreakerThreshold, 1, 1000);
-        v.When(Lease < TimeSpan.FromSeconds(1), "jobs.lease", "must be at least 1 second.");
-        v.When(PollInterval <= TimeSpan.Zero, "jobs.poll_interval", "must be positive.");
-        v.When(PowerDeadline <= TimeSpan.Zero, "jobs.power_deadline", "must be positive.");
-        v.When(PowerPolls.Count == 0 || PowerPolls.Any(p => p <= TimeSpan.Zero), "jobs.power_polls", "must be positive delays.");
-        v.ThrowIfInvalid();
-    }
 }

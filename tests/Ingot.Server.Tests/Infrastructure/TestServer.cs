@@ -43,7 +43,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="jobs">Broker options; by default the workers do not run (tests of the API alone).</param>
     public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false, JobOptions? jobs = null,
                                                     IpmiClientOptions? ipmi = null, Ingot.Server.Boot.DiscoveryCredentials? discovery = null,
-                                                    LogCapture? logs = null)
+                                                    LogCapture? logs = null, TimeProvider? clock = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
@@ -57,6 +57,7 @@ public sealed class TestServer : IAsyncDisposable
             Jobs = jobs ?? new JobOptions { RunWorkers = false },
             Ipmi = ipmi,
             DiscoveryBmc = discovery ?? new(null, null),
+            Clock = clock ?? TimeProvider.System,
         }, logging: b => { if (logs is not null) b.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs); });
         await app.StartAsync();
         if (bootstrapAdmin) adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();

@@ -38,7 +38,10 @@ public static class DemoCommand
             { data, url, machines, bmcBase, bmcPort, noBmcs, installSeconds, unknown, quiet };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = ServeCommand.Settings(context, parse.GetValue(data), [parse.GetValue(url)!], database: null);
+            // The demo's server reads the same settings as 'ingot serve' (INGOT_* variables), its data and URL from its flags.
+            if (!ServeCommand.TryRead(context, new Dictionary<string, string?> { ["data"] = parse.GetValue(data), ["urls"] = parse.GetValue(url) },
+                    null, out var settings, out _))
+                return UsageException.ExitCode;
             // Every simulated BMC has the same administrator, as a fleet provisions one account for discovery: given to
             // the server, a discovered unknown machine gets commissioned at once (unless the environment chose others).
             if (!settings.DiscoveryBmc.IsSet)

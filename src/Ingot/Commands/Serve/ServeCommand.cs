@@ -1,26 +1,27 @@
 using System.CommandLine;
-using Ingot.Server.Api;
 using Ingot.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 
 namespace Ingot.Commands.Serve;
 
-/// <summary>`ingot serve`: runs the server until interrupted.</summary>
+/// <summary>`ingot serve`: runs the server until interrupted. Every setting of the server is a flag here and an INGOT_*
+/// variable, both made from the one table (ServerOptions.All); --print-config shows what a start would use.</summary>
 public static class ServeCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = new Option<string>("--data") { Description = "Data directory (SQLite file, admin token, secret key). Env: INGOT_DATA. Default ./.ingot" };
-        var urls = new Option<string[]>("--urls") { Description = "Address(es) to listen on. Env: INGOT_URLS. Default http://127.0.0.1:7420", AllowMultipleArgumentsPerToken = true };
-        var database = new Option<string>("--database") { Description = "PostgreSQL connection string or postgres:// URL; SQLite when absent. Env: INGOT_DATABASE" };
-
         var command = new Command("serve", "Run the Ingot server (API) on SQLite, or on PostgreSQL with --database.");
-        command.Options.Add(data);
-        command.Options.Add(urls);
-        command.Options.Add(database);
+        var flags = AddFlags(command);
+        var print = new Option<bool>("--print-config") { Description = "Print every setting with its value and where it came from (secrets hidden), and exit." };
+        command.Options.Add(print);
         command.SetAction(async (parse, ct) =>
         {
-            var settings = Settings(context, parse.GetValue(data), parse.GetValue(urls), parse.GetValue(database));
+            if (!TryRead(context, Values(parse, flags), null, out var settings, out var sources)) return UsageException.ExitCode;
+            if (parse.GetValue(print))
+            {
+                await PrintAsync(context, sources);
+                return 0;
+            }
             await using var app = await ServerHost.BuildAsync(settings, ct: ct);
             await app.StartAsync(ct);
             await context.Out.WriteLineAsync($"Ingot serving {string.Join(", ", settings.Urls)} (data: {Path.GetFullPath(settings.DataDirectory)})");
@@ -32,23 +33,47 @@ public static class ServeCommand
         return command;
     }
 
-    /// <summary>Flags win over INGOT_* variables, which win over defaults.</summary>
-    public static ServerSettings Settings(CliContext context, string? data, string[]? urls, string? database)
+    /// <summary>One flag per server setting, named and described by its table row.</summary>
+    public static IReadOnlyDictionary<string, Option<string>> AddFlags(Command command, IReadOnlySet<string>? except = null)
     {
-        var defaults = new ServerSettings();
-        var envUrls = context.Environment("INGOT_URLS")?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new ServerSettings
+        var flags = new Dictionary<string, Option<string>>();
+        foreach (var option in ServerOptions.All.Where(o => except?.Contains(o.Name) != true))
         {
-            DataDirectory = Pick(data, context.Environment("INGOT_DATA")) ?? defaults.DataDirectory,
-            Urls = urls is { Length: > 0 } ? urls : envUrls is { Length: > 0 } ? envUrls : defaults.Urls,
-            Database = Pick(database, context.Environment("INGOT_DATABASE")),
-            AdminToken = Pick(context.Environment("INGOT_ADMIN_TOKEN")),
-            SecretKey = Pick(context.Environment("INGOT_SECRET_KEY")),
-            ImportMaxBytes = long.TryParse(context.Environment("INGOT_IMPORT_MAX_BYTES"), out var max) && max > 0 ? max : defaults.ImportMaxBytes,
-            Jobs = JobEnvironment.Read(context.Environment),
-            DiscoveryBmc = new(Pick(context.Environment("INGOT_DISCOVERY_BMC_USER")), Pick(context.Environment("INGOT_DISCOVERY_BMC_PASSWORD"))),
-        };
+            var flag = new Option<string>(option.Flag) { Description = $"{option.Doc} Env: {option.Variable}." };
+            command.Options.Add(flag);
+            flags[option.Name] = flag;
+        }
+        return flags;
     }
 
-    private static string? Pick(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+    public static Dictionary<string, string?> Values(ParseResult parse, IReadOnlyDictionary<string, Option<string>> flags) =>
+        flags.ToDictionary(f => f.Key, f => parse.GetValue(f.Value));
+
+    /// <summary>Flags win over INGOT_* variables, which win over defaults. A bad value is reported on stderr, every one of
+    /// them with what it accepts, and the server does not start.</summary>
+    public static bool TryRead(CliContext context, IReadOnlyDictionary<string, string?> flags, ServerSettings? start,
+                               out ServerSettings settings, out IReadOnlyList<ServerOptions.Source> sources)
+    {
+        try
+        {
+            (settings, sources) = ServerOptions.Read(flags, context.Environment, start);
+            return true;
+        }
+        catch (ServerOptionsException e)
+        {
+            foreach (var error in e.Errors) context.Error.WriteLine($"error: {error}");
+            context.Error.WriteLine("The server did not start; 'ingot serve --help' lists every setting.");
+            (settings, sources) = (null!, []);
+            return false;
+        }
+    }
+
+    private static async Task PrintAsync(CliContext context, IReadOnlyList<ServerOptions.Source> sources)
+    {
+        var nameWidth = sources.Max(s => s.Option.Name.Length);
+        var valueWidth = Math.Min(48, sources.Max(s => ServerOptions.Shown(s).Length));
+        await context.Out.WriteLineAsync($"{"SETTING".PadRight(nameWidth)}  {"VALUE".PadRight(valueWidth)}  SOURCE");
+        foreach (var source in sources)
+            await context.Out.WriteLineAsync($"{source.Option.Name.PadRight(nameWidth)}  {ServerOptions.Shown(source).PadRight(valueWidth)}  {source.From}");
+    }
 }

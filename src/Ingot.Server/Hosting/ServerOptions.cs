@@ -1,0 +1,129 @@
+using Ingot.Server.Boot;
+
+namespace Ingot.Server.Hosting;
+
+/// <summary>Every setting of <c>ingot serve</c> (and of the demo's server), in one table. A value comes from a flag, else
+/// from its INGOT_* variable, else the default; a bad one stops start-up with a message that names the variable (or
+/// flag) and what it accepts. <c>ingot serve --print-config</c> lists this table with values and sources.</summary>
+public static class ServerOptions
+{
+    public static IReadOnlyList<ServerOption> All { get; } =
+    [
+        ServerOption.Text("data", "Directory for the SQLite file, the admin token and the secret key.",
+            s => s.DataDirectory, (s, v) => s with { DataDirectory = v ?? new ServerSettings().DataDirectory }),
+        ServerOption.Text("urls", "Addresses to listen on, separated by commas.",
+            s => string.Join(",", s.Urls), (s, v) => s with { Urls = Urls(v) }, check: v => Urls(v)),
+        ServerOption.Text("database", "PostgreSQL connection string or postgres:// URL; SQLite in the data directory when empty.",
+            s => s.Database, (s, v) => s with { Database = v }, secret: true),
+        ServerOption.Text("admin_token", "Registered as the admin's token on every start instead of generating one.",
+            s => s.AdminToken, (s, v) => s with { AdminToken = v }, secret: true),
+        ServerOption.Text("secret_key", "Base64 of 32 bytes that encrypt BMC passwords; shared by every node of one PostgreSQL. Default: DATA/secret.key.",
+            s => s.SecretKey, (s, v) => s with { SecretKey = v }, secret: true, check: SecretKey),
+        ServerOption.Long("import.max_bytes", 1024, 10L << 30, "The largest CSV import body, in bytes.",
+            s => s.ImportMaxBytes, (s, v) => s with { ImportMaxBytes = v }),
+        ServerOption.Text("discovery.bmc_user", "BMC user given to machines that discover themselves (with the password: they are commissioned at once).",
+            s => s.DiscoveryBmc.Username, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Username = v } }),
+        ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves.",
+            s => s.DiscoveryBmc.Password, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Password = v } }, secret: true),
+        ServerOption.Bool("jobs.run_workers", "Run job workers in this process (off for API-only nodes).",
+            s => s.Jobs.RunWorkers, (s, v) => s with { Jobs = s.Jobs with { RunWorkers = v } }),
+        ServerOption.Int("jobs.workers", 1, 100_000, "Jobs this node runs at once.",
+            s => s.Jobs.Workers, (s, v) => s with { Jobs = s.Jobs with { Workers = v } }),
+        ServerOption.Int("jobs.per_site_limit", 1, 1_000_000, "Jobs running at once in one site, across every node.",
+            s => s.Jobs.PerSiteLimit, (s, v) => s with { Jobs = s.Jobs with { PerSiteLimit = v } }),
+        ServerOption.Int("jobs.batch_max_hosts", 1, 1_000_000, "Hosts one batch may name.",
+            s => s.Jobs.BatchMaxHosts, (s, v) => s with { Jobs = s.Jobs with { BatchMaxHosts = v } }),
+        ServerOption.Int("jobs.max_attempts", 1, 100, "Attempts of a job before it fails.",
+            s => s.Jobs.MaxAttempts, (s, v) => s with { Jobs = s.Jobs with { MaxAttempts = v } }),
+        ServerOption.Int("jobs.step_retries", 0, 100, "Retries of a transient BMC failure inside a step, before the attempt fails.",
+            s => s.Jobs.StepRetries, (s, v) => s with { Jobs = s.Jobs with { StepRetries = v } }),
+        ServerOption.Int("jobs.breaker_threshold", 1, 1000, "Consecutive transient failures after which a BMC's circuit opens.",
+            s => s.Jobs.BreakerThreshold, (s, v) => s with { Jobs = s.Jobs with { BreakerThreshold = v } }),
+        ServerOption.Seconds("jobs.lease_seconds", 1, 86_400, "How long a claim holds without a heartbeat; a dead node's jobs move after this.",
+            s => s.Jobs.Lease, (s, v) => s with { Jobs = s.Jobs with { Lease = v } }),
+        ServerOption.Seconds("jobs.poll_seconds", 0.001, 3600, "How often an idle worker looks for work other nodes queued.",
+            s => s.Jobs.PollInterval, (s, v) => s with { Jobs = s.Jobs with { PollInterval = v } }),
+        ServerOption.Seconds("jobs.power_deadline_seconds", 0.001, 3600, "How long a BMC may take to report the wanted power state.",
+            s => s.Jobs.PowerDeadline, (s, v) => s with { Jobs = s.Jobs with { PowerDeadline = v } }),
+        ServerOption.Seconds("jobs.power_poll_seconds", 0.001, 3600, "Spacing of power-state polls (one value for every poll; default: the waiting policy 1, 2, 2, 4, 6, 8, 12 s).",
+            s => s.Jobs.PowerPolls[0], (s, v) => s with { Jobs = s.Jobs with { PowerPolls = [v] } }),
+        ServerOption.Seconds("jobs.retry_seconds", 0.001, 86_400, "Wait before a job's second attempt (doubling after, with jitter).",
+            s => s.Jobs.JobRetry.First, (s, v) => s with { Jobs = s.Jobs with { JobRetry = s.Jobs.JobRetry with { First = v } } }),
+        ServerOption.Seconds("jobs.step_retry_seconds", 0.001, 3600, "Wait before a step's first retry of a transient BMC failure (doubling after).",
+            s => s.Jobs.StepRetry.First, (s, v) => s with { Jobs = s.Jobs with { StepRetry = s.Jobs.StepRetry with { First = v } } }),
+        ServerOption.Seconds("jobs.graceful_shutdown_seconds", 1, 86_400, "How long reboot waits for a graceful shutdown before powering off hard.",
+            s => s.Jobs.GracefulShutdown, (s, v) => s with { Jobs = s.Jobs with { GracefulShutdown = v } }),
+    ];
+
+    /// <summary>Where a value came from, for --print-config.</summary>
+    public sealed record Source(ServerOption Option, string? Value, string From);
+
+    /// <summary>Settings from flags (by option name), else INGOT_* variables, else defaults.</summary>
+    /// <exception cref="ServerOptionsException">Every bad value, each named with what it accepts.</exception>
+    public static (ServerSettings Settings, IReadOnlyList<Source> Sources) Read(
+        IReadOnlyDictionary<string, string?> flags, Func<string, string?> environment, ServerSettings? start = null)
+    {
+        var settings = start ?? new ServerSettings();
+        var sources = new List<Source>();
+        var errors = new List<string>();
+        foreach (var option in All)
+        {
+            var (text, from, label) = flags.TryGetValue(option.Name, out var flag) && flag is not null ? (flag, "flag " + option.Flag, option.Flag)
+                : environment(option.Variable) is { Length: > 0 } env ? (env, option.Variable, option.Variable)
+                : ((string?)null, "default", "");
+            if (text is not null)
+            {
+                try { settings = option.Set(settings, text); }
+                catch (FormatException e) { errors.Add($"{label}='{text}' is not {e.Message}."); continue; }
+            }
+            sources.Add(new Source(option, option.Get(settings), from));
+        }
+        if (errors.Count > 0) throw new ServerOptionsException(errors);
+        return (settings, sources);
+    }
+
+    /// <summary>Holds settings made in code (tests, the demo) to the same rules as flags and variables: each value is
+    /// read back through its option. The server checks this before it starts.</summary>
+    public static void Validate(ServerSettings settings)
+    {
+        var errors = new List<string>();
+        foreach (var option in All)
+        {
+            if (option.Get(settings) is not { } text) continue;
+            try { option.Set(settings, text); }
+            catch (FormatException e) { errors.Add($"{option.Name} ({option.Variable})='{text}' is not {e.Message}."); }
+        }
+        if (settings.Jobs.PowerPolls.Count == 0 || settings.Jobs.PowerPolls.Any(p => p <= TimeSpan.Zero))
+            errors.Add("jobs.power_polls must be positive delays.");
+        if (errors.Count > 0) throw new ServerOptionsException(errors);
+    }
+
+    /// <summary>A value as --print-config shows it: secrets never, only whether they are set.</summary>
+    public static string Shown(Source source) =>
+        source.Value is null ? "(none)" : source.Option.Secret ? "(set, hidden)" : source.Value;
+
+    private static string[] Urls(string? text)
+    {
+        if (text is null) return [.. new ServerSettings().Urls];
+        var urls = text.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var url in urls)
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+                throw new FormatException("a list of http:// or https:// addresses, such as http://127.0.0.1:7420");
+        return urls.Length == 0 ? throw new FormatException("a list of http:// or https:// addresses, such as http://127.0.0.1:7420") : urls;
+    }
+
+    private static void SecretKey(string text)
+    {
+        byte[] key;
+        try { key = Convert.FromBase64String(text); }
+        catch (FormatException) { throw new FormatException("base64 of exactly 32 bytes"); }
+        if (key.Length != 32) throw new FormatException("base64 of exactly 32 bytes");
+    }
+}
+
+/// <summary>Start-up refused: the settings listed are bad.</summary>
+public sealed class ServerOptionsException(IReadOnlyList<string> errors)
+    : Exception("The server cannot start: " + string.Join(" ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

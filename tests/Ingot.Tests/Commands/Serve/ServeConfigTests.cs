@@ -1,0 +1,61 @@
+using Ingot.Server.Hosting;
+using Ingot.Tests.Infrastructure;
+
+namespace Ingot.Tests.Commands.Serve;
+
+/// <summary>The server's settings as an operator meets them: one flag and one INGOT_* variable for every setting, a bad
+/// value refused before anything starts (naming the variable and what it accepts), and --print-config saying what a
+/// start would use and where each value came from, with secrets hidden.</summary>
+public sealed class ServeConfigTests
+{
+    [Fact]
+    public async Task Bad_values_stop_start_up_naming_each_variable_and_its_range()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["INGOT_JOBS_WORKERS"] = "0";
+        cli.Environment["INGOT_JOBS_LEASE_SECONDS"] = "soon";
+        cli.Environment["INGOT_SECRET_KEY"] = "c2hvcnQ=";
+        var result = await cli.FailsAsync(2, "serve", "--urls", "ftp://nowhere", "--data", Path.GetTempPath());
+
+        Assert.Contains("INGOT_JOBS_WORKERS='0' is not a whole number from 1 to 100000.", result.Error);
+        Assert.Contains("INGOT_JOBS_LEASE_SECONDS='soon' is not a number of seconds from 1 to 86400.", result.Error);
+        Assert.Contains("INGOT_SECRET_KEY='c2hvcnQ=' is not base64 of exactly 32 bytes.", result.Error);
+        Assert.Contains("--urls='ftp://nowhere' is not a list of http:// or https:// addresses", result.Error);
+        Assert.DoesNotContain("Ingot serving", result.Error);
+    }
+
+    [Fact]
+    public async Task Print_config_lists_every_setting_with_its_source_and_hides_secrets()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["INGOT_ADMIN_TOKEN"] = "ingot_very-secret-token";
+        cli.Environment["INGOT_DATABASE"] = "Host=db.example;Password=hunter2";
+        cli.Environment["INGOT_JOBS_PER_SITE_LIMIT"] = "25";
+        var result = await cli.OkAsync("serve", "--print-config", "--jobs-workers", "7", "--jobs-lease-seconds", "12.5");
+
+        var rows = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToDictionary(r => r[0], r => (Value: r[1], Source: r[2]));
+        Assert.Equal(ServerOptions.All.Select(o => o.Name).Order(), rows.Keys.Order());
+        Assert.Equal(("7", "flag --jobs-workers"), rows["jobs.workers"]);
+        Assert.Equal(("12.5", "flag --jobs-lease-seconds"), rows["jobs.lease_seconds"]);
+        Assert.Equal(("25", "INGOT_JOBS_PER_SITE_LIMIT"), rows["jobs.per_site_limit"]);
+        Assert.Equal(("(set, hidden)", "INGOT_ADMIN_TOKEN"), rows["admin_token"]);
+        Assert.Equal(("(set, hidden)", "INGOT_DATABASE"), rows["database"]);
+        Assert.Equal(("3", "default"), rows["jobs.max_attempts"]);
+        Assert.DoesNotContain("very-secret", result.Out);
+        Assert.DoesNotContain("hunter2", result.Out);
+    }
+
+    [Fact]
+    public async Task Every_setting_is_a_flag_of_serve_with_its_variable_in_the_help()
+    {
+        using var cli = new CliRunner();
+        var help = await cli.OkAsync("serve", "--help");
+        foreach (var option in ServerOptions.All)
+        {
+            Assert.Contains(option.Flag, help.Out);
+            Assert.Contains(option.Variable, help.Out);
+        }
+    }
+}
