@@ -53,7 +53,15 @@ public static class ServerOptions
             s => s.Jobs.StepRetry.First, (s, v) => s with { Jobs = s.Jobs with { StepRetry = s.Jobs.StepRetry with { First = v } } }),
         ServerOption.Seconds("jobs.graceful_shutdown_seconds", 1, 86_400, "How long reboot waits for a graceful shutdown before powering off hard.",
             s => s.Jobs.GracefulShutdown, (s, v) => s with { Jobs = s.Jobs with { GracefulShutdown = v } }),
+        ServerOption.Seconds("ipmi.attempt_timeout_seconds", 0.01, 60, "How long one IPMI request waits for its answer before it is sent again.",
+            s => Ipmi(s).AttemptTimeout, (s, v) => s with { Ipmi = Ipmi(s) with { AttemptTimeout = v } }),
+        ServerOption.Int("ipmi.attempts", 1, 20, "Sends per IPMI request (the first and its retransmissions).",
+            s => Ipmi(s).Attempts, (s, v) => s with { Ipmi = Ipmi(s) with { Attempts = v } }),
+        ServerOption.Int("ipmi.sockets", 1, 64, "UDP sockets shared by all of this node's IPMI sessions.",
+            s => Ipmi(s).SocketCount, (s, v) => s with { Ipmi = Ipmi(s) with { SocketCount = v } }),
     ];
+
+    private static Ingot.Bmc.Ipmi.IpmiClientOptions Ipmi(ServerSettings s) => s.Ipmi ?? new();
 
     /// <summary>Where a value came from, for --print-config.</summary>
     public sealed record Source(ServerOption Option, string? Value, string From);

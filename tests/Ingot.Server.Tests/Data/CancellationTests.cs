@@ -40,11 +40,7 @@ public sealed class CancellationTests : IAsyncLifetime
     public async Task A_client_that_hangs_up_ends_its_query_on_PostgreSQL()
     {
         if (!TestDatabase.IsPostgres) return; // SQLite: the test above (its reads are interrupted the same way)
-        await using var holder = new NpgsqlConnection(server.Database);
-        await holder.OpenAsync(CancellationToken.None);
-        await using var lockTx = await holder.BeginTransactionAsync(CancellationToken.None);
-        await using (var take = new NpgsqlCommand("LOCK TABLE machines IN ACCESS EXCLUSIVE MODE", holder, lockTx))
-            await take.ExecuteNonQueryAsync(CancellationToken.None);
+        await using var held = await MachinesLock.TakeAsync(server.Database);
 
         using var http = server.Http();
         using var hangUp = new CancellationTokenSource();
@@ -55,7 +51,6 @@ public sealed class CancellationTests : IAsyncLifetime
 
         // The lock is still held: the query did not end because it could finish, but because its client went away.
         await UntilAsync(async () => await WaitingOnMachinesAsync() == 0, "the server's query to end after the client hung up");
-        await lockTx.RollbackAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -63,11 +58,7 @@ public sealed class CancellationTests : IAsyncLifetime
     {
         if (!TestDatabase.IsPostgres) return; // needs a read held in the database by another session's lock
         var stopping = await TestServer.StartAsync();
-        await using var holder = new NpgsqlConnection(stopping.Database);
-        await holder.OpenAsync(CancellationToken.None);
-        await using var lockTx = await holder.BeginTransactionAsync(CancellationToken.None);
-        await using (var take = new NpgsqlCommand("LOCK TABLE machines IN ACCESS EXCLUSIVE MODE", holder, lockTx))
-            await take.ExecuteNonQueryAsync(CancellationToken.None);
+        await using var held = await MachinesLock.TakeAsync(stopping.Database);
         using var http = stopping.Http();
         var request = http.GetAsync("api/v1/machines");
         await UntilAsync(async () => await WaitingOnMachinesAsync(stopping.Database) > 0, "the list to wait for the lock");
@@ -80,7 +71,6 @@ public sealed class CancellationTests : IAsyncLifetime
         Assert.Equal(0, await WaitingOnMachinesAsync(stopping.Database));
         try { using var response = await request; Assert.False(response.IsSuccessStatusCode); }
         catch (HttpRequestException) { /* the connection was closed without an answer: also not a success */ }
-        await lockTx.RollbackAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -98,6 +88,26 @@ public sealed class CancellationTests : IAsyncLifetime
         // Pooled connections that were interrupted answer the next caller normally.
         await using var after = await db.OpenAsync(CancellationToken.None);
         Assert.Equal(1, await after.ExecuteScalarAsync<int>("SELECT 1"));
+    }
+
+    /// <summary>Another session's lock on the machines table, held until disposed: reads of machines wait for it.</summary>
+    private sealed class MachinesLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<MachinesLock> TakeAsync(string? database)
+        {
+            var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync(CancellationToken.None);
+            var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            await using (var take = new NpgsqlCommand("LOCK TABLE machines IN ACCESS EXCLUSIVE MODE", connection, transaction))
+                await take.ExecuteNonQueryAsync(CancellationToken.None);
+            return new MachinesLock(connection, transaction);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            await connection.DisposeAsync();
+        }
     }
 
     /// <summary>Sessions of the server's database whose statement waits for a lock on a relation.</summary>
