@@ -70,11 +70,12 @@ public static class Audit
                 outcome = status < 400 ? "succeeded" : status is 401 or 403 ? "denied" : status < 500 ? "rejected" : "failed",
             };
             // A write like any other: on SQLite it shares a group commit with the writes queued beside it, instead of
-            // paying an fsync of its own after waiting in SQLite's busy handler (most of a batch's time before). Not the
-            // request's token: a caller that hung up after its change still has its change audited.
+            // paying an fsync of its own after waiting in SQLite's busy handler (most of a batch's time before). Never
+            // cancelled: not by a caller that hung up after its change, nor by the node stopping (its requests' tokens fire
+            // then) — a change that committed keeps its audit record.
             await services.GetRequiredService<Database>().WriteAsync(c => c.ExecuteAsync(
                 "INSERT INTO audit_log (at, actor, action, target, status, outcome) VALUES (@at, @actor, @action, @target, @status, @outcome)",
-                record), services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping);
+                record), CancellationToken.None);
         }
         catch (Exception e)
         {
