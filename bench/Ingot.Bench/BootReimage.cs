@@ -24,7 +24,7 @@ public static class BootReimage
         var peakReset = JobsProcesses.ResetPeak(server.Id);
         var clock = Stopwatch.StartNew();
         var parameters = new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement(image) };
-        var ids = await Parallel4Async(names, async name => (await client.SubmitJobAsync(name, JobActions.Reimage, parameters)).Id);
+        var ids = await Parallel4Async(names, async name => (await client.SubmitJobAsync(name, JobActions.Reimage, parameters, force: true)).Id);
         var submitSeconds = clock.Elapsed.TotalSeconds;
         await JobsBenchmark.WaitUntilDrainedAsync(client);
         var wall = clock.Elapsed.TotalSeconds;

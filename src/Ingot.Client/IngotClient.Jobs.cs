@@ -6,9 +6,10 @@ namespace Ingot.Client;
 public sealed partial class IngotClient
 {
     /// <param name="machine">A machine id, hardware_name or hostname.</param>
+    /// <param name="force">Needed to reimage, recycle, wipe or decommission an in_use machine.</param>
     public Task<JobView> SubmitJobAsync(string machine, string action, IReadOnlyDictionary<string, JsonElement>? parameters = null,
-                                        CancellationToken ct = default) =>
-        PostAsync<JobView>($"api/v1/machines/{Segment(machine)}/jobs", new JobSubmit(action, parameters), ct);
+                                        CancellationToken ct = default, bool force = false) =>
+        PostAsync<JobView>($"api/v1/machines/{Segment(machine)}/jobs", new JobSubmit(action, parameters, force ? true : null), ct);
 
     public Task<JobView> GetJobAsync(long id, CancellationToken ct = default) =>
         GetAsync<JobView>($"api/v1/jobs/{id.ToString(CultureInfo.InvariantCulture)}", ct);

@@ -20,7 +20,9 @@ public static class JobActions
 /// <summary>What a client posts to <c>/api/v1/machines/{id}/jobs</c>. <c>params</c> depends on the action:
 /// <c>set_boot_device</c> takes <c>device</c> (pxe, disk, bios_setup), <c>persistent</c> (bool) and <c>mode</c>
 /// (uefi, legacy); <c>reboot</c> takes <c>graceful_timeout_seconds</c>; the others take none.</summary>
-public sealed record JobSubmit(string? Action, IReadOnlyDictionary<string, JsonElement>? Params = null);
+/// <param name="Force">Needed for an action that erases the machine (reimage, recycle, wipe_disks, decommission) on an
+/// in_use machine.</param>
+public sealed record JobSubmit(string? Action, IReadOnlyDictionary<string, JsonElement>? Params = null, bool? Force = null);
 
 public sealed record JobTarget(long MachineId, string HardwareName, string? Hostname, string? Site);
 

@@ -17,8 +17,6 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     public static readonly string[] Actions =
         [JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle, JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission];
 
-    /// <summary>Actions that erase what runs on the machine: refused on in_use machines unless forced.</summary>
-    private static readonly string[] Destructive = [JobActions.Reimage, JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission];
 
     private sealed class MachineRow
     {
@@ -145,7 +143,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     // The caller's right to act on each machine is checked here once team → role authorisation exists (self-service issue).
     private static string? Reason(MachineRow m, JobPlan plan, bool force) =>
         JobSubmission.Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)?.Message
-        ?? (!force && m.State == "in_use" && Destructive.Contains(plan.Action) ? $"is in_use: '{plan.Action}' would erase it; pass force: true" : null);
+        ?? JobSubmission.ForceRefusal(m.State, plan, force);
 
     private static BatchOverlapException Overlap(IEnumerable<MachineRow> machines, Dictionary<long, long> held) =>
         new([.. machines.Where(m => held.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), "in another batch", held[m.Id]))]);

@@ -34,7 +34,7 @@ public static class JobEndpoints
         var view = await db.InTransactionAsync(async c =>
         {
             var machineId = await MachineReader.ResolveAsync(c, id);
-            var jobId = await submission.SubmitAsync(c, machineId, plan, parameters, caller.Name, "api");
+            var jobId = await submission.SubmitAsync(c, machineId, plan, parameters, caller.Name, "api", force: body?.Force == true);
             return await JobReader.GetAsync(c, jobId);
         }, ct);
         submission.WakeWorkers();

@@ -85,6 +85,9 @@ public static class JobPlans
     /// <summary>Actions whose machine network-boots the wipe image (the boot service's choice follows the job).</summary>
     public static bool Wipes(string action) => action is JobActions.Recycle or JobActions.Decommission or JobActions.WipeDisks;
 
+    /// <summary>Actions that erase what runs on the machine: an in_use machine takes them only when forced.</summary>
+    public static bool Erases(string action) => Wipes(action) || action is JobActions.Reimage;
+
     /// <summary>Boot the wipe image and wait for it to finish, then boot from disk again.</summary>
     private static IJobStep[] Wipe() =>
     [

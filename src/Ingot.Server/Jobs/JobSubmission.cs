@@ -64,8 +64,14 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
         public string? BmcDriver { get; init; }
     }
 
-    private static IngotException? Refusal(MachineRow m, JobPlan plan) =>
-        Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan);
+    private static IngotException? Refusal(MachineRow m, JobPlan plan, bool force) =>
+        Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)
+        ?? (ForceRefusal(m.State, plan, force) is { } reason ? new ConflictException($"Machine {m.HardwareName} {reason} (ingot: --force).") : null);
+
+    /// <summary>The rule on erasing actions, the same for a single job and for each host of a batch: on an in_use
+    /// machine they need an explicit force, since one wrong name would otherwise erase a running service.</summary>
+    public static string? ForceRefusal(string state, JobPlan plan, bool force) =>
+        !force && state == "in_use" && JobPlans.Erases(plan.Action) ? $"is in_use: '{plan.Action}' would erase it; pass force: true" : null;
 
     /// <summary>Why this machine cannot take this job now, or null: the one admission rule, for single jobs and for
     /// each host of a batch (which adds its own rule on destructive actions).</summary>
@@ -83,11 +89,12 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// <exception cref="MaintenanceException">The machine is in maintenance.</exception>
     /// <exception cref="IllegalTransitionException">A lifecycle action the machine's state does not allow.</exception>
     public async Task<long> SubmitAsync(DataContext c, long machineId, JobPlan plan,
-                                        IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester, long? batchId = null)
+                                        IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester, long? batchId = null,
+                                        bool force = false)
     {
         try
         {
-            return (await SubmitManyAsync(c, [machineId], plan, parameters, user, requester, batchId))[0];
+            return (await SubmitManyAsync(c, [machineId], plan, parameters, user, requester, batchId, force))[0];
         }
         catch (RefusedMachinesException e) when (e.Refusals.Count == 1)
         {
@@ -101,14 +108,14 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// <exception cref="RefusedMachinesException">Some machines cannot take the job; each with its reason.</exception>
     public async Task<IReadOnlyList<long>> SubmitManyAsync(DataContext c, IReadOnlyList<long> machineIds, JobPlan plan,
                                                            IReadOnlyDictionary<string, JsonElement> parameters, string user, string requester,
-                                                           long? batchId = null)
+                                                           long? batchId = null, bool force = false)
     {
         var machines = (await c.QueryAsync<MachineRow>(
                 $"SELECT id, hardware_name, state, maintenance, maintenance_reason, site_id, bmc_driver FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}",
                 new { ids = Sql.List(machineIds) }))
             .ToDictionary(m => m.Id);
         var refusals = machineIds.Select(id => machines.TryGetValue(id, out var m)
-                ? (m.HardwareName, Reason: Refusal(m, plan))
+                ? (m.HardwareName, Reason: Refusal(m, plan, force))
                 : (id.ToString(System.Globalization.CultureInfo.InvariantCulture), new NotFoundException("machine", id.ToString(System.Globalization.CultureInfo.InvariantCulture))))
             .Where(r => r.Reason is not null).Select(r => new RefusedMachine(r.Item1, r.Reason!)).ToList();
         if (refusals.Count > 0) throw new RefusedMachinesException(refusals);

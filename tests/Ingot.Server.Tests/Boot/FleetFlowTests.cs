@@ -56,7 +56,7 @@ public sealed class NetworkBootFixture : IAsyncLifetime
 
     public async Task<JobView> RunAsync(string machine, string action, Dictionary<string, JsonElement>? parameters = null)
     {
-        var job = await Server.Admin.SubmitJobAsync(machine, action, parameters);
+        var job = await Server.Admin.SubmitJobAsync(machine, action, parameters, force: true);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         return await Server.Admin.WaitForJobAsync(job.Id, TimeSpan.FromMilliseconds(50), timeout.Token);
     }

@@ -42,7 +42,7 @@ public sealed class InstallFlowTests(InstallFixture fleet) : IClassFixture<Insta
 
     private async Task<JobView> RunAsync(MachineView machine, string action, Dictionary<string, JsonElement> parameters)
     {
-        var job = await Admin.SubmitJobAsync(machine.HardwareName, action, parameters);
+        var job = await Admin.SubmitJobAsync(machine.HardwareName, action, parameters, force: true);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
@@ -143,7 +143,7 @@ public sealed class InstallFlowTests(InstallFixture fleet) : IClassFixture<Insta
         var (machine, _) = await fleet.MachineAsync(); // no installer: nothing will call back
         foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" })
             await Admin.TransitionAsync(machine.HardwareName, trigger);
-        var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage, Image(image));
+        var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage, Image(image), force: true);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while ((job = await Admin.GetJobAsync(job.Id, timeout.Token)).Steps.Single(s => s.Name == "wait_installer_started").Status != StepStatus.Waiting)
             await Task.Delay(50, timeout.Token);

@@ -137,9 +137,31 @@ public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFix
     {
         var machine = await MachineAsync();
         foreach (var trigger in triggers) await Server.Admin.TransitionAsync(machine.HardwareName, trigger);
-        var job = await Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.WipeDisks);
+        var job = await Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.WipeDisks, force: true);
         Assert.Equal(["set_boot_pxe", "power_off", "power_on", "wait_wipe_started", "wait_wipe_finished", "set_boot_disk", "clear_installed_image"],
             job.Steps.Select(s => s.Name));
+        await Server.Admin.CancelJobAsync(job.Id);
+    }
+
+    [Theory]
+    [InlineData(JobActions.Recycle)]
+    [InlineData(JobActions.WipeDisks)]
+    [InlineData(JobActions.Decommission)]
+    [InlineData(JobActions.Reimage)]
+    public async Task An_erasing_job_on_an_in_use_machine_needs_force_like_a_batch_and_queues_nothing_without_it(string action)
+    {
+        var machine = await MachineAsync();
+        foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" }) await Server.Admin.TransitionAsync(machine.HardwareName, trigger);
+        var image = await Server.Admin.CreateImageAsync(new ImageCreate(Unique.Name("os"), ImageKind.Install, "http://i.invalid/k", "http://i.invalid/i"));
+        var parameters = action == JobActions.Reimage ? new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement(image.Name) } : null;
+
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(machine.HardwareName, action, parameters));
+        Assert.Equal(409, e.Status);
+        Assert.Equal($"Machine {machine.HardwareName} is in_use: '{action}' would erase it; pass force: true (ingot: --force).", e.Problem.Detail);
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName))).Items);
+
+        var job = await Server.Admin.SubmitJobAsync(machine.HardwareName, action, parameters, force: true);
+        Assert.Equal(action, job.Action);
         await Server.Admin.CancelJobAsync(job.Id);
     }
 

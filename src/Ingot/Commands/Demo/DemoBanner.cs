@@ -52,8 +52,8 @@ internal sealed record DemoBanner(string Url, string Token, string Data, string 
         var lines = new List<string>
         {
             $"{Cli} power cycle {InUse} --wait",
-            $"{Cli} reimage {InUse} --image {SampleImages.Install} --wait",
-            $"{Cli} recycle {Recycled} --wait",
+            $"{Cli} reimage {InUse} --image {SampleImages.Install} --force --wait",
+            $"{Cli} recycle {Recycled} --force --wait",
             $"{Cli} jobs watch <job>      # live steps of a job submitted without --wait",
         };
         if (Fleet.UnknownEndpoints.Count > 0) lines.Add($"{Cli} machines list --q {DemoFleet.UnknownPrefix}   # the unknown machines, once discovered");

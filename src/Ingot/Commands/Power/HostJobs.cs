@@ -23,11 +23,19 @@ internal sealed class HostJobs
         Description = "Wait until every job has ended, print its final status and any failure, and exit 1 unless all succeeded.",
     };
 
-    public static HostJobs AddTo(Command command)
+    /// <summary>Only on the verbs whose action erases the machine (reimage, recycle, wipe, decommission).</summary>
+    public Option<bool> Force { get; } = new("--force")
+    {
+        Description = "Act on in_use machines too: the action erases what runs on them. Without it the server refuses an in_use machine.",
+    };
+
+    /// <param name="erases">The verb's action erases the machine: it takes --force, which the server needs for an in_use machine.</param>
+    public static HostJobs AddTo(Command command, bool erases = false)
     {
         var shared = new HostJobs();
         command.Arguments.Add(shared.Hosts);
         command.Options.Add(shared.Wait);
+        if (erases) command.Options.Add(shared.Force);
         return shared;
     }
 
@@ -47,7 +55,7 @@ internal sealed class HostJobs
         {
             try
             {
-                jobs.Add(await s.Client.SubmitJobAsync(host, action, parameters, ct));
+                jobs.Add(await s.Client.SubmitJobAsync(host, action, parameters, ct, force: parse.GetValue(Force)));
                 hosts.Add(host);
             }
             catch (IngotApiException e)

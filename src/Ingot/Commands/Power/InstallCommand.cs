@@ -34,7 +34,7 @@ internal static class InstallCommand
             command.Options.Add(hostname);
             command.Options.Add(role);
         }
-        var hosts = HostJobs.AddTo(command);
+        var hosts = HostJobs.AddTo(command, erases: action == JobActions.Reimage);
         return command.Set(context, (s, parse, ct) =>
         {
             if (string.IsNullOrWhiteSpace(parse.GetValue(image)))

@@ -22,7 +22,7 @@ internal static class WipeCommand
     private static Command Create(CliContext context, string name, string action, string description)
     {
         var command = new Command(name, $"{description} {HostJobs.Outcome}");
-        var hosts = HostJobs.AddTo(command);
+        var hosts = HostJobs.AddTo(command, erases: true);
         return command.Set(context, (s, parse, ct) => hosts.RunAsync(s, parse, action, null, ct));
     }
 }

@@ -102,7 +102,7 @@ public sealed class BatchStatsCommandTests(BatchServerFixture fixture) : IClassF
         // No machine here network-boots, so the reimage runs until cancelled, waiting for its installer; a machine runs
         // one job at a time, so the batch's job on it stays queued meanwhile.
         var reimage = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage,
-            new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement(image.Name) });
+            new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement(image.Name) }, force: true);
         await UntilAsync(() => Admin.GetJobAsync(reimage.Id), j => j.Status == JobStatus.Running);
         var batch = await Admin.SubmitBatchAsync(new BatchSubmit(JobActions.PowerOn, [machine.HardwareName]));
         using var cli = CliRunner.For(fixture.Server);

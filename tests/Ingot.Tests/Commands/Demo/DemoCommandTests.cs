@@ -109,9 +109,9 @@ public sealed class DemoCommandTests
             // HTTP, the installer reports back, and the machine runs the new image.
             var reimage = demo.Line(" reimage ");
             var host = reimage.Split(' ')[6];
-            Assert.EndsWith($"reimage {host} --image debian-12 --wait", reimage);
+            Assert.EndsWith($"reimage {host} --image debian-12 --force --wait", reimage);
             var job = await EndedAsync(client, await client.SubmitJobAsync(host, "reimage",
-                new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement("debian-12") }));
+                new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement("debian-12") }, force: true));
             Assert.True(job.Status == JobStatus.Succeeded, Describe(job));
             var machine = await client.GetMachineAsync(host);
             Assert.Equal((MachineState.InUse, "debian-12"), (machine.State, machine.Image));
@@ -121,9 +121,9 @@ public sealed class DemoCommandTests
             var recycle = demo.Line(" recycle ");
             var other = recycle.Split(' ')[6];
             Assert.NotEqual(host, other);
-            Assert.EndsWith($"recycle {other} --wait", recycle);
+            Assert.EndsWith($"recycle {other} --force --wait", recycle);
             var recycled = (await client.GetMachineAsync(other)).HardwareName; // the recycle releases the hostname
-            job = await EndedAsync(client, await client.SubmitJobAsync(other, "recycle"));
+            job = await EndedAsync(client, await client.SubmitJobAsync(other, "recycle", force: true));
             Assert.True(job.Status == JobStatus.Succeeded, Describe(job));
             Assert.Equal(MachineState.Available, (await client.GetMachineAsync(recycled)).State);
 

@@ -33,7 +33,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         using var cli = CliRunner.For(fixture.Server);
 
         // No --wait: the job parks until an installer that never comes reports in.
-        var result = await cli.OkAsync("reimage", machine.HardwareName, "--image", image);
+        var result = await cli.OkAsync("reimage", machine.HardwareName, "--image", image, "--force");
 
         var row = Lines.Row(result.Out, machine.HardwareName);
         Assert.Equal($"follow with: ingot jobs watch {row[1]}", result.Error.Trim());
@@ -58,7 +58,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         var machine = await InUseAsync();
         var image = await InstallImageAsync();
         var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage,
-            new Dictionary<string, System.Text.Json.JsonElement> { ["image"] = System.Text.Json.JsonSerializer.SerializeToElement(image) });
+            new Dictionary<string, System.Text.Json.JsonElement> { ["image"] = System.Text.Json.JsonSerializer.SerializeToElement(image) }, force: true);
         try
         {
             // The machine is installing now: its boot script carries a token, as iPXE would receive it.
@@ -105,7 +105,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         var machine = await InUseAsync();
         using var cli = CliRunner.For(fixture.Server);
 
-        var result = await cli.FailsAsync(1, "reimage", machine.HardwareName, "--image", "missing");
+        var result = await cli.FailsAsync(1, "reimage", machine.HardwareName, "--image", "missing", "--force");
 
         Assert.StartsWith($"error: {machine.HardwareName}: Invalid request (422): params.image: no image named 'missing'", result.Error);
         Assert.Empty(await JobsOfAsync(machine));
@@ -130,7 +130,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         var inUse = await InUseAsync();
         using var cli = CliRunner.For(fixture.Server);
 
-        var result = await cli.RunAsync("recycle", fresh.HardwareName, inUse.HardwareName, "-o", "json");
+        var result = await cli.RunAsync("recycle", fresh.HardwareName, inUse.HardwareName, "--force", "-o", "json");
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.StartsWith($"error: {fresh.HardwareName}: Illegal transition (409): Machine {fresh.HardwareName} is 'new': 'recycle' is not allowed",
@@ -154,7 +154,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         var inUse = await InUseAsync();
         using var cli = CliRunner.For(fixture.Server);
 
-        var result = await cli.RunAsync("wipe", fresh.HardwareName, inUse.HardwareName, "-o", "json");
+        var result = await cli.RunAsync("wipe", fresh.HardwareName, inUse.HardwareName, "--force", "-o", "json");
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.StartsWith($"error: {fresh.HardwareName}: Action not allowed in this state (409): Machine {fresh.HardwareName} is 'new': " +
@@ -184,6 +184,27 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         Assert.Contains("'decommission' is not allowed", result.Error);
     }
 
+    [Theory]
+    [InlineData("recycle")]
+    [InlineData("wipe")]
+    [InlineData("decommission")]
+    [InlineData("reimage")]
+    public async Task An_erasing_verb_on_an_in_use_machine_needs_force_and_queues_nothing_without_it(string verb)
+    {
+        var machine = await InUseAsync();
+        string[] image = verb == "reimage" ? ["--image", await InstallImageAsync()] : [];
+        using var cli = CliRunner.For(fixture.Server);
+
+        var refused = await cli.FailsAsync(1, [verb, machine.HardwareName, .. image]);
+
+        Assert.Contains($"Machine {machine.HardwareName} is in_use:", refused.Error);
+        Assert.Contains("--force", refused.Error);
+        Assert.Empty(await JobsOfAsync(machine));
+        var forced = await cli.OkAsync([verb, machine.HardwareName, .. image, "--force", "-o", "json"]);
+        var job = Assert.Single(forced.Json<List<JobView>>());
+        await Admin.CancelJobAsync(job.Id);
+    }
+
     [Fact]
     public async Task Lifecycle_help_names_the_image_and_the_shared_options()
     {
@@ -199,6 +220,8 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
             Assert.Contains("--wait", help);
             Assert.Contains("-o, --output <json|table>", help);
             Assert.Contains(Ingot.Commands.Power.HostJobs.Outcome, help);
+            // Every one of them erases the machine (install only with reimage's in_use case: not install).
+            if (verb != "install") Assert.Contains("--force", help); else Assert.DoesNotContain("--force", help);
         }
     }
 }
