@@ -47,7 +47,10 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
                     return;
             }
             var step = JobPlans.Step(plan, record.Name);
-            context.Step = record;
+            // BeginStep restarted the step's clock unless it was waiting (a waiting step looks again within its attempt):
+            // the record loaded at the claim still carries the previous attempt's start, and a waiting step measures its
+            // deadline from its start (issue 11 A.2: retried installs failed within milliseconds).
+            context.Step = record.Status == StepStatus.Waiting ? record : record with { StartedAt = clock.GetUtcNow() };
             if (!await RunStepAsync(job, plan, record, step, context, ct)) return;
         }
         await queue.FinishAsync(job.Lease, new JobEnding.Succeeded(context.Result), ct);

@@ -37,6 +37,9 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
     /// <summary>The server's broker options; <see cref="FastJobs"/> unless a fixture needs others.</summary>
     protected virtual JobOptions Jobs => FastJobs;
 
+    /// <summary>The server's clock; the real one unless a fixture drives time.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public TestServer Server { get; private set; } = null!;
     public SimulatorFleet Fleet { get; private set; } = null!;
 
@@ -46,7 +49,7 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
         {
             Count = count, IpmiBase = IPAddress.Parse(firstAddress), IpmiPort = 0, PortPerBmc = true, InitialPower = PowerState.On,
         });
-        Server = await TestServer.StartAsync(jobs: Jobs, ipmi: FastIpmi);
+        Server = await TestServer.StartAsync(jobs: Jobs, ipmi: FastIpmi, clock: Clock);
     }
 
     public async Task DisposeAsync()
