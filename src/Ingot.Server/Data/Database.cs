@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Ingot.Server.Api;
 using Npgsql;
 
 namespace Ingot.Server.Data;
@@ -65,8 +66,10 @@ public sealed class Database : IAsyncDisposable
         DapperSetup.EnsureRegistered();
         if (string.IsNullOrWhiteSpace(connection))
         {
-            Directory.CreateDirectory(dataDirectory);
-            return Sqlite(Path.Combine(dataDirectory, "ingot.db"));
+            PrivateFiles.CreateDirectory(dataDirectory);
+            var file = Path.Combine(dataDirectory, "ingot.db");
+            PrivateFiles.Restrict(file);
+            return Sqlite(file);
         }
         if (connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
             return Sqlite(connection["sqlite:".Length..]);

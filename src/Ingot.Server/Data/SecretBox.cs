@@ -19,7 +19,7 @@ public sealed class SecretBox(byte[] key)
         }
         var path = Path.Combine(dataDirectory, "secret.key");
         if (File.Exists(path)) return new SecretBox(Convert.FromBase64String((await File.ReadAllTextAsync(path, ct)).Trim()));
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.CreateDirectory(dataDirectory);
         var fresh = RandomNumberGenerator.GetBytes(32);
         await PrivateFiles.WriteAsync(path, Convert.ToBase64String(fresh) + "\n", ct);
         return new SecretBox(fresh);

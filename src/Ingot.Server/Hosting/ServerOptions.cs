@@ -15,8 +15,8 @@ public static class ServerOptions
             s => string.Join(",", s.Urls), (s, v) => s with { Urls = Urls(v) }, check: v => Urls(v)),
         ServerOption.Text("database", "PostgreSQL connection string or postgres:// URL; SQLite in the data directory when empty.",
             s => s.Database, (s, v) => s with { Database = v }, secret: true),
-        ServerOption.Text("admin_token", "Registered as the admin's token on every start instead of generating one.",
-            s => s.AdminToken, (s, v) => s with { AdminToken = v }, secret: true),
+        ServerOption.Text("admin_token", "Registered as the admin's token on every start instead of generating one (at least 32 characters); changing it revokes the previous one.",
+            s => s.AdminToken, (s, v) => s with { AdminToken = v }, secret: true, check: AdminToken),
         ServerOption.Text("secret_key", "Base64 of 32 bytes that encrypt BMC passwords; shared by every node of one PostgreSQL. Default: DATA/secret.key.",
             s => s.SecretKey, (s, v) => s with { SecretKey = v }, secret: true, check: SecretKey),
         ServerOption.Long("import.max_bytes", 1024, 10L << 30, "The largest CSV import body, in bytes.",
@@ -118,6 +118,13 @@ public static class ServerOptions
             if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
                 throw new FormatException("a list of http:// or https:// addresses, such as http://127.0.0.1:7420");
         return urls.Length == 0 ? throw new FormatException("a list of http:// or https:// addresses, such as http://127.0.0.1:7420") : urls;
+    }
+
+    /// <summary>A token anyone could guess is no token: as long as a generated one's secret part, and no blanks.</summary>
+    private static void AdminToken(string text)
+    {
+        if (text.Length < 32 || text.Any(char.IsWhiteSpace) || text.Distinct().Count() < 8)
+            throw new FormatException("a token of at least 32 characters, without spaces, not a repeated pattern (e.g. 'openssl rand -base64 32')");
     }
 
     private static void SecretKey(string text)

@@ -25,12 +25,15 @@ public static class AdminBootstrap
             var adminId = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name = AdminUser });
             if (presetToken is { Length: > 0 } && adminId is { } id)
             {
-                // The same token on every start is a no-op; ON CONFLICT keeps concurrent starts on one PostgreSQL safe.
+                // The same token on every start is a no-op; ON CONFLICT keeps concurrent starts on one PostgreSQL safe. A
+                // changed INGOT_ADMIN_TOKEN is a rotation: the one it replaces stops working.
+                var hash = Tokens.Hash(presetToken);
+                await c.ExecuteAsync("DELETE FROM api_tokens WHERE user_id = @id AND name = 'INGOT_ADMIN_TOKEN' AND token_hash <> @hash", new { id, hash });
                 await c.ExecuteAsync(
                     """
                     INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (@id, 'INGOT_ADMIN_TOKEN', @hash, @now)
                     ON CONFLICT (token_hash) DO NOTHING
-                    """, new { id, hash = Tokens.Hash(presetToken), now });
+                    """, new { id, hash, now });
                 return null;
             }
             if (!inserted || adminId is null) return null;
@@ -48,7 +51,7 @@ public static class AdminBootstrap
         }
         if (created is null) return;
         var path = Path.Combine(dataDirectory, "admin-token");
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.CreateDirectory(dataDirectory);
         await PrivateFiles.WriteAsync(path, created + "\n", ct);
         log.LogWarning("New database: created user 'admin' and wrote its API token to {Path} (mode 0600)", Path.GetFullPath(path));
     }

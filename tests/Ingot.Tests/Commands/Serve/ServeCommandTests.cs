@@ -54,6 +54,25 @@ public sealed class ServeCommandTests
         Directory.Delete(data, recursive: true);
     }
 
+    [Fact]
+    public async Task The_data_directory_and_the_SQLite_files_are_private_to_the_user()
+    {
+        var root = Directory.CreateTempSubdirectory("ingot-serve-test-").FullName;
+        var data = Path.Combine(root, "new", "data");
+        var url = $"http://127.0.0.1:{Ports.Free()}";
+        var env = new Dictionary<string, string?>(); // SQLite in the data directory, whatever engine the run tests
+        await using (var server = await ServeAsync(["serve", "--data", data, "--urls", url], env))
+        {
+            var client = new IngotClient(new Uri(url + "/"), (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim());
+            await client.CreateSiteAsync(new SiteCreate("private-site")); // a write: the WAL exists now
+            const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            Assert.Equal(owner | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+            foreach (var file in new[] { "ingot.db", "ingot.db-wal", "ingot.db-shm", "secret.key", "admin-token" })
+                Assert.True(File.GetUnixFileMode(Path.Combine(data, file)) == owner, $"{file} is {File.GetUnixFileMode(Path.Combine(data, file))}");
+        }
+        Directory.Delete(root, recursive: true);
+    }
+
     private static async Task<RunningServe> ServeAsync(string[] args, Dictionary<string, string?> env)
     {
         var buffer = new StringWriter();

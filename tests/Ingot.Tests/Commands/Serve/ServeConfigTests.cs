@@ -15,11 +15,13 @@ public sealed class ServeConfigTests
         cli.Environment["INGOT_JOBS_WORKERS"] = "0";
         cli.Environment["INGOT_JOBS_LEASE_SECONDS"] = "soon";
         cli.Environment["INGOT_SECRET_KEY"] = "c2hvcnQ=";
+        cli.Environment["INGOT_ADMIN_TOKEN"] = "admin-admin-admin";
         var result = await cli.FailsAsync(2, "serve", "--urls", "ftp://nowhere", "--data", Path.GetTempPath());
 
         Assert.Contains("INGOT_JOBS_WORKERS='0' is not a whole number from 1 to 100000.", result.Error);
         Assert.Contains("INGOT_JOBS_LEASE_SECONDS='soon' is not a number of seconds from 1 to 86400.", result.Error);
         Assert.Contains("INGOT_SECRET_KEY='c2hvcnQ=' is not base64 of exactly 32 bytes.", result.Error);
+        Assert.Contains("INGOT_ADMIN_TOKEN='admin-admin-admin' is not a token of at least 32 characters", result.Error);
         Assert.Contains("--urls='ftp://nowhere' is not a list of http:// or https:// addresses", result.Error);
         Assert.DoesNotContain("Ingot serving", result.Error);
     }
@@ -28,7 +30,7 @@ public sealed class ServeConfigTests
     public async Task Print_config_lists_every_setting_with_its_source_and_hides_secrets()
     {
         using var cli = new CliRunner();
-        cli.Environment["INGOT_ADMIN_TOKEN"] = "ingot_very-secret-token";
+        cli.Environment["INGOT_ADMIN_TOKEN"] = "ingot_very-secret-token-of-enough-length";
         cli.Environment["INGOT_DATABASE"] = "Host=db.example;Password=hunter2";
         cli.Environment["INGOT_JOBS_PER_SITE_LIMIT"] = "25";
         var result = await cli.OkAsync("serve", "--print-config", "--jobs-workers", "7", "--jobs-lease-seconds", "12.5");
