@@ -145,16 +145,24 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     {
         var last = Interlocked.Read(ref lastReap);
         if (now.UtcTicks - last < options.Lease.Ticks / 4 || Interlocked.CompareExchange(ref lastReap, now.UtcTicks, last) != last) return;
-        var reaped = await db.WriteAsync(c => c.ExecuteAsync(
-            """
-            UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL
-            WHERE status = 'running' AND lease_expires < @now
-            """, new { now }), ct);
+        // Two kinds come back here: jobs parked in a waiting step whose deadline came (no lease holder: the normal end of
+        // a wait), and jobs whose node stopped renewing (a holder: a node died or stalled). Only the second is a warning.
+        var (deadlines, reaped) = await db.InTransactionAsync(async c => (
+            await c.ExecuteAsync(
+                "UPDATE jobs SET status = 'queued', lease_expires = NULL WHERE status = 'running' AND lease_owner IS NULL AND lease_expires < @now",
+                new { now }),
+            await c.ExecuteAsync(
+                "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_expires < @now",
+                new { now })), ct);
+        if (deadlines > 0) LogDeadlines(deadlines);
         if (reaped > 0) LogReaped(reaped);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Took back {Count} jobs whose node stopped renewing its lease; they resume at their first unfinished step")]
     private partial void LogReaped(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} jobs waiting for their images reached their deadline; back to the queue to fail or retry the attempt")]
+    private partial void LogDeadlines(int count);
 
     private sealed class ClaimRow
     {

@@ -58,6 +58,9 @@ public sealed class InstallRetryTests(ManualClockInstallFixture fleet) : IClassF
         Assert.Contains("attempt 3 of 3", ended.Error);
         Assert.Contains("did not report 'started' within 60 s", ended.Error);
         Assert.Equal(MachineState.Broken, (await Admin.GetMachineAsync(machine.HardwareName)).State);
+        // Three deadlines on one healthy node: said as such, not as jobs taken back from a node that stopped renewing.
+        Assert.Contains(fleet.Logs.Entries, e => e.Message.Contains("reached their deadline"));
+        Assert.DoesNotContain(fleet.Logs.Entries, e => e.Message.Contains("stopped renewing"));
     }
 
     private static JobStepView? WaitingStep(JobView job) => job.Steps.FirstOrDefault(s => s.Status == StepStatus.Waiting);

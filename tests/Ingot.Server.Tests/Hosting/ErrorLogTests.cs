@@ -25,4 +25,27 @@ public sealed class ErrorLogTests
 
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
     }
+
+    [Fact]
+    public async Task Boot_tokens_on_boot_endpoints_are_not_taken_for_failed_API_logins()
+    {
+        var logs = new LogCapture();
+        await using var server = await TestServer.StartAsync(logs: logs);
+        using var boot = server.Http(token: "");
+        for (var i = 0; i < 5; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "boot/events")
+            {
+                Content = new StringContent("{\"event\": \"progress\", \"percent\": 10}", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new("Bearer", "boot_not-an-api-token");
+            Assert.Equal(403, (int)(await boot.SendAsync(request)).StatusCode); // the boot door's own refusal
+        }
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Information && e.Message.Contains("not authenticated"));
+
+        // An API request with a bad token is still refused, and still logged as a failed login.
+        using var api = server.Http(token: "ingot_not-a-token");
+        Assert.Equal(401, (int)(await api.GetAsync("api/v1/sites")).StatusCode);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("not authenticated"));
+    }
 }

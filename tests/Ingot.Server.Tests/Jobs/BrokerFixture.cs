@@ -41,6 +41,9 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
     protected virtual TimeProvider? Clock => null;
 
     public TestServer Server { get; private set; } = null!;
+
+    /// <summary>What the server logged.</summary>
+    public LogCapture Logs { get; } = new();
     public SimulatorFleet Fleet { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -49,7 +52,7 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
         {
             Count = count, IpmiBase = IPAddress.Parse(firstAddress), IpmiPort = 0, PortPerBmc = true, InitialPower = PowerState.On,
         });
-        Server = await TestServer.StartAsync(jobs: Jobs, ipmi: FastIpmi, clock: Clock);
+        Server = await TestServer.StartAsync(jobs: Jobs, ipmi: FastIpmi, clock: Clock, logs: Logs);
     }
 
     public async Task DisposeAsync()
