@@ -47,7 +47,7 @@ public static class DemoCommand
             if (!settings.DiscoveryBmc.IsSet)
                 settings = settings with { DiscoveryBmc = new(SampleBmcs.Account.Name, SampleBmcs.Account.Password) };
             await using var app = await ServerHost.BuildAsync(settings, logging: l => { }, ct: ct);
-            await app.StartAsync(ct);
+            if (!await ServeCommand.TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
             var token = settings.AdminToken ?? (await File.ReadAllTextAsync(Path.Combine(settings.DataDirectory, "admin-token"), ct)).Trim();
             var server = new Uri(settings.Urls[0].TrimEnd('/') + "/");
             var client = new IngotClient(server, token);

@@ -23,7 +23,7 @@ public static class ServeCommand
                 return 0;
             }
             await using var app = await ServerHost.BuildAsync(settings, ct: ct);
-            await app.StartAsync(ct);
+            if (!await TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
             await context.Out.WriteLineAsync($"Ingot serving {string.Join(", ", settings.Urls)} (data: {Path.GetFullPath(settings.DataDirectory)})");
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { /* Ctrl-C or SIGTERM: stop gracefully below */ }
@@ -64,6 +64,23 @@ public static class ServeCommand
             foreach (var error in e.Errors) context.Error.WriteLine($"error: {error}");
             context.Error.WriteLine("The server did not start; 'ingot serve --help' lists every setting.");
             (settings, sources) = (null!, []);
+            return false;
+        }
+    }
+
+    /// <summary>Starts listening; an address that is taken or not this machine's is one line on stderr, not a stack trace.</summary>
+    public static async Task<bool> TryStartAsync(CliContext context, WebApplication app, ServerSettings settings, CancellationToken ct)
+    {
+        try
+        {
+            await app.StartAsync(ct);
+            return true;
+        }
+        catch (IOException e)
+        {
+            var reason = e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+                ? "the address is in use (another ingot serve or demo?)" : e.InnerException?.Message ?? e.Message;
+            await context.Error.WriteLineAsync($"error: cannot listen on {string.Join(", ", settings.Urls)}: {reason}; choose another address with --urls.");
             return false;
         }
     }

@@ -60,4 +60,21 @@ public sealed class ServeConfigTests
             Assert.Contains(option.Variable, help.Out);
         }
     }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("demo")]
+    public async Task An_address_in_use_is_one_line_on_stderr_not_a_stack_trace(string verb)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+        using var cli = new CliRunner();
+        var data = Directory.CreateTempSubdirectory("ingot-port-").FullName;
+        var result = await cli.FailsAsync(1, verb == "serve" ? ["serve", "--data", data, "--urls", url] : ["demo", "--data", data, "--url", url, "--no-bmcs", "--machines", "1"]);
+
+        Assert.Equal($"error: cannot listen on {url}: the address is in use (another ingot serve or demo?); choose another address with --urls.",
+            result.Error.Trim());
+        Directory.Delete(data, recursive: true);
+    }
 }
