@@ -76,10 +76,6 @@ public static class Problems
                 if (ingot.Errors is not null) problem["errors"] = ingot.Errors;
                 foreach (var (key, value) in ingot.Extensions) problem[key] = value;
                 return problem;
-            case BadHttpRequestException { InnerException: NulCharacterException nul }:
-                return NulProblem(nul.Path, context, out status);
-            case NulCharacterException nul:
-                return NulProblem(nul.Path, context, out status);
             // A NUL that got past the doors (a CSV cell, a job's params): PostgreSQL's "invalid byte sequence" for 0x00.
             case System.Data.Common.DbException { SqlState: "22021" }:
                 return NulProblem(null, context, out status);
@@ -99,7 +95,7 @@ public static class Problems
     private static Dictionary<string, object?> NulProblem(string? jsonPath, HttpContext context, out int status)
     {
         status = 422;
-        var field = jsonPath is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : jsonPath ?? "body";
+        var field = jsonPath ?? "body";
         var problem = Build(422, "validation", "Invalid request", $"{field}: {NulCharacters.Reason}", context);
         problem["errors"] = new Dictionary<string, string[]> { [field] = [NulCharacters.Reason] };
         return problem;

@@ -42,11 +42,7 @@ public static class ServerHost
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
         AddJobs(builder.Services, settings);
         builder.Services.AddSingleton(settings.DiscoveryBmc);
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            IngotJson.Configure(o.SerializerOptions);
-            o.SerializerOptions.Converters.Add(new NulCharacters.Refusing());
-        });
+        builder.Services.ConfigureHttpJsonOptions(o => IngotJson.Configure(o.SerializerOptions));
         // Bad route values and bodies throw, so Problems can say what was wrong instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddAuthentication(TokenAuthentication.SchemeName)
