@@ -19,17 +19,19 @@ public static class NulCharacters
 
     public static void UseNulRefusal(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var v = new Validation();
-        if (context.Request.Path.Value?.Contains('\0') == true) v.Add("path", Reason);
-        foreach (var (key, values) in context.Request.Query)
-            if (key.Contains('\0') || values.Any(value => value?.Contains('\0') == true)) v.Add(key.Replace("\0", "\\u0000"), Reason);
-        if (context.Request.ContentLength != 0 && context.Request.HasJsonContentType())
+        // The common case parses nothing: a NUL in a URL is the escape %00 in its raw text, in JSON the escape \u0000.
+        var inQuery = context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true;
+        var body = context.Request.ContentLength != 0 && context.Request.HasJsonContentType() ? await BodyAsync(context) : default;
+        var inBody = body.Span.IndexOf(Escape) >= 0;
+        if (inQuery || inBody)
         {
-            var body = await BodyAsync(context);
-            if (body.Span.IndexOf(Escape) >= 0)
+            var v = new Validation();
+            foreach (var (key, values) in context.Request.Query)
+                if (key.Contains('\0') || values.Any(value => value?.Contains('\0') == true)) v.Add(key.Replace("\0", "\\u0000"), Reason);
+            if (inBody)
                 foreach (var field in Fields(body)) v.Add(field, Reason);
+            v.ThrowIfInvalid();
         }
-        v.ThrowIfInvalid();
         await next(context);
     });
 
