@@ -48,5 +48,15 @@ public static partial class Names
 
     public static bool IsIp(string text) => IPAddress.TryParse(text, out _);
 
+    /// <summary>A BMC's address: an IPv4 address in dotted-quad form (IPAddress.TryParse also takes "10" or "0x0a.1"), an
+    /// IPv6 address, or a DNS name.</summary>
+    public static bool IsBmcAddress(string text) =>
+        text.Contains(':') ? IPAddress.TryParse(text, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+        : text.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)) ? parts.All(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255)
+        : !text.Split('.').All(p => p.All(char.IsAsciiDigit)) && IsHostname(text.ToLowerInvariant());
+
+    /// <summary>IPMI 2.0 keeps a user name in 16 bytes and a password in 20 (RAKP); longer ones can never log in.</summary>
+    public const int IpmiUserBytes = 16, IpmiPasswordBytes = 20;
+
     public static bool IsSerial(string serial) => serial.Trim().Length is > 0 and <= 64 && serial.All(c => !char.IsControl(c));
 }

@@ -22,9 +22,10 @@ public static class ServerOptions
         ServerOption.Long("import.max_bytes", 1024, 10L << 30, "The largest CSV import body, in bytes.",
             s => s.ImportMaxBytes, (s, v) => s with { ImportMaxBytes = v }),
         ServerOption.Text("discovery.bmc_user", "BMC user given to machines that discover themselves (with the password: they are commissioned at once).",
-            s => s.DiscoveryBmc.Username, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Username = v } }),
-        ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves.",
-            s => s.DiscoveryBmc.Password, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Password = v } }, secret: true),
+            s => s.DiscoveryBmc.Username, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Username = v } }, check: v => IpmiBytes(v, Api.Names.IpmiUserBytes)),
+        ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves (IPMI: at most 20 bytes).",
+            s => s.DiscoveryBmc.Password, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Password = v } }, secret: true,
+            check: v => IpmiBytes(v, Api.Names.IpmiPasswordBytes)),
         ServerOption.Bool("jobs.run_workers", "Run job workers in this process (off for API-only nodes).",
             s => s.Jobs.RunWorkers, (s, v) => s with { Jobs = s.Jobs with { RunWorkers = v } }),
         ServerOption.Int("jobs.workers", 1, 100_000, "Jobs this node runs at once.",
@@ -82,7 +83,7 @@ public static class ServerOptions
             if (text is not null)
             {
                 try { settings = option.Set(settings, text); }
-                catch (FormatException e) { errors.Add($"{label}='{text}' is not {e.Message}."); continue; }
+                catch (FormatException e) { errors.Add($"{label}={Echo(option, text)} is not {e.Message}."); continue; }
             }
             sources.Add(new Source(option, option.Get(settings), from));
         }
@@ -99,12 +100,15 @@ public static class ServerOptions
         {
             if (option.Get(settings) is not { } text) continue;
             try { option.Set(settings, text); }
-            catch (FormatException e) { errors.Add($"{option.Name} ({option.Variable})='{text}' is not {e.Message}."); }
+            catch (FormatException e) { errors.Add($"{option.Name} ({option.Variable})={Echo(option, text)} is not {e.Message}."); }
         }
         if (settings.Jobs.PowerPolls.Count == 0 || settings.Jobs.PowerPolls.Any(p => p <= TimeSpan.Zero))
             errors.Add("jobs.power_polls must be positive delays.");
         if (errors.Count > 0) throw new ServerOptionsException(errors);
     }
+
+    /// <summary>A refused value as the error quotes it: a secret never, even a wrong one (it may be a real one mistyped).</summary>
+    private static string Echo(ServerOption option, string text) => option.Secret ? "(hidden)" : $"'{text}'";
 
     /// <summary>A value as --print-config shows it: secrets never, only whether they are set.</summary>
     public static string Shown(Source source) =>
@@ -125,6 +129,12 @@ public static class ServerOptions
     {
         if (text.Length < 32 || text.Any(char.IsWhiteSpace) || text.Distinct().Count() < 8)
             throw new FormatException("a token of at least 32 characters, without spaces, not a repeated pattern (e.g. 'openssl rand -base64 32')");
+    }
+
+    /// <summary>Discovered BMCs are IPMI: a longer user name or password could never log in.</summary>
+    private static void IpmiBytes(string text, int max)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > max) throw new FormatException($"at most {max} bytes (IPMI keeps no more)");
     }
 
     private static void SecretKey(string text)

@@ -45,7 +45,7 @@ public static class DiscoveryReports
         var disks = Disks(report.Disks, v);
         var nics = MachineFields.Nics(report.Nics, v, "");
         var bmcAddress = Trim(report.BmcAddress);
-        if (bmcAddress is not null && !Names.IsIp(bmcAddress) && !Names.IsHostname(bmcAddress.ToLowerInvariant()))
+        if (bmcAddress is not null && !Names.IsBmcAddress(bmcAddress))
             v.Add("bmc_address", $"'{bmcAddress}' is not an IP address or a DNS name.");
         v.Range("bmc_port", report.BmcPort, 1, 65535);
         v.ThrowIfInvalid();

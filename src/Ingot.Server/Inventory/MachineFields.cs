@@ -66,7 +66,17 @@ public static class MachineFields
         if (driver is not null && !BmcDrivers.Contains(driver))
             v.Add(at + "bmc.driver", $"'{driver}' is not a BMC driver; use one of {string.Join(", ", BmcDrivers)}.");
         var address = v.Required(at + "bmc.address", bmc.Address);
+        if (address is not null && !Names.IsBmcAddress(address))
+            v.Add(at + "bmc.address", $"'{address}' is not an IP address or a DNS name.");
         v.Range(at + "bmc.port", bmc.Port, 1, 65535);
+        if (driver is "ipmi" or "sim")
+        {
+            // The simulator's BMCs speak IPMI too: the same limits.
+            if (bmc.Username is { } user && System.Text.Encoding.UTF8.GetByteCount(user) > Names.IpmiUserBytes)
+                v.Add(at + "bmc.username", $"is {System.Text.Encoding.UTF8.GetByteCount(user)} bytes; IPMI keeps at most {Names.IpmiUserBytes}.");
+            if (bmc.Password is { } password && System.Text.Encoding.UTF8.GetByteCount(password) > Names.IpmiPasswordBytes)
+                v.Add(at + "bmc.password", $"is {System.Text.Encoding.UTF8.GetByteCount(password)} bytes; IPMI keeps at most {Names.IpmiPasswordBytes}, so no job could log in.");
+        }
         if (driver is null || address is null) return null;
         var port = bmc.Port ?? (driver == "redfish" ? 443 : 623);
         return new BmcDraft(driver, address, port, Trim(bmc.Username), string.IsNullOrEmpty(bmc.Password) ? null : bmc.Password);

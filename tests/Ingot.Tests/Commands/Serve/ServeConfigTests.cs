@@ -16,12 +16,16 @@ public sealed class ServeConfigTests
         cli.Environment["INGOT_JOBS_LEASE_SECONDS"] = "soon";
         cli.Environment["INGOT_SECRET_KEY"] = "c2hvcnQ=";
         cli.Environment["INGOT_ADMIN_TOKEN"] = "admin-admin-admin";
+        cli.Environment["INGOT_DISCOVERY_BMC_PASSWORD"] = new string('p', 21);
         var result = await cli.FailsAsync(2, "serve", "--urls", "ftp://nowhere", "--data", Path.GetTempPath());
 
         Assert.Contains("INGOT_JOBS_WORKERS='0' is not a whole number from 1 to 100000.", result.Error);
         Assert.Contains("INGOT_JOBS_LEASE_SECONDS='soon' is not a number of seconds from 1 to 86400.", result.Error);
-        Assert.Contains("INGOT_SECRET_KEY='c2hvcnQ=' is not base64 of exactly 32 bytes.", result.Error);
-        Assert.Contains("INGOT_ADMIN_TOKEN='admin-admin-admin' is not a token of at least 32 characters", result.Error);
+        Assert.Contains("INGOT_SECRET_KEY=(hidden) is not base64 of exactly 32 bytes.", result.Error);
+        Assert.Contains("INGOT_ADMIN_TOKEN=(hidden) is not a token of at least 32 characters", result.Error);
+        Assert.Contains("INGOT_DISCOVERY_BMC_PASSWORD=(hidden) is not at most 20 bytes (IPMI keeps no more).", result.Error);
+        Assert.DoesNotContain("c2hvcnQ=", result.Error); // a secret, even a wrong one, is never echoed
+        Assert.DoesNotContain("admin-admin-admin", result.Error);
         Assert.Contains("--urls='ftp://nowhere' is not a list of http:// or https:// addresses", result.Error);
         Assert.DoesNotContain("Ingot serving", result.Error);
     }
