@@ -78,7 +78,7 @@ public static class Problems
                 return problem;
             // A NUL that got past the doors (a CSV cell, a job's params): PostgreSQL's "invalid byte sequence" for 0x00.
             case System.Data.Common.DbException { SqlState: "22021" }:
-                return NulProblem(null, context, out status);
+                return NulProblem(context, out status);
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
                 return Build(status, Slug(status), Title(status), Describe(bad), context);
@@ -92,12 +92,12 @@ public static class Problems
         }
     }
 
-    private static Dictionary<string, object?> NulProblem(string? jsonPath, HttpContext context, out int status)
+    /// <summary>Which field held it is not known here (the doors name it; see NulCharacters): the body as a whole.</summary>
+    private static Dictionary<string, object?> NulProblem(HttpContext context, out int status)
     {
         status = 422;
-        var field = jsonPath ?? "body";
-        var problem = Build(422, "validation", "Invalid request", $"{field}: {NulCharacters.Reason}", context);
-        problem["errors"] = new Dictionary<string, string[]> { [field] = [NulCharacters.Reason] };
+        var problem = Build(422, "validation", "Invalid request", $"body: {NulCharacters.Reason}", context);
+        problem["errors"] = new Dictionary<string, string[]> { ["body"] = [NulCharacters.Reason] };
         return problem;
     }
 

@@ -113,28 +113,22 @@ public sealed class CancellationTests : IAsyncLifetime
     /// <summary>Sessions of the server's database whose statement waits for a lock on a relation.</summary>
     private Task<long> WaitingOnMachinesAsync() => WaitingOnMachinesAsync(server.Database);
 
-    private static async Task<long> WaitingOnMachinesAsync(string? database)
+    private static Task<long> WaitingOnMachinesAsync(string? database) =>
+        ActiveAsync(database, "wait_event_type = 'Lock' AND query LIKE '%FROM machines%'");
+
+    private Task UntilGoneAsync(string text) =>
+        UntilAsync(async () => await ActiveAsync(server.Database, $"query LIKE '%{text}%'") == 0, $"'{text}' to leave pg_stat_activity");
+
+    /// <summary>Other sessions of <paramref name="database"/> running a statement that matches <paramref name="condition"/>.</summary>
+    private static async Task<long> ActiveAsync(string? database, string condition)
     {
         var builder = new NpgsqlConnectionStringBuilder(database);
         await using var c = new NpgsqlConnection(builder.ToString());
         await c.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(
-            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = @db AND state = 'active' AND wait_event_type = 'Lock' AND query LIKE '%FROM machines%'", c);
+            $"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = @db AND state = 'active' AND pid <> pg_backend_pid() AND {condition}", c);
         command.Parameters.AddWithValue("db", builder.Database!);
         return (long)(await command.ExecuteScalarAsync(CancellationToken.None))!;
-    }
-
-    private async Task UntilGoneAsync(string text)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(server.Database);
-        await UntilAsync(async () =>
-        {
-            await using var c = new NpgsqlConnection(builder.ToString());
-            await c.OpenAsync(CancellationToken.None);
-            await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE @q AND pid <> pg_backend_pid()", c);
-            command.Parameters.AddWithValue("q", "%" + text + "%");
-            return (long)(await command.ExecuteScalarAsync(CancellationToken.None))! == 0;
-        }, $"'{text}' to leave pg_stat_activity");
     }
 
     private static async Task UntilAsync(Func<Task<bool>> condition, string what)
