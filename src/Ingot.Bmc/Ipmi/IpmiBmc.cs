@@ -134,12 +134,13 @@ internal static class BootFlags
         return [flags, device, 0, 0, 0];
     }
 
-    /// <summary>Without the valid bit no override is in effect, whatever device the bytes still name.</summary>
+    /// <summary>The device is decoded whether or not the valid bit is set: a BMC that applies the device but never
+    /// reports the bit (ipmi_sim) is told apart from one that holds no override by the device, not by the bit
+    /// (<see cref="BootConfirmation"/> judges the read-back).</summary>
     public static BootSettings Decode(ReadOnlySpan<byte> flags)
     {
         var persistent = (flags[0] & Persistent) != 0;
         var uefi = (flags[0] & Efi) != 0;
-        if ((flags[0] & Valid) == 0) return new BootSettings(BootDevice.None, persistent, uefi);
         var device = (flags.Length > 1 ? flags[1] & 0x3C : 0) switch
         {
             0x04 => BootDevice.Pxe,
@@ -147,6 +148,6 @@ internal static class BootFlags
             0x18 => BootDevice.BiosSetup,
             _ => BootDevice.None,
         };
-        return new BootSettings(device, persistent, uefi);
+        return new BootSettings(device, persistent, uefi, Valid: (flags[0] & Valid) != 0);
     }
 }
