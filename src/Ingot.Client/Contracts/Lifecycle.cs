@@ -4,7 +4,7 @@ namespace Ingot.Client;
 public enum MachineState { New, Available, Allocated, Installing, InUse, Recycling, Broken, Decommissioned }
 
 /// <summary>What moves a machine from one state to another; the table lives in the server's Lifecycle.</summary>
-public enum Trigger { Commission, Allocate, Install, FinishInstall, Reimage, Recycle, FinishRecycle, Fail, Repair, Decommission }
+public enum Trigger { Commission, Allocate, Install, FinishInstall, Reimage, Recycle, FinishRecycle, Fail, Repair, Decommission, Abandon }
 
 public sealed record TransitionRequest(string? Trigger, string? Reason);
 

@@ -26,6 +26,12 @@ public static class Lifecycle
             [(InUse, Recycle)] = Recycling,
             [(Recycling, FinishRecycle)] = Available,
             [(Broken, Repair)] = Available,
+            // A cancelled install or reimage (issue 11 A.3): the disk may hold half an image, so the machine is not in
+            // use, but it is still its owner's, with its role and name: back to allocated, where 'install' starts over.
+            [(Installing, Abandon)] = Allocated,
+            // A cancelled recycle leaves the disks half wiped: the machine stays recycling (it boots the wipe image, not
+            // its old system) and a recycle may be run again from there.
+            [(Recycling, Recycle)] = Recycling,
         };
         // "Any step that exhausts its retries" can happen in every live state: commissioning a new machine,
         // installing, recycling, or a power or wipe step on a machine in any other state.

@@ -130,9 +130,12 @@ public sealed partial class DatabaseJobQueue
             if (rows == 0) return 0; // the lease was lost: the node that holds the job now will end it
             if (ending is JobEnding.Retry { RestartFrom: not null })
                 await c.ExecuteAsync("UPDATE job_steps SET status = 'pending' WHERE job_id = @id AND position >= @restartFrom", args);
-            if (ending is JobEnding.Cancelled)
+            if (ending is JobEnding.Cancelled cancelled)
+            {
                 await c.ExecuteAsync("UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE job_id = @id AND status IN ('pending', 'running', 'waiting')",
                     new { id = jobId, now });
+                await JobCancellation.SettleMachineAsync(c, jobId, cancelled.By, now);
+            }
             if (ending is JobEnding.Failed { Trigger: { } trigger } failed)
                 await FailMachineAsync(c, jobId, trigger, failed.Error, now);
             return rows;

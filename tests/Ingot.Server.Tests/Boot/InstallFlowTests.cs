@@ -5,6 +5,7 @@ using Ingot.Client;
 using Ingot.Server.Jobs;
 using Ingot.Server.Tests.Infrastructure;
 using Ingot.Server.Tests.Jobs;
+using Ingot.Simulator;
 
 namespace Ingot.Server.Tests.Boot;
 
@@ -28,10 +29,25 @@ public sealed class InstallFlowTests(InstallFixture fleet) : IClassFixture<Insta
     private async Task<(MachineView Machine, SimulatedBmcHandle Bmc)> InUseAsync(Func<int, string?>? failOnBoot = null)
     {
         var (machine, bmc) = await fleet.MachineAsync();
-        foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" })
-            await Admin.TransitionAsync(machine.HardwareName, trigger);
+        await InUseByHandAsync(machine);
         var installer = new TestInstaller(fleet.Server.Url, bmc, machine.Nics[0].Mac, failOnBoot);
         return (machine, new SimulatedBmcHandle(bmc, installer));
+    }
+
+    private async Task InUseByHandAsync(MachineView machine)
+    {
+        foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" })
+            await Admin.TransitionAsync(machine.HardwareName, trigger);
+    }
+
+    /// <summary>The job once its step has reached the status (a parked wait, a finished transition).</summary>
+    private async Task<JobView> StepReachedAsync(long jobId, string step, StepStatus status)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        JobView job;
+        while ((job = await Admin.GetJobAsync(jobId, timeout.Token)).Steps.Single(s => s.Name == step).Status != status)
+            await Task.Delay(20, timeout.Token);
+        return job;
     }
 
     public sealed record SimulatedBmcHandle(Simulator.SimulatedBmc Bmc, TestInstaller Installer);
@@ -141,16 +157,75 @@ public sealed class InstallFlowTests(InstallFixture fleet) : IClassFixture<Insta
     {
         var image = await ImageAsync(deadlineSeconds: 600);
         var (machine, _) = await fleet.MachineAsync(); // no installer: nothing will call back
-        foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" })
-            await Admin.TransitionAsync(machine.HardwareName, trigger);
+        await InUseByHandAsync(machine);
         var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage, Image(image), force: true);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while ((job = await Admin.GetJobAsync(job.Id, timeout.Token)).Steps.Single(s => s.Name == "wait_installer_started").Status != StepStatus.Waiting)
-            await Task.Delay(50, timeout.Token);
+        job = await StepReachedAsync(job.Id, "wait_installer_started", StepStatus.Waiting);
         Assert.Equal(JobStatus.Running, job.Status);
         Assert.Contains("waiting for the installer to report 'started', until", job.Steps.Single(s => s.Name == "wait_installer_started").Message);
         // Parked, it holds no worker, so there is no step boundary to wait for: cancelling ends it now.
         var cancelled = await Admin.CancelJobAsync(job.Id);
         Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+    }
+
+    /// <summary>Issue 11 A.3: the cancelled reimage had moved its machine to installing, where neither install nor
+    /// reimage is allowed; it must leave it where its owner can act, and the history must say why.</summary>
+    [Fact]
+    public async Task ACancelledReimage_LeavesTheMachineAllocated_WithTheReasonInItsHistory_AndAnInstallIsAllowed()
+    {
+        var image = await ImageAsync(deadlineSeconds: 600);
+        var (machine, _) = await fleet.MachineAsync(); // no installer: the job parks waiting for one
+        await InUseByHandAsync(machine);
+        var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage, Image(image), force: true);
+        job = await StepReachedAsync(job.Id, "wait_installer_started", StepStatus.Waiting);
+        Assert.Equal(MachineState.Installing, (await Admin.GetMachineAsync(machine.HardwareName)).State);
+
+        await Admin.CancelJobAsync(job.Id);
+
+        var after = await Admin.GetMachineAsync(machine.HardwareName);
+        Assert.Equal(MachineState.Allocated, after.State);
+        var last = (await Admin.HistoryAsync(machine.HardwareName))[^1];
+        Assert.Equal("abandon", last.Trigger);
+        Assert.Contains($"job {job.Id} (reimage) cancelled by", last.Reason);
+        Assert.Contains("install again", last.Reason);
+        Assert.Contains(Trigger.Install, Ingot.Server.Inventory.Lifecycle.Allowed(after.State));
+    }
+
+    /// <summary>Issue 11 A.3, the worker's side: a cancel that reaches a job while a worker holds it ends the job at the
+    /// next step boundary, and that path settles the machine the same way.</summary>
+    [Fact]
+    public async Task ACancelSeenAtAStepBoundary_AlsoLeavesTheMachineAllocated()
+    {
+        var image = await ImageAsync(deadlineSeconds: 600);
+        var (machine, bmc) = await fleet.MachineAsync();
+        await InUseByHandAsync(machine);
+        // The BMC answers slowly, so the cancel lands while a worker holds the job in set_boot_pxe.
+        bmc.Faults = new BmcFaults { Latency = TimeSpan.FromMilliseconds(300) };
+        var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Reimage, Image(image), force: true);
+        job = await StepReachedAsync(job.Id, "mark_installing", StepStatus.Succeeded);
+        await Admin.CancelJobAsync(job.Id);
+        bmc.Faults = BmcFaults.None;
+        job = await Admin.WaitForJobAsync(job.Id, TimeSpan.FromMilliseconds(50), CancellationToken.None);
+
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.Equal(MachineState.Allocated, (await Admin.GetMachineAsync(machine.HardwareName)).State);
+        Assert.Equal("abandon", (await Admin.HistoryAsync(machine.HardwareName))[^1].Trigger);
+    }
+
+    /// <summary>Issue 11 A.3 for recycle: its disks half wiped, the machine stays recycling (it must not be handed out
+    /// again), and a recycle may be run again from there instead of needing an admin's fail and repair.</summary>
+    [Fact]
+    public async Task ACancelledRecycle_LeavesTheMachineRecycling_AndARecycleMayRunAgain()
+    {
+        await Admin.CreateImageAsync(new ImageCreate(Unique.Name("wipe"), ImageKind.Wipe, "http://images.example/wipe-vmlinuz", "http://images.example/wipe-initrd.img"));
+        var (machine, _) = await fleet.MachineAsync(); // nothing boots the wipe image: the job parks
+        await InUseByHandAsync(machine);
+        var job = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Recycle, new Dictionary<string, JsonElement>(), force: true);
+        job = await StepReachedAsync(job.Id, "wait_wipe_started", StepStatus.Waiting);
+        await Admin.CancelJobAsync(job.Id);
+
+        Assert.Equal(MachineState.Recycling, (await Admin.GetMachineAsync(machine.HardwareName)).State);
+        var again = await Admin.SubmitJobAsync(machine.HardwareName, JobActions.Recycle, new Dictionary<string, JsonElement>(), force: true);
+        Assert.Equal(JobStatus.Queued, again.Status);
+        await Admin.CancelJobAsync(again.Id);
     }
 }

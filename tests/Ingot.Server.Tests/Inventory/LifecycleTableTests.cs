@@ -19,6 +19,8 @@ public sealed class LifecycleTableTests
         (InUse, Recycle, Recycling),
         (Recycling, FinishRecycle, Available),
         (Broken, Repair, Available),
+        // Issue 11 A.3: where a cancelled job leaves a machine it had moved.
+        (Installing, Abandon, Allocated), (Recycling, Recycle, Recycling),
         (New, Fail, Broken), (Available, Fail, Broken), (Allocated, Fail, Broken), (Installing, Fail, Broken),
         (InUse, Fail, Broken), (Recycling, Fail, Broken),
         (New, Decommission, Decommissioned), (Available, Decommission, Decommissioned),
