@@ -7,9 +7,17 @@ public sealed partial class IngotClient
 {
     /// <param name="machine">A machine id, hardware_name or hostname.</param>
     /// <param name="force">Needed to reimage, recycle, wipe or decommission an in_use machine.</param>
+    /// <param name="idempotencyKey">Sent as Idempotency-Key: the same key, machine and body return the same job.</param>
     public Task<JobView> SubmitJobAsync(string machine, string action, IReadOnlyDictionary<string, JsonElement>? parameters = null,
-                                        CancellationToken ct = default, bool force = false) =>
-        PostAsync<JobView>($"api/v1/machines/{Segment(machine)}/jobs", new JobSubmit(action, parameters, force ? true : null), ct);
+                                        CancellationToken ct = default, bool force = false, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/machines/{Segment(machine)}/jobs")
+        {
+            Content = Json(new JobSubmit(action, parameters, force ? true : null)),
+        };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return SendAsync<JobView>(request, ct);
+    }
 
     public Task<JobView> GetJobAsync(long id, CancellationToken ct = default) =>
         GetAsync<JobView>($"api/v1/jobs/{id.ToString(CultureInfo.InvariantCulture)}", ct);

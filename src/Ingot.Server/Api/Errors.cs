@@ -59,3 +59,12 @@ public sealed class GoneException(string message) : IngotException(message)
     public override string Slug => "gone";
     public override string Title => "Gone";
 }
+
+/// <summary>A conditional request's precondition (If-Match) does not hold: the resource changed since the caller read it.</summary>
+public sealed class PreconditionFailedException(string message, string current) : IngotException(message)
+{
+    public override int Status => 412;
+    public override string Slug => "precondition-failed";
+    public override string Title => "Precondition failed";
+    public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?> { ["current_etag"] = current };
+}

@@ -59,9 +59,7 @@ public static class BatchEndpoints
 
     private static async Task<IResult> SubmitAsync(BatchSubmit? body, HttpContext http, Database db, BatchSubmission submission, CancellationToken ct)
     {
-        var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 } k ? k.Trim() : null;
-        if (key is { Length: > 200 }) throw new ValidationException("Idempotency-Key", "must be at most 200 characters.");
-        var (view, created) = await submission.SubmitAsync(db, body, Caller.From(http).Name, key, ct);
+        var (view, created) = await submission.SubmitAsync(db, body, Caller.From(http).Name, Idempotency.Key(http), ct);
         return created ? TypedResults.Created($"/api/v1/batches/{view.Id}", view) : TypedResults.Ok(view);
     }
 

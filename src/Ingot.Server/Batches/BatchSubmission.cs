@@ -34,7 +34,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     public async Task<(BatchView Batch, bool Created)> SubmitAsync(Database db, BatchSubmit? body, string user, string? idempotencyKey, CancellationToken ct)
     {
         var (plan, parameters, hosts, mode) = Check(body, options.BatchMaxHosts);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body, IngotJson.Options))));
+        var hash = Idempotency.Hash(body);
         if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (await ReadAsync(db, previous, ct), false);
         var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, mode, ct);
         try
@@ -163,7 +163,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             "SELECT id, request_hash FROM batches WHERE user_name = @user AND idempotency_key = @key", new { user, key });
         if (row is not { } previous) return null;
         if (previous.RequestHash != hash)
-            throw new ValidationException("Idempotency-Key", $"'{key}' was used for batch {previous.Id} with another body; use a new key.");
+            throw Idempotency.Reused(key, $"batch {previous.Id}");
         return previous.Id;
     }
 }

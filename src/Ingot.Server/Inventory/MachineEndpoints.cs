@@ -33,10 +33,14 @@ public static class MachineEndpoints
         return TypedResults.Ok(await MachineSearch.RunAsync(c, http.Request.Query));
     }
 
-    private static async Task<Ok<MachineView>> GetAsync(string id, Database db, CancellationToken ct)
+    private static async Task<Ok<MachineView>> GetAsync(string id, HttpContext http, Database db, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(await MachineReader.GetAsync(c, await MachineReader.ResolveAsync(c, id)));
+        var machineId = await MachineReader.ResolveAsync(c, id);
+        // The version before the view: a write in between makes the ETag older than the view (a needless 412 later),
+        // never newer (which would let a PATCH based on this stale view overwrite that write).
+        await MachineVersions.SendAsync(http, c, machineId);
+        return TypedResults.Ok(await MachineReader.GetAsync(c, machineId));
     }
 
     private static async Task<Created<MachineView>> CreateAsync(

@@ -19,8 +19,9 @@ public static class MachineUpdates
         {
             var machineId = await MachineReader.ResolveAsync(c, id);
             var current = await c.QuerySingleAsync<Current>(
-                "SELECT site_id, rack_id, sku_id, role_id, hostname, unit, vendor, model FROM machines WHERE id = @machineId" + Sql.ForUpdate(c),
+                "SELECT site_id, rack_id, sku_id, role_id, hostname, unit, vendor, model, version FROM machines WHERE id = @machineId" + Sql.ForUpdate(c),
                 new { machineId });
+            MachineVersions.RequireMatch(http, current.Version, id);
             var catalog = await Catalog.LoadAsync(c);
             var v = new Validation();
 
@@ -63,6 +64,7 @@ public static class MachineUpdates
             {
                 throw MachineWriter.Clash(e, null, nics ?? [], hostname);
             }
+            await MachineVersions.SendAsync(http, c, machineId);
             return await MachineReader.GetAsync(c, machineId);
         }, ct));
     }
@@ -74,6 +76,7 @@ public static class MachineUpdates
 
     private sealed class Current
     {
+        public long Version { get; init; }
         public long? SiteId { get; init; }
         public long? RackId { get; init; }
         public long? SkuId { get; init; }

@@ -26,19 +26,37 @@ public static class JobEndpoints
 
     // Any signed-in user may act on any machine until team → role authorisation arrives (self-service issue);
     // that check belongs here, before the job is queued.
-    private static async Task<Accepted<JobView>> SubmitAsync(
+    /// <summary>202 with the queued job; 200 with the first one when the same Idempotency-Key, machine and body come again.</summary>
+    private static async Task<Results<Accepted<JobView>, Ok<JobView>>> SubmitAsync(
         string id, JobSubmit? body, HttpContext http, Database db, JobSubmission submission, CancellationToken ct)
     {
         var (plan, parameters) = JobSubmission.Check(body);
         var caller = Caller.From(http);
-        var view = await db.InTransactionAsync(async c =>
+        var key = Idempotency.Key(http);
+        string Hash(long machineId) => Idempotency.Hash(body, machineId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
         {
-            var machineId = await MachineReader.ResolveAsync(c, id);
-            var jobId = await submission.SubmitAsync(c, machineId, plan, parameters, caller.Name, "api", force: body?.Force == true);
-            return await JobReader.GetAsync(c, jobId);
-        }, ct);
-        submission.WakeWorkers();
-        return TypedResults.Accepted($"/api/v1/jobs/{view.Id}", view);
+            var (view, created) = await db.InTransactionAsync(async c =>
+            {
+                var machineId = await MachineReader.ResolveAsync(c, id);
+                var hash = Hash(machineId);
+                if (key is not null && await JobIdempotency.PreviousAsync(c, caller.Name, key, hash) is { } previous)
+                    return (await JobReader.GetAsync(c, previous), false);
+                var jobId = await submission.SubmitAsync(c, machineId, plan, parameters, caller.Name, "api", force: body?.Force == true);
+                if (key is not null) await JobIdempotency.RecordAsync(c, jobId, key, hash);
+                return (await JobReader.GetAsync(c, jobId), true);
+            }, ct);
+            if (!created) return TypedResults.Ok(view);
+            submission.WakeWorkers();
+            return TypedResults.Accepted($"/api/v1/jobs/{view.Id}", view);
+        }
+        catch (Exception e) when (key is not null && DbErrors.IsUniqueViolation(e))
+        {
+            // Lost a race with the same key (another node committed first): answer with the job it queued.
+            await using var c = await db.OpenAsync(ct);
+            if (await JobIdempotency.PreviousAsync(c, caller.Name, key, Hash(await MachineReader.ResolveAsync(c, id))) is not { } previous) throw;
+            return TypedResults.Ok(await JobReader.GetAsync(c, previous));
+        }
     }
 
     private static async Task<Ok<Page<JobView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)

@@ -146,4 +146,37 @@ public sealed class MachineCrudTests(MachineFixture fixture) : IClassFixture<Mac
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("hw-does-not-exist", await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>Issue 11 A.4: two editors who read the same machine; the second PATCH, based on what it read, must not
+    /// silently overwrite the first.</summary>
+    [Fact]
+    public async Task Patch_with_a_stale_If_Match_is_412_and_changes_nothing_and_a_current_one_applies()
+    {
+        var machine = await Admin.CreateMachineAsync(fixture.Full());
+        using var http = fixture.Server.Http();
+        var read = await http.GetAsync($"api/v1/machines/{machine.HardwareName}");
+        var etag = read.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.False(etag.IsWeak);
+
+        async Task<HttpResponseMessage> PatchAsync(string vendor, string? ifMatch)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Patch, $"api/v1/machines/{machine.HardwareName}") { Content = JsonContent.Create(new { vendor }) };
+            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return await http.SendAsync(request);
+        }
+
+        var first = await PatchAsync("first-editor", etag.Tag);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotEqual(etag, first.Headers.ETag);
+        var stale = await (await PatchAsync("second-editor", etag.Tag)).ProblemAsync(HttpStatusCode.PreconditionFailed);
+        Assert.Contains("changed since it was read", stale.Detail);
+        Assert.Equal("first-editor", (await Admin.GetMachineAsync(machine.HardwareName)).Vendor);
+
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync("any-version", "*")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync("no-condition", null)).StatusCode);
+        var bad = await (await PatchAsync("garbage", "not-a-tag")).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.True(bad.Errors!.ContainsKey("If-Match"));
+        Assert.Equal("no-condition", (await Admin.GetMachineAsync(machine.HardwareName)).Vendor);
+    }
 }

@@ -241,4 +241,46 @@ public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal(1, load.Queued);
         Assert.Equal(0, load.Running);
     }
+
+    /// <summary>Issue 11 A.4: a client that lost the 202 sends the same key again and gets the same job, not a second one.</summary>
+    [Fact]
+    public async Task Submit_WithTheSameIdempotencyKey_ReturnsTheSameJob_AndAnotherBodyUnderItIs422()
+    {
+        var machine = await MachineAsync();
+        var key = Unique.Name("key");
+        using var http = Server.Http();
+        async Task<HttpResponseMessage> PostAsync(object body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/machines/{machine.HardwareName}/jobs") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await http.SendAsync(request);
+        }
+
+        var first = await PostAsync(new { action = "power_cycle" });
+        var again = await PostAsync(new { action = "power_cycle" });
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var job = (await first.Content.ReadFromJsonAsync<JobView>(IngotJson.Options))!;
+        Assert.Equal(job.Id, (await again.Content.ReadFromJsonAsync<JobView>(IngotJson.Options))!.Id);
+        var jobs = await Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName));
+        Assert.Single(jobs.Items);
+
+        var other = await (await PostAsync(new { action = "power_on" })).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains($"was used for job {job.Id} with another body", other.Errors!["Idempotency-Key"][0]);
+        // The typed client sends the header too.
+        var typed = await Server.Admin.SubmitJobAsync(machine.HardwareName, JobActions.PowerCycle, idempotencyKey: key);
+        Assert.Equal(job.Id, typed.Id);
+    }
+
+    [Fact]
+    public async Task Submit_WithAnIdempotencyKey_ForAnotherMachine_IsRefused()
+    {
+        var (one, two) = (await MachineAsync(), await MachineAsync());
+        var key = Unique.Name("key");
+        await Server.Admin.SubmitJobAsync(one.HardwareName, JobActions.PowerOn, idempotencyKey: key);
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => Server.Admin.SubmitJobAsync(two.HardwareName, JobActions.PowerOn, idempotencyKey: key));
+        Assert.Equal(422, e.Problem.Status);
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: two.HardwareName))).Items);
+    }
 }
