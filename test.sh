@@ -23,6 +23,8 @@ command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need_packages+=(
 command -v ipmi_sim >/dev/null 2>&1 || need_packages+=(openipmi)
 command -v ipmitool >/dev/null 2>&1 || need_packages+=(ipmitool)
 command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
+# pyghmi (OpenStack's IPMI library) reads the simulator's inventory: FRU, SDR, SEL (issue 11 E.5).
+[ -d /usr/lib/python3/dist-packages/pyghmi ] || need_packages+=(python3-pyghmi)
 # dnsmasq parses the configuration 'ingot boot dnsmasq-config' renders (dnsmasq --test). dnsmasq-base is the
 # binary alone: unlike the dnsmasq package it has no service that would start and bind ports 53 and 67.
 [ -x /usr/sbin/dnsmasq ] || need_packages+=(dnsmasq-base)

@@ -7,8 +7,11 @@ public sealed record BmcTarget(string Driver, string Host, int Port, string? Use
     /// <summary>IPMI cipher suite (3 or 17); null negotiates the strongest one the BMC offers.</summary>
     public int? CipherSuite { get; init; }
 
-    /// <summary>IPMI privilege level requested for the session. OPERATOR is enough for power control.</summary>
-    public IpmiPrivilege Privilege { get; init; } = IpmiPrivilege.Administrator;
+    /// <summary>IPMI privilege level the session may reach. Null asks for what the commands need: Operator, the most
+    /// any command of Ingot's IPMI driver needs (power, boot device: IPMI 2.0 appendix G), or User for the reads of an
+    /// account that has no more. Asking for Administrator by default locked operator accounts out of every BMC that
+    /// holds an account to its rights (issue 11 E.6).</summary>
+    public IpmiPrivilege? Privilege { get; init; }
 
     /// <summary>Redfish: accept a self-signed or otherwise unverifiable TLS certificate. Off by default; an
     /// explicit per-BMC choice, because it removes the protection against a man in the middle.</summary>

@@ -7,7 +7,11 @@ public enum PowerAction { On, Off, Cycle, Reset, SoftOff }
 
 public enum BootDevice { None, Pxe, Disk, BiosSetup }
 
-public sealed record BootSettings(BootDevice Device, bool Persistent = false, bool Uefi = false);
+/// <summary>A boot override: the device, whether it holds for every boot or the next one only, and the firmware's boot mode.</summary>
+/// <param name="Valid">Read back: whether the BMC marks the override as in effect (IPMI's boot-flags-valid bit). A read-back
+/// without the mark still names the device the BMC holds: some BMCs apply a device and never report the mark (OpenIPMI
+/// ipmi_sim), others clear it once the boot it was for has happened. Ignored when setting (an override set is valid).</param>
+public sealed record BootSettings(BootDevice Device, bool Persistent = false, bool Uefi = false, bool Valid = true);
 
 public sealed record DeviceInfo(string? Manufacturer, string? Model, string? FirmwareVersion, string? Guid, IReadOnlyDictionary<string, string> Details);
 

@@ -18,8 +18,10 @@ public sealed class BmcUnreachableException(string bmc, string message, Exceptio
 }
 
 /// <summary>Wrong user name or password, or a privilege level the user does not have. Never retried.</summary>
-public sealed class BmcAuthenticationException(string bmc, string message) : BmcException(bmc, message)
+/// <param name="roleRefused">The BMC refused the privilege asked for, not the credentials (RMCP+ status 0x09 or 0x0A).</param>
+public sealed class BmcAuthenticationException(string bmc, string message, bool roleRefused = false) : BmcException(bmc, message)
 {
+    public bool RoleRefused { get; } = roleRefused;
     public override bool IsTransient => false;
 }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 
 namespace Ingot.Labs;
 
@@ -57,6 +58,37 @@ public sealed class IpmiSimProcesses : IAsyncDisposable
     public void ThrowIfExited(int index)
     {
         if (processes[index].HasExited) throw new InvalidOperationException($"ipmi_sim for {Addresses[index]} exited with {processes[index].ExitCode}");
+    }
+
+    /// <summary>Until the BMC answers an RMCP presence ping (ASF, DMTF DSP0136 §3.2.4.1) on UDP 623: ipmi_sim needs a
+    /// moment after start before it listens. A ping is protocol-level only, so this needs no IPMI client.</summary>
+    /// <exception cref="TimeoutException">No pong within <paramref name="deadline"/>.</exception>
+    public async Task WaitUntilAnsweringAsync(int index, TimeSpan deadline, CancellationToken ct = default)
+    {
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        // RMCP header (version 6, reserved, sequence 0xFF: no ACK, class 6: ASF), then the ASF message: IANA 4542,
+        // type 0x80 (presence ping), tag, reserved, data length 0.
+        byte[] ping = [0x06, 0x00, 0xFF, 0x06, 0x00, 0x00, 0x11, 0xBE, 0x80, 0x01, 0x00, 0x00];
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            ThrowIfExited(index);
+            await udp.SendAsync(ping, new IPEndPoint(Addresses[index], 623), ct);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                var answer = await udp.ReceiveAsync(wait.Token);
+                if (answer.Buffer is [0x06, _, _, 0x06, _, _, _, _, 0x40, ..]) return; // presence pong
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested && DateTime.UtcNow < until)
+            {
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"ipmi_sim on {Addresses[index]} did not answer an RMCP ping within {deadline.TotalSeconds:0} s");
+            }
+        }
     }
 
     private Process StartOne(int index)

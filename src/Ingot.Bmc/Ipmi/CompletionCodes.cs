@@ -10,6 +10,9 @@ public static class CompletionCodes
     public const byte InvalidCommand = 0xC1;
     public const byte RequestDataLengthInvalid = 0xC7;
     public const byte InvalidDataField = 0xCC;
+    public const byte ReservationCanceled = 0xC5;
+    public const byte ParameterOutOfRange = 0xC9;
+    public const byte NotPresent = 0xCB;
     public const byte InsufficientPrivilege = 0xD4;
 
     public static string Describe(byte code) => code switch

@@ -75,10 +75,11 @@ public sealed class IpmiBmc(BmcTarget target, IpmiTransport transport) : IBmc, I
         return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 
-    /// <param name="needed">The least privilege the command takes (IPMI 2.0 appendix G): reads stay at USER.</param>
+    /// <param name="needed">The least privilege the command takes (IPMI 2.0 appendix G): reads stay at USER, and open
+    /// a session at USER for an account that may not have more.</param>
     private async Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, IpmiPrivilege needed, CancellationToken ct)
     {
-        var current = await SessionAsync(ct);
+        var current = await SessionAsync(needed, ct);
         try
         {
             return await current.SendAsync(what, netFn, command, data, needed, ct);
@@ -89,14 +90,24 @@ public sealed class IpmiBmc(BmcTarget target, IpmiTransport transport) : IBmc, I
         }
     }
 
-    private async Task<IpmiSession> SessionAsync(CancellationToken ct)
+    private async Task<IpmiSession> SessionAsync(IpmiPrivilege needed, CancellationToken ct)
     {
         if (session is { IsBroken: false } open) return open;
         await opening.WaitAsync(ct);
         try
         {
             if (session is { IsBroken: false } again) return again;
-            return session = await IpmiSession.OpenAsync(transport, Target, ct);
+            try
+            {
+                return session = await IpmiSession.OpenAsync(transport, Target, ct);
+            }
+            catch (BmcAuthenticationException e) when (e.RoleRefused && Target.Privilege is null && needed <= IpmiPrivilege.User)
+            {
+                // A target that names no privilege asks for Operator (BmcTarget.Privilege); an account with User rights
+                // only is refused that role at RAKP 1, yet may read: open its session at User. A later power command on
+                // it is refused by the BMC as insufficient privilege, which says what is wrong.
+                return session = await IpmiSession.OpenAsync(transport, Target with { Privilege = IpmiPrivilege.User }, ct);
+            }
         }
         finally
         {
@@ -134,12 +145,13 @@ internal static class BootFlags
         return [flags, device, 0, 0, 0];
     }
 
-    /// <summary>Without the valid bit no override is in effect, whatever device the bytes still name.</summary>
+    /// <summary>The device is decoded whether or not the valid bit is set: a BMC that applies the device but never
+    /// reports the bit (ipmi_sim) is told apart from one that holds no override by the device, not by the bit
+    /// (<see cref="BootConfirmation"/> judges the read-back).</summary>
     public static BootSettings Decode(ReadOnlySpan<byte> flags)
     {
         var persistent = (flags[0] & Persistent) != 0;
         var uefi = (flags[0] & Efi) != 0;
-        if ((flags[0] & Valid) == 0) return new BootSettings(BootDevice.None, persistent, uefi);
         var device = (flags.Length > 1 ? flags[1] & 0x3C : 0) switch
         {
             0x04 => BootDevice.Pxe,
@@ -147,6 +159,6 @@ internal static class BootFlags
             0x18 => BootDevice.BiosSetup,
             _ => BootDevice.None,
         };
-        return new BootSettings(device, persistent, uefi);
+        return new BootSettings(device, persistent, uefi, Valid: (flags[0] & Valid) != 0);
     }
 }

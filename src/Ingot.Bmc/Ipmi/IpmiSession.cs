@@ -22,8 +22,15 @@ public sealed class IpmiSession : IAsyncDisposable
         this.route = route;
         this.target = target;
         this.established = established;
-        Privilege = target.Privilege < IpmiPrivilege.User ? target.Privilege : IpmiPrivilege.User;
+        Ceiling = CeilingOf(target);
+        Privilege = Ceiling < IpmiPrivilege.User ? Ceiling : IpmiPrivilege.User;
     }
+
+    /// <summary>The highest privilege the session may be raised to: the one it was opened for (RAKP 1).</summary>
+    public IpmiPrivilege Ceiling { get; }
+
+    /// <summary>What a session for <paramref name="target"/> asks for; see <see cref="BmcTarget.Privilege"/>.</summary>
+    internal static IpmiPrivilege CeilingOf(BmcTarget target) => target.Privilege ?? IpmiPrivilege.Operator;
 
     /// <summary>The session's present privilege. RMCP+ sessions start at USER (IPMI 2.0 §22.18); it is raised to the
     /// target's privilege only when a command needs more, which spares reads a round trip.</summary>
@@ -59,18 +66,18 @@ public sealed class IpmiSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one command at the target's privilege (raising the session first if it is lower) and returns the
+    /// <summary>Sends one command at the session's ceiling (raising the session first if it is lower) and returns the
     /// response data.</summary>
     /// <exception cref="BmcCommandRejectedException">A non-zero completion code, with its meaning.</exception>
-    /// <exception cref="BmcAuthenticationException">The user may not raise the session to the target's privilege.</exception>
+    /// <exception cref="BmcAuthenticationException">The user may not raise the session to its ceiling.</exception>
     public Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, CancellationToken ct = default) =>
-        SendAsync(what, netFn, command, data, target.Privilege, ct);
+        SendAsync(what, netFn, command, data, Ceiling, ct);
 
-    /// <summary>Sends one command that needs at least <paramref name="needed"/>; a lower session is raised to the
-    /// target's privilege first (never above it: a command needing more is left for the BMC to refuse).</summary>
+    /// <summary>Sends one command that needs at least <paramref name="needed"/>; a lower session is raised to its
+    /// ceiling first (never above it: a command needing more is left for the BMC to refuse).</summary>
     public async Task<byte[]> SendAsync(string what, byte netFn, byte command, byte[] data, IpmiPrivilege needed, CancellationToken ct = default)
     {
-        if (Privilege < needed && Privilege < target.Privilege) await RaisePrivilegeAsync(ct);
+        if (Privilege < needed && Privilege < Ceiling) await RaisePrivilegeAsync(ct);
         var response = await ExchangeAsync(what, netFn, command, data, ct);
         if (response.CompletionCode == CompletionCodes.Ok) return response.Data;
         var cc = response.CompletionCode;
@@ -135,11 +142,11 @@ public sealed class IpmiSession : IAsyncDisposable
     private async Task RaisePrivilegeAsync(CancellationToken ct)
     {
         const string what = "Set Session Privilege Level";
-        var response = await ExchangeAsync(what, IpmiCommands.NetFnApp, IpmiCommands.SetSessionPrivilegeLevel, [(byte)target.Privilege], ct);
+        var response = await ExchangeAsync(what, IpmiCommands.NetFnApp, IpmiCommands.SetSessionPrivilegeLevel, [(byte)Ceiling], ct);
         if (response.CompletionCode != CompletionCodes.Ok)
-            throw new BmcAuthenticationException(target.Name, $"user '{target.Username}' may not use privilege {target.Privilege}: " +
+            throw new BmcAuthenticationException(target.Name, $"user '{target.Username}' may not use privilege {Ceiling}: " +
                                                               $"{what} refused, {CompletionCodes.Describe(response.CompletionCode)}");
-        Privilege = target.Privilege;
+        Privilege = Ceiling;
     }
 
     /// <summary>Closes the session on the BMC (one short attempt: the BMC also ends idle sessions itself).</summary>

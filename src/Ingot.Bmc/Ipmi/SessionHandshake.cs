@@ -12,7 +12,7 @@ internal sealed record EstablishedSession(CipherSuite Suite, uint BmcSessionId, 
 /// reported at once and never retried; only silence is retransmitted.</summary>
 internal sealed class SessionHandshake(IpmiRoute route, BmcTarget target)
 {
-    private readonly byte privilege = (byte)target.Privilege;
+    private readonly byte privilege = (byte)IpmiSession.CeilingOf(target);
     private readonly byte[] userName = Encoding.UTF8.GetBytes(target.Username ?? "");
     private readonly byte[] password = Encoding.UTF8.GetBytes(target.Password ?? "");
     private byte tag;
@@ -155,7 +155,8 @@ internal sealed class SessionHandshake(IpmiRoute route, BmcTarget target)
         var meaning = RmcpStatusCodes.Describe(status);
         if (RmcpStatusCodes.IsAuthenticationFailure(status))
             throw new BmcAuthenticationException(target.Name,
-                $"{step} refused for user '{target.Username}' at privilege {target.Privilege}: {meaning}");
+                $"{step} refused for user '{target.Username}' at privilege {IpmiSession.CeilingOf(target)}: {meaning}",
+                roleRefused: status is RmcpStatusCodes.InvalidRole or RmcpStatusCodes.UnauthorizedRole);
         if (RmcpStatusCodes.IsCipherMismatch(status)) throw new BmcCipherSuiteException(target.Name, $"{step} refused: {meaning}");
         // Out of sessions (0x01, 0x0B) may clear when other sessions end; anything else will not.
         throw new BmcCommandRejectedException(target.Name, step, null, $"RMCP+ status 0x{status:x2}, {meaning}",

@@ -80,4 +80,8 @@ public enum BmcHealthStatus { Ok, Degraded, Unreachable }
 
 /// <summary>The per-BMC circuit breaker as users see it: health, the last error and since when; while
 /// <c>retry_after</c> is in the future, jobs on the machine wait instead of hammering its BMC.</summary>
-public sealed record BmcHealthView(BmcHealthStatus Status, int Failures, string? LastError, DateTimeOffset Since, DateTimeOffset? RetryAfter);
+/// <param name="Quirks">What this BMC was seen not to report although it applied it, learned by jobs: for example
+/// <c>boot_valid_not_reported</c>, <c>boot_persistence_not_reported</c>, <c>boot_mode_not_reported</c> (OpenIPMI
+/// ipmi_sim has all three). A boot device is still confirmed on such a BMC; its flags cannot be.</param>
+public sealed record BmcHealthView(BmcHealthStatus Status, int Failures, string? LastError, DateTimeOffset Since, DateTimeOffset? RetryAfter,
+                                   IReadOnlyList<string>? Quirks = null);

@@ -17,7 +17,7 @@ public static class MachineReader
         m.bmc_driver, m.bmc_address, m.bmc_port, m.bmc_username,
         CASE WHEN m.bmc_password IS NULL THEN 0 ELSE 1 END AS bmc_has_password,
         h.status AS bmc_health, h.failures AS bmc_failures, h.last_error AS bmc_last_error, h.since AS bmc_since,
-        h.retry_after AS bmc_retry_after,
+        h.retry_after AS bmc_retry_after, h.quirks AS bmc_quirks,
         m.hardware, m.version, m.created_at, m.updated_at, m.image, m.installed_at
         """;
 
@@ -105,6 +105,7 @@ public static class MachineReader
         public string? BmcLastError { get; init; }
         public DateTimeOffset? BmcSince { get; init; }
         public DateTimeOffset? BmcRetryAfter { get; init; }
+        public string? BmcQuirks { get; init; }
         public string? Hardware { get; init; }
         public long Version { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
@@ -114,7 +115,8 @@ public static class MachineReader
 
         private BmcHealthView? Health() =>
             BmcHealth is not null && Wire.TryParse<BmcHealthStatus>(BmcHealth, out var status)
-                ? new BmcHealthView(status, BmcFailures ?? 0, BmcLastError, BmcSince ?? UpdatedAt, BmcRetryAfter)
+                ? new BmcHealthView(status, BmcFailures ?? 0, BmcLastError, BmcSince ?? UpdatedAt, BmcRetryAfter,
+                    BmcQuirks is null ? [] : BmcQuirks.Split(','))
                 : null;
 
         public MachineView View(IReadOnlyList<NicView> nics, IReadOnlyList<string> tags)

@@ -54,4 +54,39 @@ public sealed class BmcCircuit(Database db, JobOptions options, TimeProvider clo
                 : "UPDATE bmc_health SET status = @status, failures = @failures, last_error = COALESCE(@error, last_error), since = @since, retry_after = @retryAfter WHERE machine_id = @machineId",
                 args);
         }, ct);
+
+    /// <summary>Keeps quirks a step found (<see cref="BootQuirks"/>) in the BMC's health, so that operators see why its
+    /// flags are not confirmed. The health row of a BMC that never failed is made for them (status ok). A plain read
+    /// first: after the first job the quirks are known and nothing is written.</summary>
+    public async Task LearnQuirksAsync(long machineId, IReadOnlyList<string> found, CancellationToken ct)
+    {
+        await using (var read = await db.OpenAsync(ct))
+        {
+            var known = await read.ExecuteScalarAsync<string?>("SELECT quirks FROM bmc_health WHERE machine_id = @machineId", new { machineId });
+            if (Merge(known, found) == known) return;
+        }
+        await db.InTransactionAsync(async c =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<QuirksRow>(
+                "SELECT quirks FROM bmc_health WHERE machine_id = @machineId" + Sql.ForUpdate(c), new { machineId });
+            var quirks = Merge(row?.Quirks, found);
+            if (row is not null && quirks == row.Quirks) return 0;
+            return await c.ExecuteAsync(row is null
+                ? "INSERT INTO bmc_health (machine_id, status, failures, since, quirks) VALUES (@machineId, @status, 0, @now, @quirks)"
+                : "UPDATE bmc_health SET quirks = @quirks WHERE machine_id = @machineId",
+                new { machineId, status = Wire.Name(BmcHealthStatus.Ok), now = clock.GetUtcNow(), quirks });
+        }, ct);
+    }
+
+    private sealed class QuirksRow
+    {
+        public string? Quirks { get; init; }
+    }
+
+    /// <summary>The stored list (comma-separated, sorted) with <paramref name="found"/> added.</summary>
+    private static string? Merge(string? known, IReadOnlyList<string> found)
+    {
+        var all = (known?.Split(',') ?? []).Union(found).Order(StringComparer.Ordinal).ToArray();
+        return all.Length == 0 ? null : string.Join(',', all);
+    }
 }

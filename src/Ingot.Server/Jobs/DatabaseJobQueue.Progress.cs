@@ -86,6 +86,7 @@ public sealed partial class DatabaseJobQueue
     {
         // The BMC's outcome first: it is true whatever became of the lease.
         if (bmc is not null) await circuit.RecordAsync(bmc.MachineId, bmc.Error, ct);
+        if (bmc is { Quirks.Count: > 0 }) await circuit.LearnQuirksAsync(bmc.MachineId, bmc.Quirks, ct);
         var rows = await db.WriteAsync(c => c.ExecuteAsync(
             $"""
             UPDATE job_steps SET status = @status, ended_at = @now, message = @message

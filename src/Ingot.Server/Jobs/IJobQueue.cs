@@ -46,7 +46,8 @@ public interface IJobQueue
 }
 
 /// <summary>How the BMC did in a step that talked to it: answered (<see cref="Error"/> null) or failed with the error.</summary>
-public sealed record BmcOutcome(long MachineId, BmcException? Error);
+/// <param name="Quirks">Quirks of the BMC the step found (<see cref="BootQuirks"/>), to be kept in its health.</param>
+public sealed record BmcOutcome(long MachineId, BmcException? Error, IReadOnlyList<string>? Quirks = null);
 
 /// <summary>The run no longer holds the job's lease: another run owns it and will finish it.</summary>
 public sealed class LeaseLostException(long jobId) : Exception($"job {jobId}: the lease is held by another run now");

@@ -67,7 +67,7 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
                 await queue.ParkAsync(job.Lease, record.Position, until, result.Message, result.EventsSeen, ct);
                 return false; // the worker is free; an event or the deadline brings the job back to this step
             }
-            return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, result.Message, Bmc(job, step, null), ct);
+            return await queue.EndStepAsync(job.Lease, record.Position, StepStatus.Succeeded, result.Message, Bmc(job, step, null, context.TakeQuirks()), ct);
         }
         catch (LeaseLostException)
         {
@@ -103,7 +103,8 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
     }
 
     /// <summary>What the step reports of the BMC: nothing for a step that does not talk to it.</summary>
-    private static BmcOutcome? Bmc(ClaimedJob job, IJobStep step, BmcException? error) => step.UsesBmc ? new BmcOutcome(job.MachineId, error) : null;
+    private static BmcOutcome? Bmc(ClaimedJob job, IJobStep step, BmcException? error, IReadOnlyList<string>? quirks = null) =>
+        step.UsesBmc ? new BmcOutcome(job.MachineId, error, quirks) : null;
 
     private async Task EndAsync(ClaimedJob job, JobPlan plan, ClaimedStep record, string reason, bool transient, CancellationToken ct, BmcOutcome? bmc = null)
     {

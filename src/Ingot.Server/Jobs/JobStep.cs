@@ -56,6 +56,20 @@ public sealed class StepContext(ClaimedJob job, IJobQueue queue, JobOptions opti
     /// <summary>The job's result, filled by its steps (for example <c>power_state</c>).</summary>
     public Dictionary<string, object?> Result { get; } = [];
 
+    private readonly List<string> quirks = [];
+
+    /// <summary>Notes quirks of the BMC the running step found (<see cref="BootQuirks"/>): they ride on the step's end
+    /// into the BMC's health.</summary>
+    public void NoteQuirks(IEnumerable<string> found) => quirks.AddRange(found);
+
+    /// <summary>The quirks noted since the last call (one step's), and forgets them.</summary>
+    public IReadOnlyList<string> TakeQuirks()
+    {
+        string[] taken = [.. quirks.Distinct().Order(StringComparer.Ordinal)];
+        quirks.Clear();
+        return taken;
+    }
+
     /// <summary>The machine's BMC, one connection (and for IPMI one session) for the whole job.</summary>
     /// <exception cref="BmcUnsupportedException">The machine has no BMC in the inventory.</exception>
     public IBmc Bmc => bmc ??= Job.Bmc is { } target
@@ -73,10 +87,4 @@ public sealed class StepContext(ClaimedJob job, IJobQueue queue, JobOptions opti
     {
         if (bmc is not null) await bmc.DisposeAsync();
     }
-}
-
-/// <summary>A confirmation that failed although the BMC accepted the command (DESIGN.md §6).</summary>
-public sealed class NotConfirmedException(string bmc, string message) : BmcException(bmc, message)
-{
-    public override bool IsTransient => true;
 }

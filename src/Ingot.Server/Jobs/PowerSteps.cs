@@ -50,7 +50,9 @@ public sealed class ShutdownStep : IJobStep
 }
 
 /// <summary>Sets the next boot device and reads it back: an override the BMC accepted but did not keep would
-/// otherwise send an install to the local disk.</summary>
+/// otherwise send an install to the local disk. The device must read back as set; flags the BMC does not report
+/// (ipmi_sim reports none) are its quirks, learned into its health (<see cref="BootConfirmation"/>, the verdict
+/// `ingot bmc bootdev` gives too; IpmiSimInstallTests).</summary>
 /// <param name="fixedSettings">The settings a flow's step always sets; null takes them from the job's params.</param>
 public sealed class SetBootDeviceStep(string name = "set_boot_device", BootSettings? fixedSettings = null) : IJobStep
 {
@@ -61,22 +63,18 @@ public sealed class SetBootDeviceStep(string name = "set_boot_device", BootSetti
     {
         var wanted = fixedSettings ?? JobPlans.BootSettings(context.Job.Params);
         var boot = context.Capability<IBootDeviceControl>("set the boot device");
-        await boot.SetBootDeviceAsync(wanted, ct);
-        var now = await boot.GetBootDeviceAsync(ct);
-        if (now.Device != wanted.Device || now.Persistent != wanted.Persistent)
-            throw new NotConfirmedException(context.Bmc.Target.Name,
-                $"accepted boot device {Describe(wanted)} but reports {Describe(now)}");
+        var outcome = await BootConfirmation.SetAsync(boot, context.Bmc.Target.Name, wanted, ct);
+        context.NoteQuirks(outcome.Quirks);
         if (fixedSettings is null)
         {
             context.Result["boot_device"] = JobPlans.DeviceName(wanted.Device);
             context.Result["persistent"] = wanted.Persistent;
             context.Result["mode"] = wanted.Uefi ? "uefi" : "legacy";
         }
-        return $"boot device {Describe(wanted)}; read back the same";
+        var set = $"boot device {BootConfirmation.Describe(wanted)}";
+        return outcome.Quirks.Count == 0 ? $"{set}; read back the same"
+            : $"{set}; read back {BootConfirmation.DeviceName(outcome.ReadBack.Device)}: {BootConfirmation.DescribeQuirks(outcome.Quirks)} (a quirk of this BMC, kept in its health)";
     }
-
-    private static string Describe(BootSettings s) =>
-        $"{JobPlans.DeviceName(s.Device)} ({(s.Persistent ? "persistent" : "next boot only")}, {(s.Uefi ? "UEFI" : "legacy")})";
 }
 
 /// <summary>The machine's reported hardware fits a SKU (commissioning's second check).</summary>

@@ -44,6 +44,20 @@ internal static class ChannelCommands
         return CommandResult.Ok([LanChannel, .. block]);
     }
 
+    /// <summary>Get Channel Info (IPMI 2.0 §22.24): channel 0, the IPMB the BMC sits on at 20h (session-less), and the
+    /// LAN channel (802.3, multi-session), both with the IPMI Forum's IANA number 7154 — what OpenIPMI ipmi_sim
+    /// answers too. Every other channel is "not present" (0xCC), which FreeIPMI's bmc-info skips as it walks channels
+    /// 0–11 (issue 11 E.5: it had printed the "invalid command" answers as channels). FreeIPMI 1.6.10's bmc-info may
+    /// still print a stray entry of uninitialised memory after the real ones; it does so against ipmi_sim as well.</summary>
+    public static CommandResult Info(ReadOnlySpan<byte> data)
+    {
+        if (data.Length != 1) return CommandResult.Fail(CompletionCodes.RequestDataLengthInvalid);
+        byte[] ipmiForum = [0xF2, 0x1B, 0x00];
+        if ((data[0] & 0x0F) == 0) return CommandResult.Ok([0x00, 0x01, 0x01, 0x00, .. ipmiForum, 0x00, 0x00]);
+        if (!IsOurChannel(data[0])) return CommandResult.Fail(CompletionCodes.InvalidDataField);
+        return CommandResult.Ok([LanChannel, 0x04, 0x01, 0x80, .. ipmiForum, 0x00, 0x00]);
+    }
+
     private static bool IsOurChannel(byte channelByte) => (channelByte & 0x0F) is LanChannel or 0x0E;
 
     /// <summary>One record per suite: 0xC0, suite id, then the algorithms tagged 0x00 / 0x40 / 0x80.</summary>

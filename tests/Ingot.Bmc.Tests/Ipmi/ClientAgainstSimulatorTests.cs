@@ -62,6 +62,31 @@ public sealed class ClientAgainstSimulatorTests
         Assert.Equal(PowerState.Off, fleet.Bmcs[0].Power);
     }
 
+    /// <summary>Issue 11 E.6: a target that names no privilege asks for what its commands need — Operator, the most any
+    /// command of this driver needs, and User for the reads of an account that has no more.</summary>
+    [Theory]
+    [InlineData("operator", "operpass", true)]
+    [InlineData("admin", "password", true)]
+    [InlineData("user", "userpass", false)]
+    public async Task WithoutAPrivilege_EachAccountGetsWhatItsCommandsNeed(string name, string password, bool controlsPower)
+    {
+        await using var fleet = await IpmiFleet.StartAsync(new SimulatorOptions { Count = 1, IpmiBase = IPAddress.Parse("127.0.3.90"), IpmiPort = 0, PortPerBmc = true });
+        var ep = fleet.IpmiEndpoints[0];
+        await using var transport = new IpmiTransport(new IpmiClientOptions { LocalAddress = IPAddress.Loopback });
+        await using var bmc = new IpmiBmc(new BmcTarget("ipmi", ep.Address.ToString(), ep.Port, name, password), transport);
+        Assert.Equal(PowerState.Off, await bmc.GetPowerStateAsync());
+        if (controlsPower)
+        {
+            await bmc.SendPowerAsync(PowerAction.On);
+            Assert.Equal(PowerState.On, fleet.Bmcs[0].Power);
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<BmcCommandRejectedException>(() => bmc.SendPowerAsync(PowerAction.On));
+            Assert.Equal(CompletionCodes.InsufficientPrivilege, e.CompletionCode);
+        }
+    }
+
     [Fact]
     public async Task ASecondSession_ToAKnownBmc_SkipsTheChannelCapabilitiesRoundTrip()
     {

@@ -106,6 +106,23 @@ public sealed class IpmiSimTests(IpmiSimFleet fleet)
         await bmc.GetBootDeviceAsync();
     }
 
+    /// <summary>ipmi_sim applies the device and reports none of the flags (valid, persistent, EFI): the verdict confirms
+    /// the device and names each flag not reported, rather than failing every install (issue 11 E.1).</summary>
+    [Theory]
+    [InlineData(BootDevice.Pxe, false, true, "pxe", new[] { BootQuirks.ModeNotReported, BootQuirks.ValidNotReported })]
+    [InlineData(BootDevice.Disk, true, true, "default",
+        new[] { BootQuirks.ModeNotReported, BootQuirks.PersistenceNotReported, BootQuirks.ValidNotReported })]
+    [InlineData(BootDevice.Pxe, false, false, "pxe", new[] { BootQuirks.ValidNotReported })]
+    public async Task BootConfirmation_ConfirmsTheDevice_AndNamesTheFlagsIpmiSimDoesNotReport(
+        BootDevice device, bool persistent, bool uefi, string seenByChassis, string[] quirks)
+    {
+        await using var bmc = Bmc(2);
+        var outcome = await BootConfirmation.SetAsync(bmc, bmc.Target.Name, new BootSettings(device, persistent, uefi));
+        Assert.Equal(seenByChassis, fleet.ReadState(2, "boot"));
+        Assert.Equal(new BootSettings(device, Persistent: false, Uefi: false, Valid: false), outcome.ReadBack);
+        Assert.Equal(quirks, outcome.Quirks);
+    }
+
     [Fact]
     public async Task ExplicitCipherSuite3_IsUsed()
     {

@@ -132,10 +132,12 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
-    public void BootFlags_WithoutTheValidBit_MeanNoOverride()
+    public void BootFlags_WithoutTheValidBit_StillNameTheirDevice()
     {
-        // What ipmi_sim reads back after "bootdev pxe": the device is kept, the valid bit is not (LABS.md).
-        Assert.Equal(new BootSettings(BootDevice.None), BootFlags.Decode([0x00, 0x04, 0, 0, 0]));
+        // What ipmi_sim reads back after "bootdev pxe": the device is kept, the valid bit is not (LABS.md). Judging
+        // that is BootConfirmation's job, so the decoder reports both.
+        Assert.Equal(new BootSettings(BootDevice.Pxe, Valid: false), BootFlags.Decode([0x00, 0x04, 0, 0, 0]));
+        Assert.Equal(new BootSettings(BootDevice.None, Valid: false), BootFlags.Decode([0x00, 0x00, 0, 0, 0]));
     }
 
     [Theory]

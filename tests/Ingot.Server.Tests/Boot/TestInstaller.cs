@@ -15,15 +15,21 @@ public sealed partial class TestInstaller
     private readonly string mac;
     private int boots;
 
-    public TestInstaller(Uri server, SimulatedBmc bmc, string mac, Func<int, string?>? failOnBoot = null)
+    public TestInstaller(Uri server, SimulatedBmc bmc, string mac, Func<int, string?>? failOnBoot = null) : this(server, mac, failOnBoot)
     {
-        http = new HttpClient { BaseAddress = server };
-        this.mac = mac;
-        FailOnBoot = failOnBoot ?? (_ => null);
         bmc.PowerChanged += (b, state) =>
         {
             if (state == PowerState.On && b.TakeNextBoot().Device == BootDevice.Pxe) Runs.Add(Task.Run(BootAsync));
         };
+    }
+
+    /// <summary>An installer that boots only when the test says so (<see cref="BootAsync"/>): for a BMC that cannot
+    /// boot a machine, such as OpenIPMI's ipmi_sim.</summary>
+    public TestInstaller(Uri server, string mac, Func<int, string?>? failOnBoot = null)
+    {
+        http = new HttpClient { BaseAddress = server };
+        this.mac = mac;
+        FailOnBoot = failOnBoot ?? (_ => null);
     }
 
     /// <summary>For boot n (1, 2, …), the failure message to post instead of 'finished', or null to succeed.</summary>
@@ -33,7 +39,8 @@ public sealed partial class TestInstaller
     public List<string> Scripts { get; } = [];
     public List<string> Tokens { get; } = [];
 
-    private async Task BootAsync()
+    /// <summary>One network boot: fetch the script as iPXE would, then post what an installer posts.</summary>
+    public async Task BootAsync()
     {
         var boot = Interlocked.Increment(ref boots);
         var script = await http.GetStringAsync($"boot/ipxe?mac={mac}&platform=efi");

@@ -62,14 +62,14 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
     }
 
     /// <summary>A new machine whose BMC is a simulated BMC no other test uses; returns it with its BMC.</summary>
-    public async Task<(MachineView Machine, SimulatedBmc Bmc)> MachineAsync(string? site = null, string password = "password")
+    public async Task<(MachineView Machine, SimulatedBmc Bmc)> MachineAsync(string? site = null, string password = "password", string user = "admin")
     {
         var index = Interlocked.Increment(ref next);
         if (index >= count) throw new InvalidOperationException($"{GetType().Name} has only {count} BMCs; give it more");
         var ep = Fleet.IpmiEndpoints[index];
         var machine = await Server.Admin.CreateMachineAsync(new MachineCreate(
             Unique.Serial(), Site: site, Nics: [new NicInput(Unique.Mac(), "eth0")],
-            Bmc: new BmcInput("sim", ep.Address.ToString(), ep.Port, "admin", password)));
+            Bmc: new BmcInput("sim", ep.Address.ToString(), ep.Port, user, password)));
         return (machine, Fleet.Bmcs[index]);
     }
 

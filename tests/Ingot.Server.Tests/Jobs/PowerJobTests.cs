@@ -36,6 +36,20 @@ public sealed class PowerJobTests(BrokerFixture broker)
         Assert.Contains("already on", job.Steps.Single().Message);
     }
 
+    /// <summary>Issue 11 E.6: the client asked for Administrator, so a BMC account with Operator rights (all a power or
+    /// boot job needs) failed every job at the login.</summary>
+    [Fact]
+    public async Task AnOperatorAccount_IsEnoughForPowerAndBootJobs()
+    {
+        var (machine, bmc) = await broker.MachineAsync(user: "operator", password: "operpass");
+        var job = await broker.RunAsync(machine, JobActions.PowerCycle);
+        Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
+        Assert.Equal(1, bmc.Boots);
+        job = await broker.RunAsync(machine, JobActions.SetBootDevice, new Dictionary<string, JsonElement> { ["device"] = JsonSerializer.SerializeToElement("pxe") });
+        Assert.True(job.Status == JobStatus.Succeeded, $"{job.Status}: {job.Error}");
+        Assert.Equal(BootDevice.Pxe, bmc.Boot.Device);
+    }
+
     [Fact]
     public async Task Reboot_ShutsDownGracefully_ThenPowersOn()
     {

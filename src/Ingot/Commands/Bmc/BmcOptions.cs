@@ -36,10 +36,9 @@ internal sealed class BmcOptions
 
     public Option<int?> CipherSuite { get; } = new("--cipher-suite") { Description = "IPMI: cipher suite 3 or 17. Default: the strongest the BMC offers." };
 
-    public Option<string> Privilege { get; } = new("--privilege")
+    public Option<string?> Privilege { get; } = new("--privilege")
     {
-        Description = "IPMI: session privilege, operator or administrator (default). Operator is enough for power.",
-        DefaultValueFactory = _ => "administrator",
+        Description = "IPMI: the most the session may use: user, operator or administrator. Default: what the command needs (operator; user for reads).",
     };
 
     public Option<string> Output { get; } = ClientOptions.NewOutputOption();
@@ -48,7 +47,7 @@ internal sealed class BmcOptions
     {
         Driver.AcceptOnlyFromAmong([.. BmcDrivers.Names]);
         Scheme.AcceptOnlyFromAmong("https", "http");
-        Privilege.AcceptOnlyFromAmong("operator", "administrator");
+        Privilege.AcceptOnlyFromAmong("user", "operator", "administrator");
         CipherSuite.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is { } suite and not (3 or 17)) r.AddError($"Cipher suite {suite} is not supported; use 3 or 17.");
@@ -80,7 +79,13 @@ internal sealed class BmcOptions
             Scheme = scheme,
             InsecureTls = parse.GetValue(Insecure),
             CipherSuite = parse.GetValue(CipherSuite),
-            Privilege = parse.GetValue(Privilege) == "operator" ? IpmiPrivilege.Operator : IpmiPrivilege.Administrator,
+            Privilege = parse.GetValue(Privilege) switch
+            {
+                "user" => IpmiPrivilege.User,
+                "operator" => IpmiPrivilege.Operator,
+                "administrator" => IpmiPrivilege.Administrator,
+                _ => null,
+            },
         };
     }
 

@@ -4,10 +4,12 @@ using Ingot.Bmc;
 namespace Ingot.Commands.Bmc;
 
 /// <summary>`ingot bmc bootdev pxe|disk|bios [--persistent] [--uefi]`: the device the machine boots from
-/// next (or every time, with --persistent). Prints what the BMC reports afterwards, not what was asked.</summary>
+/// next (or every time, with --persistent). Prints what the BMC reports afterwards, not what was asked, with the
+/// server's verdict (<see cref="BootConfirmation"/>): another device read back fails (exit 1); flags the BMC does not
+/// report are named on stderr and in the JSON's quirks, and the command succeeds.</summary>
 internal static class BootdevCommand
 {
-    public sealed record BootView(string Bmc, string Device, bool Persistent, bool Uefi);
+    public sealed record BootView(string Bmc, string Device, bool Persistent, bool Uefi, IReadOnlyList<string> Quirks);
 
     public static Command Create(CliContext context)
     {
@@ -20,20 +22,14 @@ internal static class BootdevCommand
         {
             var control = BmcAction.Require<IBootDeviceControl>(bmc, "set the boot device");
             var wanted = parse.GetValue(device) switch { "pxe" => BootDevice.Pxe, "disk" => BootDevice.Disk, _ => BootDevice.BiosSetup };
-            await control.SetBootDeviceAsync(new BootSettings(wanted, parse.GetValue(persistent), parse.GetValue(uefi)), ct);
-            var now = await control.GetBootDeviceAsync(ct);
-            var view = new BootView(bmc.Target.Name, Name(now.Device), now.Persistent, now.Uefi);
+            var outcome = await BootConfirmation.SetAsync(control, bmc.Target.Name,
+                new BootSettings(wanted, parse.GetValue(persistent), parse.GetValue(uefi)), ct);
+            var now = outcome.ReadBack;
+            var view = new BootView(bmc.Target.Name, BootConfirmation.DeviceName(now.Device), now.Persistent, now.Uefi, outcome.Quirks);
             if (output.IsJson) await output.JsonAsync(view, ct);
             else await output.LineAsync($"boot device: {view.Device} ({(now.Persistent ? "persistent" : "next boot only")}, {(now.Uefi ? "uefi" : "legacy")})", ct);
+            if (outcome.Quirks.Count > 0) await output.NoteAsync($"note: {BootConfirmation.DescribeQuirks(outcome.Quirks)}", ct);
             return 0;
         });
     }
-
-    private static string Name(BootDevice device) => device switch
-    {
-        BootDevice.Pxe => "pxe",
-        BootDevice.Disk => "disk",
-        BootDevice.BiosSetup => "bios",
-        _ => "none",
-    };
 }

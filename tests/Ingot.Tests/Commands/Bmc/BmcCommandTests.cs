@@ -154,6 +154,25 @@ public sealed class BmcCommandTests
         Assert.Equal(PowerState.On, fleet.Bmcs[0].Power);
     }
 
+    /// <summary>Issue 11 E.6: without --privilege the client asked for Administrator, and a BMC that holds accounts to
+    /// their rights (as real BMCs and our simulator do) refused an operator's login.</summary>
+    [Fact]
+    public async Task An_operator_account_controls_power_and_a_user_account_reads_it_without_a_privilege_flag()
+    {
+        await using var fleet = await IpmiFleet.StartAsync(new SimulatorOptions { IpmiBase = IPAddress.Parse("127.78.250.9"), IpmiPort = 0 });
+        using var cli = Runner();
+        var endpoint = fleet.IpmiEndpoints[0];
+        string[] Args(string user, string password, params string[] verb) => [.. verb, "--driver", "ipmi", "--host", endpoint.Address.ToString(),
+            "--port", endpoint.Port.ToString(), "--user", user, "--password-file", cli.File($"pw-{user}", password)];
+        Assert.Equal("powered on (confirmed)" + Environment.NewLine, (await cli.OkAsync(Args("operator", "operpass", "bmc", "power", "on"))).Out);
+        Assert.Equal(PowerState.On, fleet.Bmcs[0].Power);
+        await cli.OkAsync(Args("operator", "operpass", "bmc", "bootdev", "pxe"));
+        Assert.Equal(BootDevice.Pxe, fleet.Bmcs[0].Boot.Device);
+        Assert.Equal("on" + Environment.NewLine, (await cli.OkAsync(Args("user", "userpass", "bmc", "power", "status"))).Out);
+        var refused = await cli.FailsAsync(1, Args("user", "userpass", "bmc", "power", "off"));
+        Assert.Contains("Insufficient privilege", refused.Error, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Root_help_lists_bmc_and_sim()
     {
