@@ -28,6 +28,8 @@ command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
 # dnsmasq parses the configuration 'ingot boot dnsmasq-config' renders (dnsmasq --test). dnsmasq-base is the
 # binary alone: unlike the dnsmasq package it has no service that would start and bind ports 53 and 67.
 [ -x /usr/sbin/dnsmasq ] || need_packages+=(dnsmasq-base)
+# OpenStack Ironic's Redfish library drives our Redfish simulator (Debian's python3, not whatever is on PATH).
+/usr/bin/python3 -c 'import sushy' >/dev/null 2>&1 || need_packages+=(python3-sushy)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

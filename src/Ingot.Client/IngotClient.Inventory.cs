@@ -24,6 +24,9 @@ public sealed partial class IngotClient
         PostAsync<SkuView>("api/v1/skus", sku, ct);
     public Task<SkuView> GetSkuAsync(string name, CancellationToken ct = default) =>
         GetAsync<SkuView>($"api/v1/skus/{Segment(name)}", ct);
+    /// <summary>Changes the fields given (absent ones stay; "" clears the description or boot mode).</summary>
+    public Task<SkuView> UpdateSkuAsync(string name, SkuCreate update, CancellationToken ct = default) =>
+        PatchAsync<SkuView>($"api/v1/skus/{Segment(name)}", update, ct);
     public Task DeleteSkuAsync(string name, CancellationToken ct = default) =>
         DeleteAsync($"api/v1/skus/{Segment(name)}", ct);
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
@@ -14,11 +13,11 @@ internal sealed record RedfishReply(HttpStatusCode Status, HttpResponseHeaders H
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 }
 
-/// <summary>HTTP to one BMC: one HttpClient, the credentials of the current login, and the mapping of every
-/// failure to a <see cref="BmcException"/> that names the BMC.</summary>
+/// <summary>HTTP to one BMC: its connections (<see cref="RedfishConnections"/>), the credentials of the current
+/// login, and the mapping of every failure to a <see cref="BmcException"/> that names the BMC.</summary>
 internal sealed class RedfishTransport : IDisposable
 {
-    private readonly HttpClient http;
+    private readonly RedfishConnections connections;
     private readonly BmcTarget target;
     private readonly RedfishOptions options;
     private AuthenticationHeaderValue? basic;
@@ -27,15 +26,7 @@ internal sealed class RedfishTransport : IDisposable
     {
         this.target = target;
         this.options = options;
-        var handler = new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout, UseCookies = false };
-        // Verification stays on unless this one BMC was explicitly marked insecure (BmcTarget.InsecureTls):
-        // most BMCs ship self-signed certificates, but accepting any certificate invites a man in the middle.
-        if (target.InsecureTls)
-            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true };
-        http = new HttpClient(handler) { BaseAddress = BaseAddress(target), Timeout = options.RequestTimeout };
-        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        // The Redfish spec asks clients to send OData-Version 4.0; a strict service may refuse requests without it.
-        http.DefaultRequestHeaders.Add("OData-Version", "4.0");
+        connections = new RedfishConnections(target, options);
     }
 
     public string Bmc => target.Name;
@@ -50,21 +41,21 @@ internal sealed class RedfishTransport : IDisposable
         new UriBuilder(target.Scheme, target.Host, target.Port, "/").Uri;
 
     /// <summary>Sends and returns whatever came back; only transport failures (no connection, no answer in
-    /// time, a TLS failure) throw.</summary>
+    /// time, a TLS failure) throw. An idempotent request whose connection dropped before its answer is sent once
+    /// more, on a fresh connection: a BMC may close an idle connection just as a request goes out on it.
+    /// Test: A_dropped_connection_is_retried_once_for_an_idempotent_request.</summary>
     public async Task<RedfishReply> SendRawAsync(HttpMethod method, string path, JsonNode? body, bool authenticate, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        if (authenticate)
-        {
-            if (Token is not null) request.Headers.Add("X-Auth-Token", Token);
-            else if (basic is not null) request.Headers.Authorization = basic;
-        }
         try
         {
-            using var response = await http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            return new RedfishReply(response.StatusCode, response.Headers, text);
+            try
+            {
+                return await SendOnceAsync(method, path, body, authenticate, ct);
+            }
+            catch (Exception e) when (IsIdempotent(method) && IsDroppedConnection(e) && !ct.IsCancellationRequested)
+            {
+                return await SendOnceAsync(method, path, body, authenticate, ct);
+            }
         }
         catch (HttpRequestException e) when (IsTlsFailure(e) && Reason(e).Contains("certificate", StringComparison.OrdinalIgnoreCase))
         {
@@ -92,6 +83,38 @@ internal sealed class RedfishTransport : IDisposable
             throw new BmcUnreachableException(Bmc, $"no answer within {options.RequestTimeout.TotalSeconds:0.#} s", e);
         }
     }
+
+    private async Task<RedfishReply> SendOnceAsync(HttpMethod method, string path, JsonNode? body, bool authenticate, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        if (authenticate)
+        {
+            if (Token is not null) request.Headers.Add("X-Auth-Token", Token);
+            else if (basic is not null) request.Headers.Authorization = basic;
+        }
+        using var response = await connections.Client.SendAsync(request, ct);
+        connections.Learn(response);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return new RedfishReply(response.StatusCode, response.Headers, text);
+    }
+
+    /// <summary>Requests that may be sent twice. PATCH is not idempotent in HTTP's terms, but every PATCH this
+    /// client sends sets absolute values (the Boot override), so a second one leaves the same state. A POST is
+    /// never repeated: a Reset sent twice may cycle a machine twice, a login twice holds a second session slot.</summary>
+    private static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Patch;
+
+    /// <summary>The connection was open but died before the answer: closed (no bytes, or an empty status line)
+    /// or reset. Not a refused or timed-out connect, and not TLS: those say the BMC is unreachable, and the
+    /// job's own retries with backoff deal with that.</summary>
+    private static bool IsDroppedConnection(Exception e) => e switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse } => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.Unknown, InnerException: IOException } => true,
+        HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } => true,
+        _ => false,
+    };
 
     /// <summary>Sends with the current credentials and returns the JSON body of a successful answer
     /// (an empty object for 204 No Content).</summary>
@@ -154,5 +177,5 @@ internal sealed class RedfishTransport : IDisposable
     private static bool IsTlsFailure(HttpRequestException e) =>
         e.HttpRequestError == HttpRequestError.SecureConnectionError || e.InnerException is AuthenticationException;
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => connections.Dispose();
 }

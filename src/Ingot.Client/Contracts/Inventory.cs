@@ -9,11 +9,14 @@ public sealed record SiteView(long Id, string Name, string? Description, DateTim
 public sealed record RackCreate(string? Site, string? Name);
 public sealed record RackView(long Id, string Site, string Name, DateTimeOffset CreatedAt);
 
+/// <param name="BootMode">The boot mode of the SKU's machines, <c>uefi</c> or <c>legacy</c>, unless a machine has its own;
+/// "" (on PATCH) clears it, so each machine follows what its iPXE reports.</param>
 public sealed record SkuCreate(
-    string? Name, int? CpuCores, int? MemoryGb, int? DiskCount, int? DiskGb, int? NicCount, string? Description = null);
+    string? Name, int? CpuCores, int? MemoryGb, int? DiskCount, int? DiskGb, int? NicCount, string? Description = null,
+    string? BootMode = null);
 public sealed record SkuView(
     long Id, string Name, int CpuCores, int MemoryGb, int DiskCount, int DiskGb, int NicCount, string? Description,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt, string? BootMode = null);
 
 public sealed record TeamCreate(string? Name);
 public sealed record TeamView(long Id, string Name, DateTimeOffset CreatedAt);

@@ -27,6 +27,8 @@ public sealed record MachineCreate(
 
 /// <summary>A partial update: absent (null) fields stay as they are; an empty string clears an optional
 /// field; <c>nics</c> and <c>tags</c>, when given, replace the whole list.</summary>
+/// <param name="BootMode">The machine's boot-mode override, <c>uefi</c> or <c>legacy</c>; "" clears it (then the SKU's
+/// override, else what its iPXE reported, applies).</param>
 public sealed record MachineUpdate(
     string? Vendor = null,
     string? Model = null,
@@ -38,8 +40,13 @@ public sealed record MachineUpdate(
     string? Role = null,
     IReadOnlyList<NicInput>? Nics = null,
     BmcInput? Bmc = null,
-    IReadOnlyList<string>? Tags = null);
+    IReadOnlyList<string>? Tags = null,
+    string? BootMode = null);
 
+/// <param name="BootMode">The mode jobs boot the machine in: <c>uefi</c> or <c>legacy</c>.</param>
+/// <param name="BootModeSource">Where <paramref name="BootMode"/> comes from: <c>machine</c> (its override), <c>sku</c>
+/// (its SKU's), <c>reported</c> (what its iPXE reported on its last network boot) or <c>default</c> (nothing known: UEFI).</param>
+/// <param name="ReportedBootMode">What its iPXE last reported (<c>${platform}</c>: efi → uefi, pcbios → legacy), if it ever booted.</param>
 public sealed record MachineView(
     long Id,
     string HardwareName,
@@ -63,7 +70,10 @@ public sealed record MachineView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     string? Image = null,
-    DateTimeOffset? InstalledAt = null);
+    DateTimeOffset? InstalledAt = null,
+    string BootMode = "uefi",
+    string BootModeSource = "default",
+    string? ReportedBootMode = null);
 
 /// <summary>Filters of the machine search; every one is optional and they combine with AND.</summary>
 public sealed record MachineQuery(

@@ -15,6 +15,7 @@ public static class BootDecision
         public long Id { get; init; }
         public string State { get; init; } = "";
         public bool Maintenance { get; init; }
+        public string? ReportedBootMode { get; init; }
     }
 
     private sealed class JobRow
@@ -25,11 +26,16 @@ public static class BootDecision
         public string Params { get; init; } = "{}";
     }
 
-    public static async Task<string> ScriptAsync(DataContext c, string mac, bool efi, string server, DateTimeOffset now)
+    /// <param name="reportedMode">The boot mode iPXE's platform says (null when the chain URL carried none): recorded on
+    /// the machine (<see cref="BootModes"/>), or on the discovery token of a MAC nobody knows yet.</param>
+    public static async Task<string> ScriptAsync(DataContext c, string mac, bool efi, string? reportedMode, string server, DateTimeOffset now)
     {
         var machine = await c.QuerySingleOrDefaultAsync<MachineRow>(
-            "SELECT m.id, m.state, m.maintenance FROM machines m JOIN nics n ON n.machine_id = m.id WHERE n.mac = @mac", new { mac });
-        if (machine is null) return await DiscoveryAsync(c, mac, efi, server, now);
+            "SELECT m.id, m.state, m.maintenance, m.reported_boot_mode FROM machines m JOIN nics n ON n.machine_id = m.id WHERE n.mac = @mac",
+            new { mac });
+        if (machine is null) return await DiscoveryAsync(c, mac, efi, reportedMode, server, now);
+        if (reportedMode is not null && reportedMode != machine.ReportedBootMode)
+            await BootModes.RecordReportedAsync(c, machine.Id, reportedMode, now);
         if (machine.Maintenance) return IpxeScripts.Local(efi, "in maintenance");
 
         // The machine's running job decides: an install (the machine is 'installing') boots its image, a recycle,
@@ -52,11 +58,11 @@ public static class BootDecision
         return IpxeScripts.Image(new ImageBoot(intent, mode, image.KernelUrl, image.InitrdUrl, image.Cmdline, server, token, mac));
     }
 
-    private static async Task<string> DiscoveryAsync(DataContext c, string mac, bool efi, string server, DateTimeOffset now)
+    private static async Task<string> DiscoveryAsync(DataContext c, string mac, bool efi, string? reportedMode, string server, DateTimeOffset now)
     {
         var image = await ImageRow.OfKindAsync(c, ImageKind.Discovery);
         if (image is null) return IpxeScripts.Local(efi, "unknown MAC, and no discovery image is configured");
-        var token = await BootTokens.IssueAsync(c, "discover", null, null, null, mac, now.AddSeconds(image.DeadlineSeconds), now);
+        var token = await BootTokens.IssueAsync(c, "discover", null, null, null, mac, now.AddSeconds(image.DeadlineSeconds), now, reportedMode);
         return IpxeScripts.Image(new ImageBoot("discover", "discover", image.KernelUrl, image.InitrdUrl, image.Cmdline, server, token, mac));
     }
 }

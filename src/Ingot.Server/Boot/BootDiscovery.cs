@@ -23,11 +23,13 @@ public static class BootDiscovery
     {
         var draft = DiscoveryReports.Check(body);
         var token = BootEndpoints.BearerToken(http);
+        string? reportedMode;
         await using (var c = await db.OpenAsync(ct))
         {
             var bound = await BootTokens.ValidAsync(c, token, clock.GetUtcNow());
             if (bound is not { Kind: "discover" } || draft.Nics.All(n => n.Mac != bound.Mac))
                 throw new ForbiddenException("This boot token is unknown, expired, already used, or not a discovery token for one of the reported MACs.");
+            reportedMode = bound.BootMode;
         }
         if (credentials.IsSet && draft.Bmc is { } bmc) draft = draft with { Bmc = bmc with { Username = credentials.Username, Password = credentials.Password } };
         var result = await DiscoveryReports.RegisterAsync(db, writer, draft, $"discovery ({draft.Nics[0].Mac})", clock, ct);
@@ -35,6 +37,8 @@ public static class BootDiscovery
         {
             await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash",
                 new { now = clock.GetUtcNow(), hash = SelfService.Tokens.Hash(token!) });
+            // The discovery boot's platform is the machine's first reported boot mode (its later boots update it).
+            if (reportedMode is { } mode) await BootModes.RecordReportedAsync(c, result.Machine.Id, mode, clock.GetUtcNow());
             var machine = await MachineReader.GetAsync(c, result.Machine.Id);
             if (machine.State != MachineState.New || machine.Bmc is not { HasPassword: true } || machine.Maintenance) return false;
             if (await JobReader.HasUnfinishedAsync(c, machine.Id, JobActions.Commission)) return false;

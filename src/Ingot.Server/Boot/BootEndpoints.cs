@@ -48,12 +48,14 @@ public static class BootEndpoints
         var query = http.Request.Query;
         var mac = Names.Mac(query["mac"].FirstOrDefault())
                   ?? throw new ValidationException("mac", $"'{query["mac"].FirstOrDefault()}' is not a MAC address; iPXE sends ${{net0/mac}}.");
-        var platform = query["platform"].FirstOrDefault()?.ToLowerInvariant() ?? "pcbios";
-        if (platform is not ("efi" or "pcbios")) throw new ValidationException("platform", $"'{platform}' is not efi or pcbios.");
-        // A plain connection, not a writer's turn: most boots only read (local disk); the few that issue a token write
-        // one row, and on SQLite wait for the lock like any other single write.
+        // iPXE's ${platform}; a chain URL without it (an older bootstrap script) renders the BIOS form and learns nothing.
+        var platform = query["platform"].FirstOrDefault()?.ToLowerInvariant();
+        if (platform is not (null or "efi" or "pcbios")) throw new ValidationException("platform", $"'{platform}' is not efi or pcbios.");
+        // A plain connection, not a writer's turn: most boots only read (local disk); the few that issue a token or
+        // report a changed boot mode write one row, and on SQLite wait for the lock like any other single write.
         await using var c = await db.OpenAsync(ct);
-        var script = await BootDecision.ScriptAsync(c, mac, platform == "efi", Server(http), clock.GetUtcNow());
+        var script = await BootDecision.ScriptAsync(c, mac, platform == "efi",
+            platform is null ? null : BootModes.FromPlatform(platform == "efi"), Server(http), clock.GetUtcNow());
         return Results.Text(script, Ipxe);
     }
 

@@ -14,6 +14,9 @@ public sealed class BootTokenRow
     public string Mac { get; init; } = "";
     public DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset? UsedAt { get; init; }
+
+    /// <summary>The boot mode iPXE reported when the token was issued, if it said.</summary>
+    public string? BootMode { get; init; }
 }
 
 /// <summary>One-time boot tokens (docs/boot.md): handed out inside a boot script, bound to one job attempt and one
@@ -22,14 +25,14 @@ public sealed class BootTokenRow
 public static class BootTokens
 {
     public static async Task<string> IssueAsync(DataContext c, string kind, long? jobId, int? attempt, long? machineId, string mac,
-                                                DateTimeOffset expires, DateTimeOffset now)
+                                                DateTimeOffset expires, DateTimeOffset now, string? bootMode = null)
     {
         var token = Tokens.Generate();
         await c.ExecuteAsync(
             """
-            INSERT INTO boot_tokens (token_hash, kind, job_id, attempt, machine_id, mac, expires_at, created_at)
-            VALUES (@hash, @kind, @jobId, @attempt, @machineId, @mac, @expires, @now)
-            """, new { hash = Tokens.Hash(token), kind, jobId, attempt, machineId, mac, expires, now });
+            INSERT INTO boot_tokens (token_hash, kind, job_id, attempt, machine_id, mac, expires_at, created_at, boot_mode)
+            VALUES (@hash, @kind, @jobId, @attempt, @machineId, @mac, @expires, @now, @bootMode)
+            """, new { hash = Tokens.Hash(token), kind, jobId, attempt, machineId, mac, expires, now, bootMode });
         return token;
     }
 
@@ -39,7 +42,7 @@ public static class BootTokens
     {
         if (string.IsNullOrEmpty(token)) return null;
         var row = await c.QuerySingleOrDefaultAsync<BootTokenRow>(
-            "SELECT token_hash, kind, job_id, attempt, machine_id, mac, expires_at, used_at FROM boot_tokens WHERE token_hash = @hash",
+            "SELECT token_hash, kind, job_id, attempt, machine_id, mac, expires_at, used_at, boot_mode FROM boot_tokens WHERE token_hash = @hash",
             new { hash = Tokens.Hash(token) });
         return row is null || row.UsedAt is not null || row.ExpiresAt <= now ? null : row;
     }

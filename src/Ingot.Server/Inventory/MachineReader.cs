@@ -18,7 +18,8 @@ public static class MachineReader
         CASE WHEN m.bmc_password IS NULL THEN 0 ELSE 1 END AS bmc_has_password,
         h.status AS bmc_health, h.failures AS bmc_failures, h.last_error AS bmc_last_error, h.since AS bmc_since,
         h.retry_after AS bmc_retry_after, h.quirks AS bmc_quirks,
-        m.hardware, m.version, m.created_at, m.updated_at, m.image, m.installed_at
+        m.hardware, m.version, m.created_at, m.updated_at, m.image, m.installed_at,
+        m.boot_mode AS machine_boot_mode, k.boot_mode AS sku_boot_mode, m.reported_boot_mode
         """;
 
     public const string From =
@@ -112,6 +113,9 @@ public static class MachineReader
         public DateTimeOffset UpdatedAt { get; init; }
         public string? Image { get; init; }
         public DateTimeOffset? InstalledAt { get; init; }
+        public string? MachineBootMode { get; init; }
+        public string? SkuBootMode { get; init; }
+        public string? ReportedBootMode { get; init; }
 
         private BmcHealthView? Health() =>
             BmcHealth is not null && Wire.TryParse<BmcHealthStatus>(BmcHealth, out var status)
@@ -122,11 +126,12 @@ public static class MachineReader
         public MachineView View(IReadOnlyList<NicView> nics, IReadOnlyList<string> tags)
         {
             Wire.TryParse<MachineState>(State, out var state);
+            var (bootMode, bootModeSource) = BootModes.Resolve(MachineBootMode, SkuBootMode, ReportedBootMode);
             return new MachineView(Id, HardwareName, Serial, Vendor, Model, Site, Rack, Unit, Sku, Hostname, Role, Team,
                 state, Maintenance, MaintenanceReason, nics,
                 BmcDriver is null ? null : new BmcView(BmcDriver, BmcAddress ?? "", BmcPort ?? 0, BmcUsername, BmcHasPassword, Health()),
                 tags, Hardware is null ? null : JsonSerializer.Deserialize<HardwareFacts>(Hardware, IngotJson.Options),
-                CreatedAt, UpdatedAt, Image, InstalledAt);
+                CreatedAt, UpdatedAt, Image, InstalledAt, bootMode, bootModeSource, ReportedBootMode);
         }
     }
 }

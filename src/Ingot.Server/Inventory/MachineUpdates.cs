@@ -40,6 +40,7 @@ public static class MachineUpdates
             var nics = body.Nics is null ? null : MachineFields.Nics(body.Nics, v, "");
             var tags = body.Tags is null ? null : MachineFields.Tags(body.Tags, v, "");
             var bmc = body.Bmc is null ? null : MachineFields.Bmc(body.Bmc, v, "");
+            var bootMode = BootModes.Override(body.BootMode, "boot_mode", v);
             v.ThrowIfInvalid();
 
             var now = clock.GetUtcNow();
@@ -59,6 +60,9 @@ public static class MachineUpdates
                 if (nics is not null) await MachineWriter.ReplaceNicsAsync(c, machineId, nics);
                 if (tags is not null) await MachineWriter.ReplaceTagsAsync(c, machineId, tags);
                 if (bmc is not null) await writer.UpdateBmcAsync(c, machineId, bmc, now);
+                if (bootMode is not null)
+                    await c.ExecuteAsync("UPDATE machines SET boot_mode = @mode WHERE id = @machineId",
+                        new { mode = bootMode is "" ? null : bootMode, machineId });
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))
             {

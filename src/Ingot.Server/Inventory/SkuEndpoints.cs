@@ -21,7 +21,7 @@ public static class SkuEndpoints
         skus.MapDelete("/{name}", DeleteAsync);
     }
 
-    private const string Columns = "id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at";
+    private const string Columns = "id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at, boot_mode";
     private const string Select = "SELECT " + Columns + " FROM skus";
 
     private static async Task<Ok<List<SkuView>>> ListAsync(Database db, CancellationToken ct)
@@ -43,20 +43,21 @@ public static class SkuEndpoints
         var v = new Validation();
         var name = v.Slug("name", body.Name, "SKU");
         CheckHardware(v, body, required: true);
+        var bootMode = BootModes.Override(body.BootMode, "boot_mode", v);
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         try
         {
             var row = await c.QuerySingleAsync<SkuRow>(
                 $"""
-                INSERT INTO skus (name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at)
-                VALUES (@name, @CpuCores, @MemoryGb, @DiskCount, @DiskGb, @NicCount, @description, @now)
+                INSERT INTO skus (name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at, boot_mode)
+                VALUES (@name, @CpuCores, @MemoryGb, @DiskCount, @DiskGb, @NicCount, @description, @now, @bootMode)
                 RETURNING {Columns}
                 """,
                 new
                 {
                     name, body.CpuCores, body.MemoryGb, body.DiskCount, body.DiskGb, body.NicCount,
-                    description = Blank(body.Description), now = clock.GetUtcNow(),
+                    description = Blank(body.Description), now = clock.GetUtcNow(), bootMode = Blank(bootMode),
                 });
             return TypedResults.Created($"/api/v1/skus/{name}", row.View());
         }
@@ -66,7 +67,7 @@ public static class SkuEndpoints
         }
     }
 
-    /// <summary>Absent fields keep their value; an empty description clears it.</summary>
+    /// <summary>Absent fields keep their value; an empty description or boot mode clears it.</summary>
     private static async Task<Ok<SkuView>> UpdateAsync(string name, SkuCreate body, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Changing a SKU");
@@ -74,6 +75,7 @@ public static class SkuEndpoints
         v.When(body.Name is not null && body.Name != name, "name",
             "a SKU cannot be renamed, because machines and requests refer to it by name; create a new one instead.");
         CheckHardware(v, body, required: false);
+        var bootMode = BootModes.Override(body.BootMode, "boot_mode", v);
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         // COALESCE in SQL rather than read-modify-write, so two concurrent partial edits both land.
@@ -85,7 +87,8 @@ public static class SkuEndpoints
                 disk_count = COALESCE(@DiskCount, disk_count),
                 disk_gb = COALESCE(@DiskGb, disk_gb),
                 nic_count = COALESCE(@NicCount, nic_count),
-                description = CASE WHEN @setDescription THEN @description ELSE description END
+                description = CASE WHEN @setDescription THEN @description ELSE description END,
+                boot_mode = CASE WHEN @setBootMode THEN @bootMode ELSE boot_mode END
             WHERE name = @name
             RETURNING {Columns}
             """,
@@ -93,6 +96,7 @@ public static class SkuEndpoints
             {
                 name, body.CpuCores, body.MemoryGb, body.DiskCount, body.DiskGb, body.NicCount,
                 setDescription = body.Description is not null, description = Blank(body.Description),
+                setBootMode = bootMode is not null, bootMode = Blank(bootMode),
             });
         return TypedResults.Ok(row?.View() ?? throw new NotFoundException("SKU", name));
     }
@@ -129,6 +133,7 @@ public static class SkuEndpoints
         public int NicCount { get; init; }
         public string? Description { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
-        public SkuView View() => new(Id, Name, CpuCores, MemoryGb, DiskCount, DiskGb, NicCount, Description, CreatedAt);
+        public string? BootMode { get; init; }
+        public SkuView View() => new(Id, Name, CpuCores, MemoryGb, DiskCount, DiskGb, NicCount, Description, CreatedAt, BootMode);
     }
 }

@@ -180,6 +180,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         public string? BmcUsername { get; init; }
         public byte[]? BmcPassword { get; init; }
         public string LeaseOwner { get; init; } = "";
+        public string? BootMode { get; init; }
     }
 
     private sealed class StepRow
@@ -198,8 +199,9 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         var jobs = await c.QueryAsync<ClaimRow>(
             $"""
             SELECT j.id, j.action, j.machine_id, m.hardware_name, j.user_name, j.params, j.attempt, j.max_attempts, j.lease_owner,
-                   m.bmc_driver, m.bmc_address, m.bmc_port, m.bmc_username, m.bmc_password
-            FROM jobs j JOIN machines m ON m.id = j.machine_id WHERE {Sql.AnyOf(c, "j.id", "ids")}
+                   m.bmc_driver, m.bmc_address, m.bmc_port, m.bmc_username, m.bmc_password, {BootModes.Sql} AS boot_mode
+            FROM jobs j JOIN machines m ON m.id = j.machine_id LEFT JOIN skus k ON k.id = m.sku_id
+            WHERE {Sql.AnyOf(c, "j.id", "ids")}
             """, args);
         var steps = (await c.QueryAsync<StepRow>(
                 $"SELECT job_id, position, name, status, attempt, started_at FROM job_steps WHERE {Sql.AnyOf(c, "job_id", "ids")} ORDER BY job_id, position", args))
@@ -209,7 +211,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(j.Params) ?? [],
             j.Attempt, j.MaxAttempts, Target(j),
             [.. steps[j.Id].Select(s => new ClaimedStep(s.Position, s.Name, Wire.TryParse<StepStatus>(s.Status, out var st) ? st : StepStatus.Pending, s.Attempt, s.StartedAt))],
-            j.LeaseOwner))];
+            j.LeaseOwner, BootModes.IsUefi(j.BootMode)))];
     }
 
     private BmcTarget? Target(ClaimRow j)

@@ -59,6 +59,8 @@ public readonly record struct JobLease(long JobId, string Token);
 public sealed record ClaimedStep(int Position, string Name, StepStatus Status, int Attempt, DateTimeOffset? StartedAt = null);
 
 /// <summary>A job as a worker receives it: everything it needs to run, including the BMC's credentials.</summary>
+/// <param name="Uefi">The machine's boot mode as of this claim (<see cref="Inventory.BootModes"/>): the mode its boot
+/// steps ask the BMC for. Read again at every claim, so a mode its installer's boot reported is used by the steps after.</param>
 public sealed record ClaimedJob(
     long Id,
     string Action,
@@ -70,7 +72,8 @@ public sealed record ClaimedJob(
     int MaxAttempts,
     BmcTarget? Bmc,
     IReadOnlyList<ClaimedStep> Steps,
-    string LeaseToken)
+    string LeaseToken,
+    bool Uefi = true)
 {
     public JobLease Lease => new(Id, LeaseToken);
 

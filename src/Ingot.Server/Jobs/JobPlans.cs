@@ -91,12 +91,12 @@ public static class JobPlans
     /// <summary>Boot the wipe image and wait for it to finish, then boot from disk again.</summary>
     private static IJobStep[] Wipe() =>
     [
-        new SetBootDeviceStep("set_boot_pxe", new BootSettings(BootDevice.Pxe, Persistent: false, Uefi: true)),
+        new SetBootDeviceStep("set_boot_pxe", BootDevice.Pxe),
         Off,
         On,
         new WaitForImageStep("wait_wipe_started", "started"),
         new WaitForImageStep("wait_wipe_finished", "finished"),
-        new SetBootDeviceStep("set_boot_disk", new BootSettings(BootDevice.Disk, Persistent: true, Uefi: true)),
+        new SetBootDeviceStep("set_boot_disk", BootDevice.Disk, persistent: true),
     ];
 
     /// <summary>DESIGN.md §5: installing → next boot PXE → power cycle (confirmed) → the installer's 'started' → its
@@ -106,12 +106,12 @@ public static class JobPlans
     [
         .. action == JobActions.Install ? [new AssignNameStep()] : Array.Empty<IJobStep>(),
         new TransitionStep("mark_installing", trigger),
-        new SetBootDeviceStep("set_boot_pxe", new BootSettings(BootDevice.Pxe, Persistent: false, Uefi: true)),
+        new SetBootDeviceStep("set_boot_pxe", BootDevice.Pxe),
         Off,
         On,
         new WaitForImageStep("wait_installer_started", "started"),
         new WaitForImageStep("wait_installer_finished", "finished"),
-        new SetBootDeviceStep("set_boot_disk", new BootSettings(BootDevice.Disk, Persistent: true, Uefi: true)),
+        new SetBootDeviceStep("set_boot_disk", BootDevice.Disk, persistent: true),
         new FinishInstallStep(),
     ], trigger, RestartFrom: action == JobActions.Install ? 2 : 1);
 
@@ -165,10 +165,11 @@ public static class JobPlans
     public static TimeSpan? GracefulTimeout(IReadOnlyDictionary<string, JsonElement> parameters) =>
         parameters.TryGetValue("graceful_timeout_seconds", out var g) && g.TryGetInt32(out var s) ? TimeSpan.FromSeconds(s) : null;
 
-    public static BootSettings BootSettings(IReadOnlyDictionary<string, JsonElement> parameters) => new(
+    /// <summary>A set_boot_device job's settings; without <c>mode</c>, the machine's boot mode (<paramref name="machineUefi"/>).</summary>
+    public static BootSettings BootSettings(IReadOnlyDictionary<string, JsonElement> parameters, bool machineUefi) => new(
         ParseDevice(Text(parameters, "device") ?? "") ?? BootDevice.None,
         parameters.TryGetValue("persistent", out var p) && p.ValueKind == JsonValueKind.True,
-        Text(parameters, "mode") != "legacy");
+        Text(parameters, "mode") switch { "legacy" => false, "uefi" => true, _ => machineUefi });
 
     public static string DeviceName(BootDevice device) => device switch
     {

@@ -50,22 +50,24 @@ public sealed class ShutdownStep : IJobStep
 }
 
 /// <summary>Sets the next boot device and reads it back: an override the BMC accepted but did not keep would
-/// otherwise send an install to the local disk. The device must read back as set; flags the BMC does not report
-/// (ipmi_sim reports none) are its quirks, learned into its health (<see cref="BootConfirmation"/>, the verdict
-/// `ingot bmc bootdev` gives too; IpmiSimInstallTests).</summary>
-/// <param name="fixedSettings">The settings a flow's step always sets; null takes them from the job's params.</param>
-public sealed class SetBootDeviceStep(string name = "set_boot_device", BootSettings? fixedSettings = null) : IJobStep
+/// otherwise send an install to the local disk. The boot mode is the machine's (<see cref="ClaimedJob.Uefi"/>) unless
+/// a set_boot_device job names one: a legacy-BIOS machine is never switched to UEFI by an install.</summary>
+/// <param name="device">The device a flow's step always sets, with <paramref name="persistent"/>; null takes both
+/// from the job's params.</param>
+public sealed class SetBootDeviceStep(string name = "set_boot_device", BootDevice? device = null, bool persistent = false) : IJobStep
 {
     public string Name => name;
     public bool UsesBmc => true;
 
     public async Task<StepResult> RunAsync(StepContext context, CancellationToken ct)
     {
-        var wanted = fixedSettings ?? JobPlans.BootSettings(context.Job.Params);
+        var wanted = device is { } fixedDevice
+            ? new BootSettings(fixedDevice, persistent, context.Job.Uefi)
+            : JobPlans.BootSettings(context.Job.Params, context.Job.Uefi);
         var boot = context.Capability<IBootDeviceControl>("set the boot device");
         var outcome = await BootConfirmation.SetAsync(boot, context.Bmc.Target.Name, wanted, ct);
         context.NoteQuirks(outcome.Quirks);
-        if (fixedSettings is null)
+        if (device is null)
         {
             context.Result["boot_device"] = JobPlans.DeviceName(wanted.Device);
             context.Result["persistent"] = wanted.Persistent;

@@ -17,10 +17,22 @@ internal static class RedfishEndpoints
 
     public static void MapRedfish(this IEndpointRouteBuilder app)
     {
+        // The version document and the service root are readable without credentials (DSP0266).
+        app.MapGet(RedfishResources.Versions, Handler(_ => Json(RedfishResources.VersionDocument())));
         app.MapGet("/redfish/v1", Handler(c => Json(RedfishResources.ServiceRoot(State(c)))));
         app.MapGet(RedfishResources.Systems, Handler(c => Authorized(c, _ => Json(RedfishResources.SystemCollection()))));
         app.MapGet(RedfishResources.System, Handler(c => Authorized(c, s => Json(RedfishResources.ComputerSystem(s)))));
         app.MapPatch(RedfishResources.System, Handler(c => Authorized(c, s => PatchSystemAsync(c, s))));
+        app.MapGet(RedfishResources.Processors, Handler(c => Authorized(c, s => Json(RedfishHardware.ProcessorCollection(s.Profile)))));
+        app.MapGet(RedfishResources.Processors + "/{id}", (HttpContext c, string id) =>
+            Authorized(c, s => Found(RedfishHardware.Processor(s.Profile, id), c)));
+        app.MapGet(RedfishResources.Memory, Handler(c => Authorized(c, s => Json(RedfishHardware.MemoryCollection(s.Profile)))));
+        app.MapGet(RedfishResources.Memory + "/{id}", (HttpContext c, string id) =>
+            Authorized(c, s => Found(RedfishHardware.MemoryModule(s.Profile, id), c)));
+        app.MapGet(RedfishResources.Managers, Handler(c => Authorized(c, _ => Json(RedfishEnclosure.ManagerCollection()))));
+        app.MapGet(RedfishResources.Manager, Handler(c => Authorized(c, s => Json(RedfishEnclosure.Manager(s)))));
+        app.MapGet(RedfishResources.Chassis, Handler(c => Authorized(c, _ => Json(RedfishEnclosure.ChassisCollection()))));
+        app.MapGet(RedfishResources.OneChassis, Handler(c => Authorized(c, s => Json(RedfishEnclosure.OneChassisResource(s)))));
         app.MapGet(RedfishResources.ResetActionInfo, Handler(c => Authorized(c, s => Json(RedfishResources.ResetInfo(s.Profile)))));
         app.MapPost(RedfishResources.ResetTarget, Handler(c => Authorized(c, s => ResetAsync(c, s))));
         app.MapGet(RedfishResources.SessionService,
@@ -162,6 +174,10 @@ internal static class RedfishEndpoints
         c.Response.Headers.WWWAuthenticate = "Basic realm=\"simulated BMC\"";
         return Problem(401, "InsufficientPrivilege", "Authentication failed: unknown user, wrong password, or an expired session.");
     }
+
+    private static IResult Found(JsonObject? resource, HttpContext c) => resource is null
+        ? Problem(404, "ResourceMissingAtURI", $"There is no resource at {c.Request.Path}.")
+        : Results.Content(resource.ToJsonString(), "application/json");
 
     private static Task<IResult> Json(JsonObject body) => Task.FromResult(Results.Content(body.ToJsonString(), "application/json"));
 

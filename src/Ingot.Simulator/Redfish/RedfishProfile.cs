@@ -26,6 +26,16 @@ public sealed record RedfishProfile
     public string Manufacturer { get; init; } = "Ingot";
     public string Model { get; init; } = "Simulated BMC";
     public string BiosVersion { get; init; } = "1.0.0-sim";
+    public string FirmwareVersion { get; init; } = "1.0.0-sim-bmc";
+
+    /// <summary>The hardware the system reports (Processors, Memory and their summaries): what Ironic's
+    /// inspection reads through sushy.</summary>
+    public int Processors { get; init; } = 2;
+    public int CoresPerProcessor { get; init; } = 16;
+    public int ThreadsPerCore { get; init; } = 2;
+    public string ProcessorModel { get; init; } = "Simulated EPYC 9124";
+    public int MemoryModules { get; init; } = 8;
+    public int ModuleGiB { get; init; } = 16;
 
     public static RedfishProfile Default { get; } = new();
 }

@@ -5,9 +5,11 @@ namespace Ingot.Simulator.Redfish;
 
 /// <summary>The JSON resources of a simulated Redfish service, with the properties DMTF's schemas define
 /// and that clients (ours, sushy, the DMTF tools) look for: @odata.id and @odata.type on every resource,
-/// Id, Name, PowerState, Boot with allowable targets, and the Reset action with its target and values.</summary>
+/// Id, Name, PowerState, Boot with allowable targets, and the Reset action with its target and values.
+/// Processors and Memory are in <see cref="RedfishHardware"/>, the Manager and Chassis in <see cref="RedfishEnclosure"/>.</summary>
 internal static class RedfishResources
 {
+    public const string Versions = "/redfish";
     public const string Root = "/redfish/v1/";
     public const string Systems = "/redfish/v1/Systems";
     public const string System = "/redfish/v1/Systems/1";
@@ -15,6 +17,16 @@ internal static class RedfishResources
     public const string ResetActionInfo = "/redfish/v1/Systems/1/ResetActionInfo";
     public const string SessionService = "/redfish/v1/SessionService";
     public const string Sessions = "/redfish/v1/SessionService/Sessions";
+    public const string Processors = "/redfish/v1/Systems/1/Processors";
+    public const string Memory = "/redfish/v1/Systems/1/Memory";
+    public const string Managers = "/redfish/v1/Managers";
+    public const string Manager = "/redfish/v1/Managers/1";
+    public const string Chassis = "/redfish/v1/Chassis";
+    public const string OneChassis = "/redfish/v1/Chassis/1";
+
+    /// <summary>DSP0266's version document at /redfish: each protocol version the service speaks and its root.
+    /// Clients such as redfishtool read it before anything else.</summary>
+    public static JsonObject VersionDocument() => new() { ["v1"] = Root };
 
     public static JsonObject ServiceRoot(RedfishBmcState state)
     {
@@ -22,6 +34,8 @@ internal static class RedfishResources
         root["RedfishVersion"] = "1.17.0";
         root["UUID"] = state.Bmc.Guid.ToString();
         root["Systems"] = Link(Systems);
+        root["Managers"] = Link(Managers);
+        root["Chassis"] = Link(Chassis);
         // A service without sessions does not advertise them, as such BMCs do; clients then try the
         // spec's default path, get 404, and fall back to basic auth.
         if (state.Profile.Sessions)
@@ -32,13 +46,8 @@ internal static class RedfishResources
         return root;
     }
 
-    public static JsonObject SystemCollection()
-    {
-        var collection = Resource(Systems, "#ComputerSystemCollection.ComputerSystemCollection", null, "Computer System Collection");
-        collection["Members"] = new JsonArray(Link(System));
-        collection["Members@odata.count"] = 1;
-        return collection;
-    }
+    public static JsonObject SystemCollection() =>
+        Collection(Systems, "#ComputerSystemCollection.ComputerSystemCollection", "Computer System Collection", [System]);
 
     public static JsonObject ComputerSystem(RedfishBmcState state)
     {
@@ -52,8 +61,17 @@ internal static class RedfishResources
         system["BiosVersion"] = profile.BiosVersion;
         system["UUID"] = bmc.Guid.ToString();
         system["PowerState"] = bmc.Power == PowerState.On ? "On" : "Off";
-        system["Status"] = new JsonObject { ["State"] = "Enabled", ["Health"] = "OK" };
+        system["Status"] = Healthy();
         system["Boot"] = Boot(bmc.Boot, profile);
+        system["ProcessorSummary"] = RedfishHardware.ProcessorSummary(profile);
+        system["MemorySummary"] = RedfishHardware.MemorySummary(profile);
+        system["Processors"] = Link(Processors);
+        system["Memory"] = Link(Memory);
+        system["Links"] = new JsonObject
+        {
+            ["ManagedBy"] = new JsonArray(Link(Manager)),
+            ["Chassis"] = new JsonArray(Link(OneChassis)),
+        };
         system["Actions"] = new JsonObject
         {
             ["#ComputerSystem.Reset"] = new JsonObject { ["target"] = ResetTarget },
@@ -128,7 +146,15 @@ internal static class RedfishResources
         return json;
     }
 
-    private static JsonObject Resource(string id, string type, string? resourceId, string name)
+    public static JsonObject Collection(string id, string type, string name, IReadOnlyList<string> members)
+    {
+        var collection = Resource(id, type, null, name);
+        collection["Members"] = new JsonArray([.. members.Select(m => (JsonNode)Link(m))]);
+        collection["Members@odata.count"] = members.Count;
+        return collection;
+    }
+
+    public static JsonObject Resource(string id, string type, string? resourceId, string name)
     {
         var resource = new JsonObject { ["@odata.id"] = id, ["@odata.type"] = type };
         if (resourceId is not null) resource["Id"] = resourceId;
@@ -136,7 +162,10 @@ internal static class RedfishResources
         return resource;
     }
 
-    private static JsonObject Link(string id) => new() { ["@odata.id"] = id };
+    /// <summary>Status of an enabled, healthy resource; HealthRollup speaks for what it contains too.</summary>
+    public static JsonObject Healthy() => new() { ["State"] = "Enabled", ["Health"] = "OK", ["HealthRollup"] = "OK" };
 
-    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+    public static JsonObject Link(string id) => new() { ["@odata.id"] = id };
+
+    public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
 }

@@ -19,7 +19,10 @@ public sealed partial class TestInstaller
     {
         bmc.PowerChanged += (b, state) =>
         {
-            if (state == PowerState.On && b.TakeNextBoot().Device == BootDevice.Pxe) Runs.Add(Task.Run(BootAsync));
+            var next = state == PowerState.On ? b.TakeNextBoot() : null;
+            if (next is not { Device: BootDevice.Pxe }) return;
+            NetworkBoots.Add(next);
+            Runs.Add(Task.Run(BootAsync));
         };
     }
 
@@ -35,6 +38,12 @@ public sealed partial class TestInstaller
     /// <summary>For boot n (1, 2, …), the failure message to post instead of 'finished', or null to succeed.</summary>
     public Func<int, string?> FailOnBoot { get; }
 
+    /// <summary>What iPXE reports as its firmware platform: efi or pcbios.</summary>
+    public string Platform { get; init; } = "efi";
+
+    /// <summary>The boot settings the BMC held at each network boot (the override the job set).</summary>
+    public List<BootSettings> NetworkBoots { get; } = [];
+
     public List<Task> Runs { get; } = [];
     public List<string> Scripts { get; } = [];
     public List<string> Tokens { get; } = [];
@@ -43,7 +52,7 @@ public sealed partial class TestInstaller
     public async Task BootAsync()
     {
         var boot = Interlocked.Increment(ref boots);
-        var script = await http.GetStringAsync($"boot/ipxe?mac={mac}&platform=efi");
+        var script = await http.GetStringAsync($"boot/ipxe?mac={mac}&platform={Platform}");
         Scripts.Add(script);
         if (TokenPattern().Match(script) is not { Success: true } m) return; // booted the local disk
         var token = m.Groups[1].Value;

@@ -12,14 +12,15 @@ public static partial class DiscoveryImage
 {
     /// <summary>Boots <paramref name="mac"/> <paramref name="count"/> times and returns the boot tokens its scripts carried
     /// (each is good for one report). Makes sure the catalog has a discovery image first.</summary>
-    public static async Task<IReadOnlyList<string>> BootAsync(TestServer server, string mac, int count = 1)
+    /// <param name="platform">What iPXE reports as ${platform} (efi, pcbios), or null to leave it out of the URL.</param>
+    public static async Task<IReadOnlyList<string>> BootAsync(TestServer server, string mac, int count = 1, string? platform = null)
     {
         await EnsureImageAsync(server);
         using var http = server.Http(token: "");
         var tokens = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var script = await http.GetStringAsync($"boot/ipxe?mac={mac}");
+            var script = await http.GetStringAsync($"boot/ipxe?mac={mac}" + (platform is null ? "" : $"&platform={platform}"));
             tokens.Add(TokenPattern().Match(script) is { Success: true } m ? m.Groups[1].Value
                 : throw new InvalidOperationException($"MAC {mac} did not boot the discovery image:\n{script}"));
         }
@@ -37,14 +38,14 @@ public static partial class DiscoveryImage
 
     /// <summary>Boots the first reported MAC the server does not know (a known MAC boots its disk, not discovery) and
     /// reports; a refusal throws the problem as <see cref="IngotApiException"/>, as the typed client does.</summary>
-    public static async Task<DiscoveryResult> ReportAsync(TestServer server, DiscoveryReport report)
+    public static async Task<DiscoveryResult> ReportAsync(TestServer server, DiscoveryReport report, string? platform = null)
     {
         await EnsureImageAsync(server);
         string? token = null;
         using (var http = server.Http(token: ""))
             foreach (var nic in report.Nics ?? [])
             {
-                using var script = await http.GetAsync($"boot/ipxe?mac={Uri.EscapeDataString(nic.Mac ?? "")}");
+                using var script = await http.GetAsync($"boot/ipxe?mac={Uri.EscapeDataString(nic.Mac ?? "")}" + (platform is null ? "" : $"&platform={platform}"));
                 if (TokenPattern().Match(await script.Content.ReadAsStringAsync()) is { Success: true } m) { token = m.Groups[1].Value; break; }
             }
         using var response = await PostAsync(server, report, token ?? "no-discovery-token");

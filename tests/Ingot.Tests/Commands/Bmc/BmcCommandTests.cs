@@ -73,8 +73,47 @@ public sealed class BmcCommandTests
         var result = await cli.OkAsync(sim.Args("bmc", "bootdev", "pxe", "--persistent", "--uefi"));
         Assert.Equal("boot device: pxe (persistent, uefi)" + Environment.NewLine, result.Out);
         Assert.Equal(new BootSettings(BootDevice.Pxe, Persistent: true, Uefi: true), sim.Bmc.Boot);
-        await cli.OkAsync(sim.Args("bmc", "bootdev", "disk"));
+        await cli.OkAsync(sim.Args("bmc", "bootdev", "disk", "--legacy"));
         Assert.Equal(new BootSettings(BootDevice.Disk), sim.Bmc.Boot);
+    }
+
+    /// <summary>Issue 11 E.2: without --uefi the override was sent as Legacy, and switched a UEFI system to Legacy.</summary>
+    [Fact]
+    public async Task Bootdev_over_redfish_keeps_the_systems_boot_mode_unless_told()
+    {
+        await using var sim = await SimulatedRedfishBmc.StartAsync();
+        sim.Bmc.SetBoot(new BootSettings(BootDevice.None, Uefi: true));
+        using var cli = Runner();
+        var kept = await cli.OkAsync(sim.Args("bmc", "bootdev", "pxe"));
+        Assert.Equal("boot device: pxe (next boot only, uefi)" + Environment.NewLine, kept.Out);
+        Assert.Equal("", kept.Error);
+        Assert.Equal(new BootSettings(BootDevice.Pxe, Uefi: true), sim.Bmc.Boot);
+
+        await cli.OkAsync(sim.Args("bmc", "bootdev", "pxe", "--legacy"));
+        Assert.Equal(new BootSettings(BootDevice.Pxe, Uefi: false), sim.Bmc.Boot);
+        await cli.OkAsync(sim.Args("bmc", "bootdev", "disk", "--persistent"));
+        Assert.Equal(new BootSettings(BootDevice.Disk, Persistent: true, Uefi: false), sim.Bmc.Boot); // legacy kept too
+
+        var both = await cli.RunAsync(sim.Args("bmc", "bootdev", "pxe", "--uefi", "--legacy"));
+        Assert.NotEqual(0, both.ExitCode);
+        Assert.Contains("--uefi and --legacy exclude each other", both.Error);
+        Assert.Equal(new BootSettings(BootDevice.Disk, Persistent: true, Uefi: false), sim.Bmc.Boot);
+    }
+
+    [Fact]
+    public async Task Bootdev_over_ipmi_without_a_mode_says_it_asks_for_legacy()
+    {
+        await using var fleet = await IpmiFleet.StartAsync(new SimulatorOptions { IpmiBase = IPAddress.Parse("127.78.250.17"), IpmiPort = 0 });
+        using var cli = Runner();
+        var endpoint = fleet.IpmiEndpoints[0];
+        string[] Args(params string[] verb) => [.. verb, "--driver", "ipmi", "--host", endpoint.Address.ToString(),
+            "--port", endpoint.Port.ToString(), "--user", "admin", "--password-file", cli.File("pw", "password")];
+        var unsaid = await cli.OkAsync(Args("bmc", "bootdev", "pxe"));
+        Assert.Contains("note: IPMI cannot read the machine's boot mode, so this override asks for a legacy BIOS boot", unsaid.Error);
+        Assert.False(fleet.Bmcs[0].Boot.Uefi);
+        var said = await cli.OkAsync(Args("bmc", "bootdev", "pxe", "--uefi"));
+        Assert.Equal("", said.Error);
+        Assert.True(fleet.Bmcs[0].Boot.Uefi);
     }
 
     [Fact]
