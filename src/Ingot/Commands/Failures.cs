@@ -68,9 +68,11 @@ internal static class Failures
 
     private static string Where(Connection? connection) => connection?.Url.ToString() ?? "the configured URL";
 
-    private static async Task WriteAsync(CliContext context, string text)
+    // The server's detail quotes what it was sent (a hostname, a CSV field), so it is escaped like any text output.
+    public static async Task WriteAsync(CliContext context, string text)
     {
-        await context.Error.WriteLineAsync(text);
-        await context.Error.FlushAsync();
+        var error = new EscapingWriter(context.Error);
+        await error.WriteLineAsync(text);
+        await error.FlushAsync();
     }
 }

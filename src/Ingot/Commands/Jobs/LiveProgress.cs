@@ -29,7 +29,7 @@ internal static class LiveProgress
         {
             var step = j.Steps.LastOrDefault(st => st.Status != StepStatus.Pending);
             table.AddRow(
-                new Text(Output.Cell(j.Id)), new Text(JobTable.Host(j.Target)), new Text(j.Action),
+                new Text(Output.Cell(j.Id)), new Text(Output.Cell(JobTable.Host(j.Target))), new Text(Output.Cell(j.Action)),
                 new Text(Output.Cell(j.Status), new Style(Colour(j.Status))), new Text(JobTable.Attempt(j)),
                 new Text(Output.Cell(JobTable.CurrentStep(j) ?? step?.Name)), new Text(Output.Cell(j.Error ?? step?.Message)));
         }
