@@ -24,6 +24,7 @@ public sealed class ShowCommandTests(ServerFixture fixture) : IClassFixture<Serv
             Assert.Contains($"hostname:       {hostname}", shown.Out);
             Assert.Contains($"team:           {inv.Team}", shown.Out);
             Assert.Contains(machine.Nics[0].Mac, shown.Out);
+            Assert.Contains("bmc health:     -", shown.Out); // no BMC, no health
         }
 
         var json = (await cli.OkAsync("machines", "show", machine.HardwareName, "-o", "json")).Json<MachineView>();
@@ -62,6 +63,19 @@ public sealed class ShowCommandTests(ServerFixture fixture) : IClassFixture<Serv
         var result = await cli.FailsAsync(1, "machines", "show", "hw-\u001b[2J");
         Assert.DoesNotContain('\u001b', result.Error);
         Assert.Contains(@"hw-\x1b[2J", result.Error);
+    }
+
+    [Fact]
+    public async Task A_mistyped_hostname_prints_the_near_names()
+    {
+        var inv = await Inventory.CreateAsync(Server);
+        var hostname = Unique.Name("web") + "-07.example.net";
+        await Server.Admin.CreateMachineAsync(new MachineCreate(
+            Unique.Serial(), Site: inv.Site, Role: inv.Role, Hostname: hostname, Nics: [new NicInput(Unique.Mac())]));
+        using var cli = CliRunner.For(Server);
+
+        var result = await cli.FailsAsync(1, "machines", "show", hostname.Replace("-07.", "-7."));
+        Assert.Contains($"Did you mean {hostname}?", result.Error);
     }
 
     [Fact]
