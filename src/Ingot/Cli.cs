@@ -21,6 +21,7 @@ public static class Cli
         root.Subcommands.Add(BmcCommand.Create(context));
         foreach (var command in ClientCommands.All(context))
             root.Subcommands.Add(command);
+        LeadingOptions.AddTo(root);
         return root;
     }
 

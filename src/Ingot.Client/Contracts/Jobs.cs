@@ -15,6 +15,10 @@ public static class JobActions
     public const string SetBootDevice = "set_boot_device", Commission = "commission";
     public const string Install = "install", Reimage = "reimage", Recycle = "recycle", Decommission = "decommission";
     public const string WipeDisks = "wipe_disks";
+
+    /// <summary>How a refusal of an erasing action on an in_use machine ends, in the API's words; the CLI says
+    /// <c>--force</c> instead.</summary>
+    public const string ForceHint = "pass force: true";
 }
 
 /// <summary>What a client posts to <c>/api/v1/machines/{id}/jobs</c>. <c>params</c> depends on the action:

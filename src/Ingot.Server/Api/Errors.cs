@@ -12,12 +12,16 @@ public abstract class IngotException(string message) : Exception(message)
     public virtual IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>();
 }
 
-public sealed class NotFoundException(string what, string key)
-    : IngotException($"No {what} '{key}' exists.")
+/// <param name="near">Existing names close to <paramref name="key"/>, for a caller who mistyped it: named in the detail
+/// and listed in the problem's <c>near_names</c>.</param>
+public sealed class NotFoundException(string what, string key, IReadOnlyList<string>? near = null)
+    : IngotException($"No {what} '{key}' exists." + (near is { Count: > 0 } ? $" Did you mean {string.Join(", ", near)}?" : ""))
 {
     public override int Status => 404;
     public override string Slug => "not-found";
     public override string Title => "Not found";
+    public override IReadOnlyDictionary<string, object?> Extensions { get; } =
+        near is { Count: > 0 } ? new Dictionary<string, object?> { ["near_names"] = near } : new Dictionary<string, object?>();
 }
 
 public sealed class ConflictException(string message) : IngotException(message)

@@ -37,12 +37,15 @@ public static class MachineReader
     public static async Task<long> ResolveAsync(DataContext c, string key)
     {
         var trimmed = key.Trim().ToLowerInvariant();
-        long? id = long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric)
+        var byId = long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric);
+        long? id = byId
             ? await c.ExecuteScalarAsync<long?>("SELECT id FROM machines WHERE id = @numeric", new { numeric })
             : await c.ExecuteScalarAsync<long?>(
                 "SELECT id FROM machines WHERE hardware_name = @trimmed UNION ALL SELECT id FROM machines WHERE hostname = @trimmed",
                 new { trimmed });
-        return id ?? throw new NotFoundException("machine", key);
+        if (id is { } found) return found;
+        // A mistyped name gets the names it was likely meant to be; an id has no near ones.
+        throw new NotFoundException("machine", key, byId ? null : await NearNames.FindAsync(c, trimmed));
     }
 
     public static async Task<MachineView> GetAsync(DataContext c, long id) =>

@@ -71,7 +71,7 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
     /// <summary>The rule on erasing actions, the same for a single job and for each host of a batch: on an in_use
     /// machine they need an explicit force, since one wrong name would otherwise erase a running service.</summary>
     public static string? ForceRefusal(string state, JobPlan plan, bool force) =>
-        !force && state == "in_use" && JobPlans.Erases(plan.Action) ? $"is in_use: '{plan.Action}' would erase it; pass force: true" : null;
+        !force && state == "in_use" && JobPlans.Erases(plan.Action) ? $"is in_use: '{plan.Action}' would erase it; {JobActions.ForceHint}" : null;
 
     /// <summary>Why this machine cannot take this job now, or null: the one admission rule, for single jobs and for
     /// each host of a batch (which adds its own rule on destructive actions).</summary>

@@ -17,7 +17,7 @@ internal static class ClientAction
             Connection? connection = null;
             return await Failures.GuardAsync(context, () => connection, async () =>
             {
-                connection = await Connection.ResolveAsync(context, parse.GetValue(options.Url), parse.GetValue(options.Token), ct);
+                connection = await Connection.ResolveAsync(context, LeadingOptions.Given(parse, options.Url), LeadingOptions.Given(parse, options.Token), ct);
                 using var http = new HttpClient { BaseAddress = connection.Url };
                 var session = new Session(new IngotClient(http, connection.Token), new Output(context, options.Format(parse)), connection, context);
                 return await body(session, parse, ct);

@@ -5,30 +5,31 @@ namespace Ingot.Commands;
 public enum OutputFormat { Table, Json }
 
 /// <summary>The options every client verb takes: where the server is, which token to use, how to print.
-/// Each verb gets its own instances, so `ingot sites list --help` lists them beside the verb's own.</summary>
+/// Each verb gets its own instances, so `ingot sites list --help` lists them beside the verb's own; they may also be
+/// given before the verb (<see cref="LeadingOptions"/>).</summary>
 internal sealed class ClientOptions
 {
-    public Option<string?> Url { get; } = new("--url")
+    public ClientOption<string?> Url { get; } = new("--url")
     {
         Description = $"Server URL. Env: {Connection.UrlVariable}; else the one saved by 'ingot login'; else {Connection.DefaultUrl}",
         HelpName = "url",
     };
 
-    public Option<string?> Token { get; } = new("--token")
+    public ClientOption<string?> Token { get; } = new("--token")
     {
         Description = $"API token. Env: {Connection.TokenVariable}; else the one saved by 'ingot login'. " +
                       "A flag shows in the process list, so prefer those.",
         HelpName = "token",
     };
 
-    public Option<string> Output { get; } = NewOutputOption();
+    public ClientOption<string> Output { get; } = NewOutputOption();
 
     private ClientOptions() { }
 
     /// <summary>-o|--output table|json, for verbs (such as login) that resolve the server themselves.</summary>
-    public static Option<string> NewOutputOption()
+    public static ClientOption<string> NewOutputOption()
     {
-        var output = new Option<string>("--output", "-o")
+        var output = new ClientOption<string>("--output", "-o")
         {
             Description = "Output format: table (for people) or json (the server's records, for scripts).",
             DefaultValueFactory = _ => "table",
@@ -49,5 +50,5 @@ internal sealed class ClientOptions
     public OutputFormat Format(ParseResult parse) => Format(parse, Output);
 
     public static OutputFormat Format(ParseResult parse, Option<string> output) =>
-        parse.GetValue(output) == "json" ? OutputFormat.Json : OutputFormat.Table;
+        LeadingOptions.Given(parse, output) == "json" ? OutputFormat.Json : OutputFormat.Table;
 }

@@ -56,8 +56,8 @@ internal static class Failures
     public static string Describe(Problem problem, Connection? connection, string? subject = null)
     {
         var about = subject is null ? "" : subject + ": ";
-        var lines = new List<string> { $"error: {about}{problem.Title ?? "request failed"} ({problem.Status}): {problem.Detail}" };
-        var entries = (problem.Errors ?? []).SelectMany(e => e.Value.Select(reason => $"{e.Key}: {reason}")).ToList();
+        var lines = new List<string> { $"error: {about}{problem.Title ?? "request failed"} ({problem.Status}): {CliWording(problem.Detail)}" };
+        var entries = (problem.Errors ?? []).SelectMany(e => e.Value.Select(reason => $"{e.Key}: {CliWording(reason)}")).ToList();
         // The server sums up a single invalid field as exactly "field: reason"; repeating it below says nothing new.
         if (entries is not [var only] || only != problem.Detail)
             lines.AddRange(entries.Select(entry => "  " + entry));
@@ -66,11 +66,19 @@ internal static class Failures
         return string.Join(Environment.NewLine, lines);
     }
 
+    /// <summary>A server's sentence as a CLI user acts on it: the API's <c>force: true</c> is this CLI's --force (the
+    /// server may already say so in brackets, for single jobs).</summary>
+    public static string CliWording(string? text) =>
+        (text ?? "").Replace(JobActions.ForceHint + " (ingot: --force)", "pass --force", StringComparison.Ordinal)
+            .Replace(JobActions.ForceHint, "pass --force", StringComparison.Ordinal);
+
     private static string Where(Connection? connection) => connection?.Url.ToString() ?? "the configured URL";
 
-    private static async Task WriteAsync(CliContext context, string text)
+    // The server's detail quotes what it was sent (a hostname, a CSV field), so it is escaped like any text output.
+    public static async Task WriteAsync(CliContext context, string text)
     {
-        await context.Error.WriteLineAsync(text);
-        await context.Error.FlushAsync();
+        var error = new EscapingWriter(context.Error);
+        await error.WriteLineAsync(text);
+        await error.FlushAsync();
     }
 }

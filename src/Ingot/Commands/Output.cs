@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Ingot.Client;
 using Spectre.Console;
@@ -7,12 +8,23 @@ using Spectre.Console.Rendering;
 namespace Ingot.Commands;
 
 /// <summary>Where a verb prints its result: the server's records as JSON (-o json), or tables and lines for
-/// people. Notes (cursors, hints) go to stderr so that stdout stays the result alone.</summary>
+/// people. Notes (cursors, hints) go to stderr so that stdout stays the result alone.
+/// Text output goes through <see cref="EscapingWriter"/>, so control characters from the server's records are shown,
+/// not obeyed (<see cref="TerminalText"/>).</summary>
 internal sealed class Output(CliContext context, OutputFormat format)
 {
+    private readonly EscapingWriter text = new(context.Out);
+    private readonly EscapingWriter notes = new(context.Error);
+
     // The API's own JSON shape (snake_case, enums as strings), indented for reading, so `-o json` parses
     // back into the client's records.
-    private static readonly JsonSerializerOptions Json = new(IngotJson.Options) { WriteIndented = true };
+    // Printed to a terminal or a pipe, never embedded in HTML, so "O'Brien" stays as it is rather than O\u0027Brien;
+    // this encoder still escapes control characters, so -o json cannot drive the terminal either.
+    private static readonly JsonSerializerOptions Json = new(IngotJson.Options)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     // Beyond a terminal (a pipe, a file, a test) nothing limits the width, and Spectre's fallback of 80
     // columns would wrap machine rows mid-name, which breaks grep and awk.
@@ -42,9 +54,9 @@ internal sealed class Output(CliContext context, OutputFormat format)
 
     public async Task LineAsync(string text, CancellationToken ct)
     {
-        await context.Out.WriteLineAsync(text.AsMemory(), ct);
+        await this.text.WriteLineAsync(text.AsMemory(), ct);
         // Progress lines (jobs watch) must reach a pipe as they happen, not when the command ends.
-        await context.Out.FlushAsync(ct);
+        await this.text.FlushAsync(ct);
     }
 
     /// <summary>Whether stdout is a terminal someone is watching (not a pipe, a file or a test's capture):
@@ -54,13 +66,13 @@ internal sealed class Output(CliContext context, OutputFormat format)
     /// <summary>A console that moves the cursor and uses colour, for live displays on a terminal.</summary>
     public IAnsiConsole LiveConsole() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
 
-    public async Task NoteAsync(string text, CancellationToken ct) => await context.Error.WriteLineAsync(text.AsMemory(), ct);
+    public async Task NoteAsync(string text, CancellationToken ct) => await notes.WriteLineAsync(text.AsMemory(), ct);
 
     private IAnsiConsole Console()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(context.Out),
+            Out = new EscapedConsoleOutput(context.Out),
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
@@ -91,7 +103,9 @@ internal sealed class Output(CliContext context, OutputFormat format)
     public static void Row(Table table, params object?[] cells) =>
         table.AddRow(cells.Select(c => (IRenderable)new Text(Cell(c))));
 
-    public static string Cell(object? value) => value switch
+    /// <summary>A value as one line of a table or a detail: control characters, newlines included, escaped
+    /// (<see cref="TerminalText"/>), so a row stays a row in the live display too.</summary>
+    public static string Cell(object? value) => TerminalText.Escape(value switch
     {
         null => "-",
         string s => s.Length == 0 ? "-" : s,
@@ -100,7 +114,7 @@ internal sealed class Output(CliContext context, OutputFormat format)
         Enum e => JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString()),
         IEnumerable<string> list => list.Any() ? string.Join(", ", list) : "-",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "-",
-    };
+    });
 
     public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

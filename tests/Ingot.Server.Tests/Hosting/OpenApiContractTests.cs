@@ -16,7 +16,7 @@ public sealed class OpenApiContractTests(ServerFixture fixture) : IClassFixture<
     {
         using var http = fixture.Server.Http();
         var served = Normalise(await http.GetStringAsync("openapi/v1.json"));
-        var path = Path.Combine(RepositoryRoot(), "docs", "api", "openapi-v1.json");
+        var path = Path.Combine(Repository.Root, "docs", "api", "openapi-v1.json");
         if (Environment.GetEnvironmentVariable("INGOT_UPDATE_OPENAPI") == "1") await File.WriteAllTextAsync(path, served);
 
         Assert.True(File.Exists(path), $"{path} is missing; run this test with INGOT_UPDATE_OPENAPI=1 to write it.");
@@ -34,12 +34,5 @@ public sealed class OpenApiContractTests(ServerFixture fixture) : IClassFixture<
         var node = JsonNode.Parse(document)!.AsObject();
         node.Remove("servers");
         return node.ToJsonString(Indented) + "\n";
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Ingot.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"No Ingot.slnx above {AppContext.BaseDirectory}");
     }
 }

@@ -179,4 +179,25 @@ public sealed class MachineCrudTests(MachineFixture fixture) : IClassFixture<Mac
         Assert.True(bad.Errors!.ContainsKey("If-Match"));
         Assert.Equal("no-condition", (await Admin.GetMachineAsync(machine.HardwareName)).Vendor);
     }
+
+    [Fact]
+    public async Task A_mistyped_machine_name_is_a_404_naming_at_most_three_near_names()
+    {
+        var stem = Unique.Name("near");
+        foreach (var n in new[] { "012", "013", "014", "015", "112" })
+            await Admin.CreateMachineAsync(fixture.Full(hostname: $"{stem}-{n}.lon1"));
+
+        var typo = await Assert.ThrowsAsync<IngotApiException>(() => Admin.GetMachineAsync($"{stem}-0l2.lon1"));
+        Assert.Equal(404, typo.Status);
+        string[] near = [$"{stem}-012.lon1", $"{stem}-013.lon1", $"{stem}-014.lon1"]; // nearest first, then by name
+        Assert.Equal(near, typo.Problem.Extensions!["near_names"].EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal($"No machine '{stem}-0l2.lon1' exists. Did you mean {string.Join(", ", near)}?", typo.Problem.Detail);
+
+        // The same rule wherever a machine is named, a job's door too; nothing near is a plain 404.
+        var job = await Assert.ThrowsAsync<IngotApiException>(() => Admin.SubmitJobAsync($"{stem}-12.lon1", JobActions.PowerOn));
+        Assert.Contains($"Did you mean {stem}-012.lon1, {stem}-112.lon1, ", job.Problem.Detail);
+        var far = await Assert.ThrowsAsync<IngotApiException>(() => Admin.GetMachineAsync("zz-nothing-like-it"));
+        Assert.False(far.Problem.Extensions?.ContainsKey("near_names") == true);
+        Assert.Equal("No machine 'zz-nothing-like-it' exists.", far.Problem.Detail);
+    }
 }

@@ -54,6 +54,31 @@ public sealed class ConnectionTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task Url_token_and_output_work_before_the_verb_as_after_it()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["INGOT_URL"] = DeadUrl().ToString();
+        cli.Environment["INGOT_TOKEN"] = "ingot_not-a-real-token";
+
+        var before = await cli.OkAsync("--url", Server.Url.ToString(), "--token", Server.AdminToken, "-o", "json", "machines", "list", "--limit", "1");
+        Assert.StartsWith("{", before.Out.TrimStart());
+        var whoami = await cli.OkAsync("--token", Server.AdminToken, "whoami", "--url", Server.Url.ToString());
+        Assert.Contains("token from:  --token", whoami.Out);
+        // After the verb wins over before it, as a nearer setting should.
+        var both = await cli.OkAsync("-o", "json", "--url", DeadUrl().ToString(), "sites", "list", "--url", Server.Url.ToString(), "--token", Server.AdminToken, "-o", "table");
+        Assert.DoesNotContain("{", both.Out);
+    }
+
+    [Fact]
+    public async Task A_leading_client_option_on_a_verb_that_does_not_talk_to_a_server_is_refused_by_name()
+    {
+        using var cli = new CliRunner();
+        var result = await cli.RunAsync("--token", "x", "serve", "--print-config");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--token applies to the verbs that talk to a server; 'ingot serve' does not take it.", result.Error);
+    }
+
+    [Fact]
     public async Task A_rejected_token_prints_the_servers_401_and_where_the_token_came_from()
     {
         using var cli = CliRunner.For(Server);

@@ -81,13 +81,20 @@ internal static class SubmitCommand
         return hosts.Count > 0 ? hosts : throw new UsageException($"{(file == "-" ? "stdin" : file)} lists no hosts.");
     }
 
-    /// <summary>The problem as every verb prints it, then each host it names (unless the problem's own lines name it already).</summary>
+    /// <summary>A refusal that names hosts prints each of them once, on a line of its own, under one line that says what
+    /// to do (the problem's detail repeats the first hosts and is left out); any other refusal as every verb prints it.</summary>
     private static async Task RefusedAsync(Session s, Problem problem, CancellationToken ct)
     {
-        var described = Failures.Describe(problem, s.Connection);
-        await s.Output.NoteAsync(described, ct);
-        var shown = described.Split(Environment.NewLine).Select(l => l.Trim()).ToHashSet();
-        foreach (var line in HostRefusals.Lines(problem).Where(l => !shown.Contains(l)))
-            await s.Output.NoteAsync("  " + line, ct);
+        var hosts = HostRefusals.Lines(problem);
+        if (hosts.Count == 0)
+        {
+            await s.Output.NoteAsync(Failures.Describe(problem, s.Connection), ct);
+            return;
+        }
+        var advice = problem.Status == 409
+            ? "wait for the batches holding them, or cancel those ('ingot batch cancel BATCH')"
+            : "fix or leave out these hosts";
+        await s.Output.NoteAsync($"error: {problem.Title} ({problem.Status}): nothing was queued; {hosts.Count} host(s) refused, {advice}:", ct);
+        foreach (var line in hosts) await s.Output.NoteAsync("  " + Failures.CliWording(line), ct);
     }
 }

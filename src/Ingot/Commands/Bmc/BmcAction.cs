@@ -40,9 +40,6 @@ internal static class BmcAction
     public static T Require<T>(IBmc bmc, string what) where T : class =>
         bmc as T ?? throw new BmcUnsupportedException(bmc.Target.Name, $"the {bmc.Target.Driver} driver cannot {what}");
 
-    private static async Task FailAsync(CliContext context, string message)
-    {
-        await context.Error.WriteLineAsync($"error: {message}");
-        await context.Error.FlushAsync();
-    }
+    // A BMC's own words (a vendor's error text) are printed through the same escaping as the server's.
+    private static Task FailAsync(CliContext context, string message) => Failures.WriteAsync(context, $"error: {message}");
 }

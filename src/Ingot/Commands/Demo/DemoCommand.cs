@@ -54,17 +54,20 @@ public static class DemoCommand
             var empty = await SampleInventory.IsEmptyAsync(client, ct);
             // Before any machine boots, so the first reimage, recycle or discovery finds its image.
             await SampleImages.SeedAsync(client, ct);
-            // A machine for every machine there is: the sample's on first start, whatever the inventory holds on a restart.
+            // A machine for every machine there is: the sample's on first start, whatever the inventory holds on a
+            // restart, each behind the BMC address its record names (BmcSeats).
             var inventory = empty ? [] : await SampleInventory.MachinesAsync(client, ct);
             var unknownMachines = parse.GetValue(noBmcs) ? [] : DemoFleet.Unknown(parse.GetValue(unknown));
-            var count = empty ? parse.GetValue(machines) : DemoFleet.KnownOf(inventory, unknownMachines).Count;
-            var options = SampleBmcs.Options(IPAddress.Parse(parse.GetValue(bmcBase)!), parse.GetValue(bmcPort), Math.Max(count, 1));
+            var first = IPAddress.Parse(parse.GetValue(bmcBase)!);
+            var sample = parse.GetValue(machines);
+            var seats = empty ? null : BmcSeats.Plan(first, inventory, unknownMachines);
+            var options = SampleBmcs.Options(first, parse.GetValue(bmcPort), seats is null ? Math.Max(sample + unknownMachines.Count, 1) : BmcSeats.Count(seats));
             var timings = BootTimings.Default with { Install = TimeSpan.FromSeconds(parse.GetValue(installSeconds)), Wipe = TimeSpan.FromSeconds(parse.GetValue(installSeconds)) };
             DemoFleet? fleet = null;
             try
             {
                 if (!parse.GetValue(noBmcs))
-                    fleet = await DemoFleet.StartAsync(options, count, unknownMachines, server, timings, ct);
+                    fleet = await DemoFleet.StartAsync(options, server, timings, ct);
             }
             catch (Exception e) when (e is SocketException or ArgumentException)
             {
@@ -78,14 +81,15 @@ public static class DemoCommand
             await using var stopsTheFleet = fleet;
             if (empty)
             {
-                await context.Out.WriteLineAsync($"Loading the sample inventory ({count} machines)…");
-                await SampleInventory.LoadAsync(client, count, fleet?.KnownEndpoints ?? SampleBmcs.Planned(options), ct);
+                await context.Out.WriteLineAsync($"Loading the sample inventory ({sample} machines)…");
+                await SampleInventory.LoadAsync(client, sample, fleet is null ? SampleBmcs.Planned(options) : [.. fleet.Endpoints.Take(sample)], ct);
                 inventory = await SampleInventory.MachinesAsync(client, ct);
             }
             if (fleet is not null)
             {
-                await SampleBmcs.RegisterAsync(client, DemoFleet.KnownOf(inventory, unknownMachines), fleet.KnownEndpoints, ct);
-                fleet.Boot(inventory);
+                seats ??= BmcSeats.Plan(first, inventory, unknownMachines);
+                await SampleBmcs.RegisterAsync(client, seats, fleet.Endpoints, ct);
+                fleet.Boot(seats);
             }
             await context.Out.WriteLineAsync((await BannerAsync(client, settings, token, fleet, parse.GetValue(quiet), ct)).ToString());
             if (fleet is not null)

@@ -10,8 +10,9 @@ namespace Ingot.Commands.Demo;
 
 /// <summary>The demo's hardware: a simulated BMC per machine answering IPMI, and behind each BMC a simulated machine
 /// that network-boots from the demo's server (src/Ingot.Simulator/Machines), so a reimage or recycle really installs.
-/// The first <see cref="Known"/> BMCs are the inventory's machines, in id order; after them come the unknown machines,
-/// which are in no inventory and PXE-boot once to be discovered.</summary>
+/// Which machine sits behind which BMC is <see cref="BmcSeats"/>' plan, the same on every start: the inventory's
+/// machines behind the addresses their records name, and the unknown machines, in no inventory, which PXE-boot once
+/// to be discovered.</summary>
 /// <remarks>Not <see cref="SimulatedFleet"/>: that one makes up its machines' MACs, and the demo's machines must have
 /// the MACs the inventory records (which the sample CSV chose, or a user edited), read back from the API.</remarks>
 public sealed class DemoFleet : IAsyncDisposable
@@ -25,7 +26,6 @@ public sealed class DemoFleet : IAsyncDisposable
     private readonly IReadOnlyList<IPEndPoint> endpoints;
     private readonly Uri server;
     private readonly BootTimings timings;
-    private readonly IReadOnlyList<MachineIdentity> unknown;
     // One client for every machine: they share a connection pool, as machines on one network share a server.
     private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
     {
@@ -34,32 +34,31 @@ public sealed class DemoFleet : IAsyncDisposable
     private readonly List<SimulatedMachine> machines = [];
     // The unknown machines not in the inventory yet: the ones to discover.
     private readonly List<SimulatedMachine> blank = [];
+    private IReadOnlyList<BmcSeat> seats = [];
     private Action<MachineLogEntry>? follower;
 
-    private DemoFleet(SimulatorFleet bmcs, int known, IReadOnlyList<MachineIdentity> unknown, Uri server, BootTimings timings)
+    private DemoFleet(SimulatorFleet bmcs, Uri server, BootTimings timings)
     {
-        (this.bmcs, Known, this.unknown, this.server, this.timings) = (bmcs, known, unknown, server, timings);
+        (this.bmcs, this.server, this.timings) = (bmcs, server, timings);
         (all, endpoints) = (bmcs.Bmcs, bmcs.IpmiEndpoints);
     }
 
-    /// <summary>How many BMCs belong to inventory machines (the first ones).</summary>
-    public int Known { get; }
+    /// <summary>Every BMC's endpoint, by index (a seat's <see cref="BmcSeat.Index"/>).</summary>
+    public IReadOnlyList<IPEndPoint> Endpoints => endpoints;
 
-    public IReadOnlyList<IPEndPoint> KnownEndpoints => [.. endpoints.Take(Known)];
-    public IReadOnlyList<IPEndPoint> UnknownEndpoints => [.. endpoints.Skip(Known)];
+    /// <summary>How many BMCs belong to inventory machines other than discovered unknown ones (after <see cref="Boot"/>).</summary>
+    public int Known => KnownEndpoints.Count;
+
+    public IReadOnlyList<IPEndPoint> KnownEndpoints => [.. seats.Where(s => !IsUnknown(s)).OrderBy(s => s.Index).Select(s => endpoints[s.Index])];
+    public IReadOnlyList<IPEndPoint> UnknownEndpoints => [.. seats.Where(IsUnknown).OrderBy(s => s.Index).Select(s => endpoints[s.Index])];
     public IReadOnlyList<SimulatedMachine> Machines => machines;
     public BootTimings Timings => timings;
 
-    /// <summary>Starts <paramref name="known"/> + unknown BMCs; the inventory's machines join with <see cref="Boot"/>.</summary>
-    /// <param name="options">Where the BMCs answer; its Count is replaced.</param>
+    /// <summary>Starts <paramref name="options"/>' Count BMCs; the machines join with <see cref="Boot"/>.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">An address/port is taken.</exception>
     /// <exception cref="ArgumentException">Addresses past 127.255.255.254.</exception>
-    public static async Task<DemoFleet> StartAsync(SimulatorOptions options, int known, IReadOnlyList<MachineIdentity> unknown,
-        Uri server, BootTimings timings, CancellationToken ct)
-    {
-        var bmcs = await IpmiFleet.StartAsync(options with { Count = Math.Max(known + unknown.Count, 1) }, ct);
-        return new DemoFleet(bmcs, known, unknown, server, timings);
-    }
+    public static async Task<DemoFleet> StartAsync(SimulatorOptions options, Uri server, BootTimings timings, CancellationToken ct) =>
+        new(await IpmiFleet.StartAsync(options, ct), server, timings);
 
     /// <summary>The unknown machines: <paramref name="count"/> of them, the same on every start. Each has the hardware of
     /// a sample SKU (one with as many NICs as a generated machine has), so commissioning it after its discovery finds
@@ -81,35 +80,24 @@ public sealed class DemoFleet : IAsyncDisposable
         })];
     }
 
-    /// <summary>The inventory's machines behind the known BMCs, in id order: all but the unknown machines an earlier
-    /// run got discovered. Those keep their own BMCs, after the known ones, so each stays behind the BMC its
-    /// discovery reported.</summary>
-    public static IReadOnlyList<MachineView> KnownOf(IReadOnlyList<MachineView> inventory, IReadOnlyList<MachineIdentity> unknown)
+    /// <summary>Puts each seat's machine behind its BMC (<see cref="BmcSeats.Plan"/>): an inventory machine with the NICs
+    /// its record has, running its OS (powered on, booting its disk); an unknown machine not discovered yet blank, off
+    /// until <see cref="DiscoverUnknown"/>. A machine without a NIC cannot network-boot: its BMC answers, nothing more.</summary>
+    public void Boot(IReadOnlyList<BmcSeat> plan)
     {
-        var serials = unknown.Select(u => u.Serial).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return [.. inventory.Where(m => !serials.Contains(m.Serial))];
-    }
-
-    /// <summary>Puts a machine behind each BMC: known machine i (<see cref="KnownOf"/>) behind BMC i, with the NICs
-    /// the inventory records, running its OS (powered on, booting its disk); then the unknown ones. Those not in the
-    /// inventory yet are blank, off until <see cref="DiscoverUnknown"/>; those discovered on an earlier run run like
-    /// the others. A machine without a NIC cannot network-boot: its BMC answers, nothing more.</summary>
-    public void Boot(IReadOnlyList<MachineView> inventory)
-    {
-        var known = KnownOf(inventory, unknown);
-        for (var i = 0; i < Known && i < known.Count; i++)
-            if (known[i].Nics.Count > 0) machines.Add(Machine(IdentityOf(known[i]), i));
-        var registered = inventory.Select(m => m.Serial).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < unknown.Count; i++)
+        seats = plan;
+        foreach (var seat in plan)
         {
-            var isBlank = !registered.Contains(unknown[i].Serial);
+            if (seat.Identity.Macs.Count == 0) continue;
             // Before the machine listens: a blank machine sitting in its rack, not a boot.
-            if (isBlank) all[Known + i].Apply(PowerAction.Off);
-            var machine = Machine(unknown[i], Known + i);
+            if (seat.Record is null) all[seat.Index].Apply(PowerAction.Off);
+            var machine = Machine(seat.Identity, seat.Index);
             machines.Add(machine);
-            if (isBlank) blank.Add(machine);
+            if (seat.Record is null) blank.Add(machine);
         }
     }
+
+    private static bool IsUnknown(BmcSeat seat) => seat.Identity.Serial.StartsWith(UnknownPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Powers the blank unknown machines on with a one-time PXE boot, as a technician racking them would: the
     /// server does not know their MACs, so it hands them the discovery image.</summary>
@@ -136,7 +124,7 @@ public sealed class DemoFleet : IAsyncDisposable
 
     /// <summary>What iPXE and an image would read from the inventory machine's hardware. The UUID derives from the
     /// serial, so it is the same on every start.</summary>
-    private static MachineIdentity IdentityOf(MachineView m) => new(
+    internal static MachineIdentity IdentityOf(MachineView m) => new(
         m.Serial,
         [.. m.Nics.Select(n => n.Mac.ToLowerInvariant())],
         new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(m.Serial)).AsSpan(0, 16)),

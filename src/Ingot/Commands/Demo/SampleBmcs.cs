@@ -34,20 +34,18 @@ public static class SampleBmcs
     public static BmcInput Registration(IPEndPoint endpoint) =>
         new(BmcDrivers.Sim, endpoint.Address.ToString(), endpoint.Port, Account.Name, Account.Password);
 
-    /// <summary>Points the machines, in id order, at the BMCs, in address order, where they do not already: the
-    /// first start imported them so (nothing to do), but a restart with other flags, or a data directory of an
-    /// older demo, has other addresses. A machine whose BMC a user set to a real driver is left alone.</summary>
-    /// <param name="machines">The inventory, in id order (<see cref="SampleInventory.MachinesAsync"/>).</param>
+    /// <summary>Points each seated inventory machine at its BMC where it does not already: a machine that kept its
+    /// address needs nothing (or only its port, with a free port per BMC); one new to the demo, or from a demo with
+    /// other flags, gets its seat's address (<see cref="BmcSeats"/>).</summary>
     /// <returns>How many machines were changed.</returns>
-    public static async Task<int> RegisterAsync(IngotClient client, IReadOnlyList<MachineView> machines, IReadOnlyList<IPEndPoint> endpoints,
+    public static async Task<int> RegisterAsync(IngotClient client, IReadOnlyList<BmcSeat> seats, IReadOnlyList<IPEndPoint> endpoints,
         CancellationToken ct)
     {
         var changed = 0;
-        // Machines added since the fleet started have no BMC of their own.
-        foreach (var (machine, endpoint) in machines.Zip(endpoints))
+        foreach (var seat in seats)
         {
-            if (machine.Bmc is { Driver: not BmcDrivers.Sim } || Matches(machine.Bmc, endpoint)) continue;
-            await client.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Bmc: Registration(endpoint)), ct);
+            if (seat.Record is not { } machine || Matches(machine.Bmc, endpoints[seat.Index])) continue;
+            await client.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Bmc: Registration(endpoints[seat.Index])), ct);
             changed++;
         }
         return changed;

@@ -29,12 +29,16 @@ internal static class LiveProgress
         {
             var step = j.Steps.LastOrDefault(st => st.Status != StepStatus.Pending);
             table.AddRow(
-                new Text(Output.Cell(j.Id)), new Text(JobTable.Host(j.Target)), new Text(j.Action),
+                new Text(Output.Cell(j.Id)), new Text(Output.Cell(JobTable.Host(j.Target))), new Text(Output.Cell(j.Action)),
                 new Text(Output.Cell(j.Status), new Style(Colour(j.Status))), new Text(JobTable.Attempt(j)),
-                new Text(Output.Cell(JobTable.CurrentStep(j) ?? step?.Name)), new Text(Output.Cell(j.Error ?? step?.Message)));
+                new Text(Output.Cell(JobTable.CurrentStep(j) ?? step?.Name)), new Text(Output.Cell(Message(j, step))));
         }
         return table;
     }
+
+    // A job waiting for its next attempt says when that is and why the last one failed.
+    private static string? Message(JobView j, JobStepView? step) =>
+        j is { Status: JobStatus.Queued, Attempt: > 0 } ? $"next attempt after {Output.Time(j.RunAfter)}: {j.Error}" : j.Error ?? step?.Message;
 
     private static Color Colour(JobStatus status) => status switch
     {

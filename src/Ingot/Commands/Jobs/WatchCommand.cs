@@ -16,7 +16,7 @@ internal static class WatchCommand
             {
                 var jobs = new List<JobView>();
                 foreach (var id in parse.GetValue(ids)!.Distinct()) jobs.Add(await s.Client.GetJobAsync(id, ct));
-                var final = await FollowAsync(s, jobs, lines: true, ct);
+                var final = await FollowAsync(s, jobs, s.Output.IsJson ? null : s.Output.LineAsync, keep: true, ct);
                 if (s.Output.IsJson) await s.Output.JsonAsync(final, ct);
                 else
                 {
@@ -27,13 +27,14 @@ internal static class WatchCommand
             });
     }
 
-    /// <summary>Waits for <paramref name="jobs"/> to end, showing progress as stdout allows: a live table on a
-    /// terminal; plain lines elsewhere if <paramref name="lines"/>; nothing with -o json, whose stdout is the result alone.</summary>
-    public static Task<IReadOnlyList<JobView>> FollowAsync(Session s, IReadOnlyList<JobView> jobs, bool lines, CancellationToken ct)
+    /// <summary>Waits for <paramref name="jobs"/> to end, showing progress as the output allows: a live table on a
+    /// terminal (left on screen if <paramref name="keep"/>); elsewhere plain lines through <paramref name="lines"/>, if given.</summary>
+    public static Task<IReadOnlyList<JobView>> FollowAsync(Session s, IReadOnlyList<JobView> jobs, Func<string, CancellationToken, Task>? lines,
+                                                           bool keep, CancellationToken ct)
     {
-        if (s.Output.IsTerminal) return LiveProgress.RunAsync(s, jobs, keep: lines, ct);
-        if (!lines || s.Output.IsJson) return JobPolling.UntilEndedAsync(s.Client, jobs, _ => Task.CompletedTask, ct);
-        var progress = new ProgressLines(s.Output);
+        if (s.Output.IsTerminal) return LiveProgress.RunAsync(s, jobs, keep, ct);
+        if (lines is null) return JobPolling.UntilEndedAsync(s.Client, jobs, _ => Task.CompletedTask, ct);
+        var progress = new ProgressLines(lines);
         return JobPolling.UntilEndedAsync(s.Client, jobs, round => progress.ReportAsync(round, ct), ct);
     }
 

@@ -8,12 +8,12 @@ internal static class LoginCommand
 {
     public static Command Create(CliContext context)
     {
-        var url = new Option<string?>("--url")
+        var url = new ClientOption<string?>("--url")
         {
             Description = $"Server URL. Env: {Connection.UrlVariable}; else the saved one; else {Connection.DefaultUrl}",
             HelpName = "url",
         };
-        var token = new Option<string?>("--token") { Description = "The API token, or '-' to read it from stdin.", HelpName = "token" };
+        var token = new ClientOption<string?>("--token") { Description = "The API token, or '-' to read it from stdin.", HelpName = "token" };
         var tokenFile = new Option<string?>("--token-file") { Description = "Read the API token from this file.", HelpName = "path" };
         var output = ClientOptions.NewOutputOption();
         var command = new Command("login", $"Check an API token against a server and save both to the config file ({context.ConfigPath}).")
@@ -27,8 +27,8 @@ internal static class LoginCommand
             {
                 var saved = await CliConfig.LoadAsync(context.ConfigPath, ct);
                 connection = new Connection(
-                    Server(context, parse.GetValue(url), saved),
-                    await TokenAsync(context, parse.GetValue(token), parse.GetValue(tokenFile), ct),
+                    Server(context, LeadingOptions.Given(parse, url), saved),
+                    await TokenAsync(context, LeadingOptions.Given(parse, token), parse.GetValue(tokenFile), ct),
                     "login");
                 using var http = new HttpClient { BaseAddress = connection.Url };
                 var me = await new IngotClient(http, connection.Token).WhoAmIAsync(ct);

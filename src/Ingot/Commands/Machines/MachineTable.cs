@@ -23,7 +23,7 @@ internal static class MachineTable
                 ("id", m.Id), ("hardware name", m.HardwareName), ("serial", m.Serial), ("vendor", m.Vendor), ("model", m.Model),
                 ("site", m.Site), ("rack/unit", Place(m)), ("sku", m.Sku), ("hostname", m.Hostname), ("role", m.Role),
                 ("team", m.Team), ("state", m.State), ("maintenance", Maintenance(m)), ("tags", m.Tags),
-                ("bmc", Bmc(m.Bmc)), ("hardware", Hardware(m.Hardware)),
+                ("bmc", Bmc(m.Bmc)), ("bmc health", m.Bmc is null ? null : Health(m.Bmc.Health)), ("hardware", Hardware(m.Hardware)),
                 ("created", m.CreatedAt), ("updated", m.UpdatedAt)),
         };
         if (m.Nics.Count > 0)
@@ -51,6 +51,18 @@ internal static class MachineTable
     // The password itself is never returned by the server; saying whether one is set is what an operator needs.
     private static string? Bmc(BmcView? bmc) => bmc is null ? null
         : $"{bmc.Driver} {bmc.Address}:{bmc.Port}, user {bmc.Username ?? "-"}, password {(bmc.HasPassword ? "set" : "not set")}";
+
+    /// <summary>The broker's circuit breaker for this BMC: whether jobs reach it, and if not since when, the last error
+    /// and when the broker tries it again. No record means no job ever failed on it.</summary>
+    public static string Health(BmcHealthView? health)
+    {
+        if (health is null) return "ok (no failure recorded)";
+        var text = $"{Output.Cell(health.Status)} since {Output.Time(health.Since)}";
+        if (health.Failures > 0) text += $", {health.Failures} failure(s) in a row";
+        if (health.LastError is { Length: > 0 } error) text += $"; last error: {error}";
+        if (health.RetryAfter is { } retry) text += $"; jobs on it wait until {Output.Time(retry)}";
+        return text;
+    }
 
     private static string? Hardware(HardwareFacts? hw)
     {

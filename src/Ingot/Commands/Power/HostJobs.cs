@@ -66,7 +66,8 @@ internal sealed class HostJobs
         }
 
         IReadOnlyList<JobView> shown = jobs;
-        if (parse.GetValue(Wait) && jobs.Count > 0) shown = await WatchCommand.FollowAsync(s, jobs, lines: false, ct);
+        // Progress goes to stderr, so stdout stays the final table (or JSON) a script reads.
+        if (parse.GetValue(Wait) && jobs.Count > 0) shown = await WatchCommand.FollowAsync(s, jobs, s.Output.NoteAsync, keep: false, ct);
         if (s.Output.IsJson) await s.Output.JsonAsync(shown, ct);
         else if (shown.Count > 0) await s.Output.RenderAsync(Table(hosts, shown), ct);
 

@@ -19,7 +19,7 @@ internal static class SimFleetCommand
     {
         var machines = new Option<int>("--machines", "-n") { Description = "Machines registered in the server's inventory. Default 10", DefaultValueFactory = _ => 10 };
         var server = new Option<string?>("--server") { Description = $"The Ingot server they boot from and are registered in. Env: {Connection.UrlVariable}; else the one saved by 'ingot login'; else {Connection.DefaultUrl}", HelpName = "url" };
-        var token = new Option<string?>("--token") { Description = $"Admin API token for the registration. Env: {Connection.TokenVariable}; else the one saved by 'ingot login'.", HelpName = "token" };
+        var token = new ClientOption<string?>("--token") { Description = $"Admin API token for the registration. Env: {Connection.TokenVariable}; else the one saved by 'ingot login'.", HelpName = "token" };
         var unknown = new Option<int>("--unknown") { Description = "More machines, not registered: the server discovers them when they PXE-boot. Default 0" };
         var powerOnUnknown = new Option<bool>("--power-on-unknown") { Description = "Power the unknown machines on at start, so they PXE-boot and get discovered at once." };
         var faults = new Option<string?>("--faults") { Description = $"Misbehaving machines: {FleetFaultSpec.Syntax}.", HelpName = "profile" };
@@ -45,7 +45,7 @@ internal static class SimFleetCommand
                 var port = parse.GetValue(ipmiPort);
                 if (port is < 1 or > IPEndPoint.MaxPort) throw new UsageException("--ipmi-port is from 1 to 65535 (the inventory needs to know it).");
                 var profile = parse.GetValue(faults) is { } text ? FleetFaultSpec.Parse(text) : FleetFaults.None;
-                connection = await Connection.ResolveAsync(context, parse.GetValue(server), parse.GetValue(token), ct);
+                connection = await Connection.ResolveAsync(context, parse.GetValue(server), LeadingOptions.Given(parse, token), ct);
                 var options = new FleetOptions
                 {
                     Server = connection.Url,

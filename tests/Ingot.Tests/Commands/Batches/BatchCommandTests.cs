@@ -109,6 +109,27 @@ public sealed class BatchCommandTests(BatchServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_refused_batch_names_each_host_once_in_the_clis_words()
+    {
+        var inUse = await MachinesAsync(2);
+        foreach (var machine in inUse)
+            foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" })
+                await Admin.TransitionAsync(machine.HardwareName, trigger);
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.FailsAsync(1, "batch", "submit", "--action", "recycle", inUse[0].HardwareName, inUse[1].HardwareName, "no-such-host-43");
+
+        Assert.StartsWith("error: Invalid batch (422): nothing was queued; 3 host(s) refused", result.Error);
+        foreach (var machine in inUse)
+        {
+            Assert.Single(Lines.Of(result.Error), l => l.Contains(machine.HardwareName));
+            Assert.Contains($"  {machine.HardwareName}: is in_use: 'recycle' would erase it; pass --force", result.Error);
+        }
+        Assert.Single(Lines.Of(result.Error), l => l.Contains("no-such-host-43"));
+        Assert.DoesNotContain("force: true", result.Error);
+    }
+
+    [Fact]
     public async Task A_host_of_an_active_batch_is_refused_with_the_batch_holding_it_then_cancel_and_watch()
     {
         var (busy, _) = await fixture.MachineAsync();

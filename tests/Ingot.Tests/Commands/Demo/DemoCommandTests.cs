@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Ingot.Bmc;
 using Ingot.Client;
+using Ingot.Commands.Demo;
+using Ingot.Server.Tests.Infrastructure;
 using Ingot.Simulator.Ipmi;
 using Ingot.Tests.Infrastructure;
 
@@ -140,6 +142,52 @@ public sealed class DemoCommandTests
         Directory.Delete(data, recursive: true);
     }
 
+    [Fact]
+    public async Task After_a_csv_import_and_a_restart_each_machines_bmc_reaches_the_machine_with_its_serial()
+    {
+        var data = Directory.CreateTempSubdirectory("ingot-demo-test-").FullName;
+        var url = $"http://127.0.0.1:{Ports.Free()}";
+        string[] flags = ["--bmc-base", "127.82.0.1", "--bmc-port", "0", "--install-seconds", "0", "--unknown", "2"];
+        string[] imported = [Unique.Serial(), Unique.Serial()];
+        await using (var demo = await RunningDemo.StartAsync(data, url, 6, flags))
+        {
+            var client = demo.Client();
+            // The unknown machines are discovered (their BMC addresses come after the sample's), then more are imported.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await client.SearchMachinesAsync(new MachineQuery(Q: DemoFleet.UnknownPrefix, Limit: 10))).Items.Count(m => m.Bmc is not null) < 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the unknown machines were not discovered");
+                await Task.Delay(250);
+            }
+            var csv = "serial,site,macs\n" + string.Join("\n", imported.Select(serial => $"{serial},lon1,{Unique.Mac()}")) + "\n";
+            Assert.Equal(2, (await client.ImportMachinesAsync(csv)).Accepted);
+        }
+
+        await using (var demo = await RunningDemo.StartAsync(data, url, 6, flags))
+        {
+            var machines = (await demo.Client().SearchMachinesAsync(new MachineQuery(Limit: 100))).Items;
+            Assert.Equal(10, machines.Count);
+            Assert.True(10 == machines.Select(m => m.Bmc?.Address).Distinct().Count(), string.Join("\n", machines.Select(m => $"{m.Serial} {m.Bmc}")));
+            Assert.Contains(machines, m => m.Serial.StartsWith(DemoFleet.UnknownPrefix, StringComparison.Ordinal));
+            Assert.Contains(machines, m => m.Serial == imported[0]);
+            // A power change through the BMC the inventory records shows on the machine with the record's serial.
+            foreach (var machine in machines)
+            {
+                var bmc = machine.Bmc!;
+                var password = SimulatorOptions.DefaultUsers.Single(u => u.Name == bmc.Username).Password;
+                await using var connection = BmcDrivers.Connect(new BmcTarget(bmc.Driver, bmc.Address, bmc.Port, bmc.Username, password));
+                var power = Assert.IsAssignableFrom<IPowerControl>(connection);
+                var on = await power.GetPowerStateAsync() == PowerState.On;
+                await power.SendPowerAsync(on ? PowerAction.Off : PowerAction.On);
+                var line = $" {machine.Serial} power {(on ? "off" : "on")}";
+                var until = DateTime.UtcNow.AddSeconds(10);
+                while (!demo.Printed().Contains(line) && DateTime.UtcNow < until) await Task.Delay(50);
+                Assert.True(demo.Printed().Contains(line), $"{bmc.Address}:{bmc.Port} ({machine.HardwareName}) did not reach {machine.Serial}");
+            }
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
     private static async Task<JobView> EndedAsync(IngotClient client, JobView job)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -169,12 +217,20 @@ public sealed class DemoCommandTests
 
         public string Banner { get; private set; } = "";
 
+        /// <summary>Everything the demo printed so far: the banner, then what the machines do.</summary>
+        public Func<string> Printed { get; private set; } = () => "";
+
+        public IngotClient Client() => new(new Uri(Url + "/"), File.ReadAllText(System.IO.Path.Combine(Data, "admin-token")).Trim());
+
+        private string Url { get; set; } = "";
+        private string Data { get; set; } = "";
+
         /// <summary>The banner's line containing <paramref name="text"/>, trimmed.</summary>
         public string Line(string text) => Banner.Split('\n').Single(l => l.Contains(text)).Trim();
 
         public static async Task<RunningDemo> StartAsync(string data, string url, int machines, string[] flags)
         {
-            var demo = new RunningDemo();
+            var demo = new RunningDemo { Url = url, Data = data };
             var buffer = new StringWriter();
             var stdout = TextWriter.Synchronized(buffer);
             var stderr = TextWriter.Synchronized(new StringWriter());
@@ -185,6 +241,7 @@ public sealed class DemoCommandTests
             while (!Printed().Contains("API: ") && !demo.run.IsCompleted && DateTime.UtcNow < deadline)
                 await Task.Delay(100);
             demo.Banner = Printed();
+            demo.Printed = Printed;
             Assert.False(demo.run.IsCompleted, $"the demo stopped early:\n{demo.Banner}\n{stderr}");
             return demo;
         }

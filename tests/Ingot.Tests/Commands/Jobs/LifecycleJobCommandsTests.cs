@@ -197,8 +197,8 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
 
         var refused = await cli.FailsAsync(1, [verb, machine.HardwareName, .. image]);
 
-        Assert.Contains($"Machine {machine.HardwareName} is in_use:", refused.Error);
-        Assert.Contains("--force", refused.Error);
+        Assert.Contains($"Machine {machine.HardwareName} is in_use: '{(verb == "wipe" ? "wipe_disks" : verb)}' would erase it; pass --force.", refused.Error);
+        Assert.DoesNotContain("force: true", refused.Error); // the API's words, not the CLI's
         Assert.Empty(await JobsOfAsync(machine));
         var forced = await cli.OkAsync([verb, machine.HardwareName, .. image, "--force", "-o", "json"]);
         var job = Assert.Single(forced.Json<List<JobView>>());

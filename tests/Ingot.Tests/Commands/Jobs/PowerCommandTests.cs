@@ -19,7 +19,10 @@ public sealed class PowerCommandTests(JobServerFixture fixture) : IClassFixture<
 
         Assert.Equal(["HOST", "JOB", "STATUS"], Lines.Cells(Lines.Of(result.Out)[0]));
         Assert.Equal("succeeded", Lines.Row(result.Out, machine.HardwareName)[2]);
-        Assert.Equal("", result.Error);
+        // Only progress on stderr, each line naming its job, ending with the job's success.
+        var progress = Lines.Of(result.Error);
+        Assert.All(progress, l => Assert.StartsWith($"job {Lines.Row(result.Out, machine.HardwareName)[1]} (power_cycle on {machine.HardwareName}): ", l));
+        Assert.EndsWith(": succeeded", progress[^1]);
         Assert.Equal(boots + 1, bmc.Boots);
         Assert.Equal(PowerState.On, bmc.Power);
     }
@@ -80,8 +83,33 @@ public sealed class PowerCommandTests(JobServerFixture fixture) : IClassFixture<
         Assert.True(result.ExitCode == 1, result.ToString());
         var row = Lines.Row(result.Out, machine.HardwareName);
         Assert.Equal("failed", row[2]);
-        Assert.StartsWith($"error: job {row[1]} (power_off on {machine.HardwareName}) failed: ", result.Error);
+        Assert.Contains($"{Environment.NewLine}error: job {row[1]} (power_off on {machine.HardwareName}) failed: ", Environment.NewLine + result.Error);
         Assert.Equal(PowerState.On, bmc.Power);
+    }
+
+    [Fact]
+    public async Task Wait_on_a_dead_bmc_shows_each_attempt_and_when_the_next_starts_then_show_prints_the_bmcs_health()
+    {
+        var (machine, bmc) = await fixture.MachineAsync();
+        bmc.Faults = new BmcFaults { Unreachable = true };
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.RunAsync("power", "cycle", machine.HardwareName, "--wait");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var job = Lines.Row(result.Out, machine.HardwareName)[1];
+        var progress = Lines.Of(result.Error);
+        var prefix = $"job {job} (power_cycle on {machine.HardwareName}): ";
+        // As the job's events arrive, on stderr (stdout stays the final table): each attempt, why it failed, when the next starts.
+        Assert.Contains(prefix + "running, attempt 1/2", progress);
+        Assert.Contains(progress, l => l.StartsWith(prefix + "step power_off failed: ", StringComparison.Ordinal));
+        Assert.True(progress.Any(l => l.StartsWith(prefix + "queued for attempt 2/2 after ", StringComparison.Ordinal) && l.Contains("(step power_off, attempt 1 of 2: ")), result.Error);
+        Assert.Contains(prefix + "running, attempt 2/2", progress);
+        Assert.Contains(progress, l => l.StartsWith(prefix + "failed: step power_off, attempt 2 of 2: ", StringComparison.Ordinal));
+
+        var shown = await cli.OkAsync("machines", "show", machine.HardwareName);
+        var health = Assert.Single(Lines.Of(shown.Out), l => l.StartsWith("bmc health:", StringComparison.Ordinal));
+        Assert.Matches(@"^bmc health:\s+(degraded|unreachable) since \S+ \S+Z, 2 failure\(s\) in a row; last error: ", health);
     }
 
     [Fact]
