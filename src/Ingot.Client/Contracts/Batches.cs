@@ -24,7 +24,12 @@ public sealed record BatchView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
-    string? CancelledBy);
+    string? CancelledBy,
+    IReadOnlyList<BatchExclusion> Excluded);
+
+/// <summary>A host a <c>precheck: "exclude"</c> left out of its batch, and why (its BMC's error). <c>hosts</c> counts
+/// only the hosts admitted; these are the rest.</summary>
+public sealed record BatchExclusion(string Host, string Reason);
 
 /// <summary>A host of a batch and its job.</summary>
 public sealed record BatchHostView(long MachineId, string HardwareName, string? Hostname, long JobId, JobStatus Status, string? CurrentStep, string? Error);

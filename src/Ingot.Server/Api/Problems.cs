@@ -92,12 +92,12 @@ public static class Problems
         }
     }
 
-    /// <summary>Which field held it is not known here (the doors name it; see NulCharacters): the body as a whole.</summary>
+    /// <summary>Which field held it is not known here (the doors name it; see TextDoor): the body as a whole.</summary>
     private static Dictionary<string, object?> NulProblem(HttpContext context, out int status)
     {
         status = 422;
-        var problem = Build(422, "validation", "Invalid request", $"body: {NulCharacters.Reason}", context);
-        problem["errors"] = new Dictionary<string, string[]> { ["body"] = [NulCharacters.Reason] };
+        var problem = Build(422, "validation", "Invalid request", $"body: {TextDoor.NulReason}", context);
+        problem["errors"] = new Dictionary<string, string[]> { ["body"] = [TextDoor.NulReason] };
         return problem;
     }
 

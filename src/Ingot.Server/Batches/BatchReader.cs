@@ -24,6 +24,7 @@ public static class BatchReader
         public int HostCount { get; init; }
         public string? CancelledBy { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
+        public string? Excluded { get; init; }
     }
 
     private sealed class CountRow
@@ -35,7 +36,7 @@ public static class BatchReader
         public DateTimeOffset? EndedAt { get; init; }
     }
 
-    private const string Select = "SELECT id, action, params, user_name, force, host_count, cancelled_by, created_at FROM batches";
+    private const string Select = "SELECT id, action, params, user_name, force, host_count, cancelled_by, created_at, excluded FROM batches";
 
     public static async Task<BatchView> GetAsync(DataContext c, long id)
     {
@@ -46,8 +47,8 @@ public static class BatchReader
 
     /// <summary>A batch as it stands the moment it is accepted — every job queued — built from what the submission
     /// wrote rather than read back: the 201 then costs no second connection and query.</summary>
-    public static BatchView Accepted(long id, string action, string parameters, string user, bool force, int hosts, DateTimeOffset createdAt) =>
-        View(new BatchRow { Id = id, Action = action, Params = parameters, UserName = user, Force = force, HostCount = hosts, CreatedAt = createdAt },
+    public static BatchView Accepted(long id, string action, string parameters, string user, bool force, int hosts, DateTimeOffset createdAt, string? excluded) =>
+        View(new BatchRow { Id = id, Action = action, Params = parameters, UserName = user, Force = force, HostCount = hosts, CreatedAt = createdAt, Excluded = excluded },
             [new CountRow { BatchId = id, Status = "queued", Count = hosts }]);
 
     private static readonly string[] Known = ["user", "status", "action", "since", "limit", "after"];
@@ -105,7 +106,8 @@ public static class BatchReader
             : counts.Succeeded == 0 ? BatchStatus.Failed
             : BatchStatus.CompletedWithErrors;
         return new BatchView(r.Id, r.Action, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.Params) ?? [], r.UserName, status,
-            r.HostCount, counts, r.Force, r.CreatedAt, jobs.Min(j => j.StartedAt), active > 0 ? null : jobs.Max(j => j.EndedAt), r.CancelledBy);
+            r.HostCount, counts, r.Force, r.CreatedAt, jobs.Min(j => j.StartedAt), active > 0 ? null : jobs.Max(j => j.EndedAt), r.CancelledBy,
+            r.Excluded is null ? [] : JsonSerializer.Deserialize<List<BatchExclusion>>(r.Excluded, IngotJson.Options) ?? []);
     }
 
     private sealed class HostRow

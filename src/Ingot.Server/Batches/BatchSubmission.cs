@@ -37,6 +37,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         var hash = Idempotency.Hash(body);
         if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (await ReadAsync(db, previous, ct), false);
         var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, mode, ct);
+        var excludedJson = excluded.Count == 0 ? null : JsonSerializer.Serialize(excluded.Values, IngotJson.Options);
         try
         {
             var json = JsonSerializer.Serialize(parameters, IngotJson.Options);
@@ -44,21 +45,22 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as both engines store it: the 201 equals a later GET
             var (id, count) = await db.InTransactionAsync(async c =>
             {
-                var machines = (await ResolveAsync(c, hosts, plan, body!.Force == true)).Where(m => !excluded.Contains(m.Id)).ToList();
-                if (machines.Count == 0) throw new BatchInvalidException([new HostReason("*", "every host failed the BMC precheck")]);
+                var machines = (await ResolveAsync(c, hosts, plan, body!.Force == true)).Where(m => !excluded.ContainsKey(m.Id)).ToList();
+                // Nothing left to run: a batch of no hosts would only hide the reasons, so they are the refusal.
+                if (machines.Count == 0) throw new BatchInvalidException([.. excluded.Values.Select(x => new HostReason(x.Host, x.Reason))]);
                 var ids = machines.Select(m => m.Id).ToList();
                 var held = await BatchClaims.HeldAsync(c, ids);
                 if (held.Count > 0)
                     throw Overlap(machines, held);
                 var batchId = await c.ExecuteScalarAsync<long>(
                     """
-                    INSERT INTO batches (action, params, user_name, force, host_count, idempotency_key, request_hash, created_at)
-                    VALUES (@action, @params, @user, @force, @count, @key, @hash, @now) RETURNING id
+                    INSERT INTO batches (action, params, user_name, force, host_count, idempotency_key, request_hash, created_at, excluded)
+                    VALUES (@action, @params, @user, @force, @count, @key, @hash, @now, @excludedJson) RETURNING id
                     """,
                     new
                     {
                         action = plan.Action, @params = json, user, force = body.Force == true,
-                        count = ids.Count, key = idempotencyKey, hash, now,
+                        count = ids.Count, key = idempotencyKey, hash, now, excludedJson,
                     });
                 await JobSubmission.CheckImageAsync(c, plan, parameters);
                 // The jobs are the claims: a unique violation here means another batch took one of the machines first.
@@ -67,7 +69,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                 return (batchId, ids.Count);
             }, ct);
             jobs.WakeWorkers();
-            return (BatchReader.Accepted(id, plan.Action, json, user, body!.Force == true, count, now), true);
+            return (BatchReader.Accepted(id, plan.Action, json, user, body!.Force == true, count, now, excludedJson), true);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -80,16 +82,21 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         }
     }
 
-    /// <summary>Checks the BMCs outside any transaction (it takes seconds); returns the machines to leave out, or throws
-    /// when the mode is to reject.</summary>
-    private async Task<HashSet<long>> PrecheckAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, PrecheckMode mode, CancellationToken ct)
+    /// <summary>Checks the BMCs outside any transaction (it takes seconds); returns the machines to leave out, by id,
+    /// each named as the submitter named it, with its reason, in the order of the host list; or throws when the mode is
+    /// to reject.</summary>
+    private async Task<Dictionary<long, BatchExclusion>> PrecheckAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, PrecheckMode mode, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var machines = await ResolveAsync(c, hosts, plan, force);
         var failures = await precheck.FailuresAsync(c, [.. machines.Select(m => m.Id)], ct);
         if (failures.Count > 0 && mode == PrecheckMode.Reject)
             throw new BatchInvalidException([.. machines.Where(m => failures.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), failures[m.Id]))]);
-        return [.. failures.Keys];
+        // Named by the submitter's own word for the host (a hostname or a hardware_name), so they can find it in their list.
+        var excluded = new Dictionary<long, BatchExclusion>();
+        foreach (var (host, m) in hosts.Zip(machines).Where(p => failures.ContainsKey(p.Second.Id)))
+            excluded[m.Id] = new BatchExclusion(host, failures[m.Id]);
+        return excluded;
     }
 
     private static (JobPlan Plan, IReadOnlyDictionary<string, JsonElement> Params, IReadOnlyList<string> Hosts, PrecheckMode Mode) Check(BatchSubmit? body, int maxHosts)

@@ -59,7 +59,7 @@ public static class ServerHost
         app.UseAudit();
         app.UseIngotProblems();
         app.UseStopCancelsRequests();
-        app.UseNulRefusal();
+        app.UseTextDoor();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -89,8 +89,17 @@ public static class CsvRows
         if (malformed.Remove(line, out var reason)) problems.Add(Describe(reason));
         if (fields.Length != columns)
             problems.Add($"it has {fields.Length} field{(fields.Length == 1 ? "" : "s")} but the header has {columns} columns");
+        foreach (var (column, i) in header.Index)
+            if (i < fields.Length && Text(column, fields[i]) is { } problem) problems.Add($"{column} {problem}");
         return new CsvRow(line, header, fields, problems.Count == 0 ? [] : problems);
     }
+
+    /// <summary>The rules every door holds text to (<see cref="TextDoor"/>): no NUL, no more than the field's limit. A list
+    /// cell (macs, tags) holds many values, so it is held to the general limit and its values to theirs where they are read.</summary>
+    private static string? Text(string column, string cell) =>
+        cell.Contains('\0') ? TextDoor.NulReason
+        : column is "macs" or "tags" ? (cell.Length > TextLimits.Default ? TextLimits.TooLong(cell.Length, TextLimits.Default) : null)
+        : TextLimits.Check(column, cell);
 
     private static string Describe(CsvMalformedReason reason) => reason switch
     {

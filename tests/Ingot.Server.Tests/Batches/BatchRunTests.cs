@@ -101,6 +101,27 @@ public sealed class BatchRunTests(BrokerFixture broker)
             new BatchSubmit(JobActions.PowerOn, hosts, Precheck: System.Text.Json.JsonSerializer.SerializeToElement("exclude")));
         Assert.Equal(2, batch.Hosts);
         Assert.DoesNotContain((await broker.Server.Admin.GetBatchHostsAsync(batch.Id)).Items, h => h.MachineId == machines[1].Machine.Id);
+        // The 201 and every later read name the host left out and why (issue 11 A.5).
+        var excluded = Assert.Single(batch.Excluded);
+        Assert.Equal(machines[1].Machine.HardwareName, excluded.Host);
+        Assert.Contains("BMC precheck failed", excluded.Reason);
+        Assert.Equal(batch.Excluded, (await broker.Server.Admin.GetBatchAsync(batch.Id)).Excluded);
         machines[1].Bmc.Faults = Simulator.BmcFaults.None;
+    }
+
+    [Fact]
+    public async Task Precheck_exclude_where_every_bmc_fails_is_refused_naming_each_host_with_its_reason()
+    {
+        var machines = new List<(MachineView Machine, Simulator.SimulatedBmc Bmc)>();
+        for (var i = 0; i < 2; i++) machines.Add(await broker.MachineAsync());
+        foreach (var (_, bmc) in machines) bmc.Faults = new Simulator.BmcFaults { WrongCredentials = true };
+        var e = await Assert.ThrowsAsync<IngotApiException>(() => broker.Server.Admin.SubmitBatchAsync(
+            new BatchSubmit(JobActions.PowerOn, [.. machines.Select(m => m.Machine.HardwareName)],
+                Precheck: System.Text.Json.JsonSerializer.SerializeToElement("exclude"))));
+        Assert.Equal(422, e.Problem.Status);
+        var refused = e.Problem.Extensions!["hosts"].EnumerateArray().ToList();
+        Assert.Equal(machines.Select(m => m.Machine.HardwareName), refused.Select(r => r.GetProperty("host").GetString()));
+        Assert.All(refused, r => Assert.Contains("BMC precheck failed", r.GetProperty("reason").GetString()));
+        foreach (var (_, bmc) in machines) bmc.Faults = Simulator.BmcFaults.None;
     }
 }

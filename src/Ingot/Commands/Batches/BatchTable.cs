@@ -24,7 +24,16 @@ internal static class BatchTable
             ("force", b.Force), ("cancelled by", b.CancelledBy), ("created", b.CreatedAt), ("started", b.StartedAt), ("ended", b.EndedAt),
             ("duration", JobTable.Duration(b.StartedAt, b.EndedAt))),
         new Text(""),
-        Counts(b));
+        Counts(b),
+        b.Excluded.Count == 0 ? new Text("") : Excluded(b));
+
+    /// <summary>The hosts a precheck left out, each with why: they are in no status, so the counts do not show them.</summary>
+    public static Table Excluded(BatchView b)
+    {
+        var table = Output.Table("EXCLUDED HOST", "REASON");
+        foreach (var x in b.Excluded) Output.Row(table, x.Host, x.Reason);
+        return table;
+    }
 
     /// <summary>How many hosts are in each status, and what share of the batch that is.</summary>
     public static Table Counts(BatchView b)

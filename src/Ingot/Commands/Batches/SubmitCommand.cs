@@ -25,6 +25,13 @@ internal static class SubmitCommand
                           "(safe to retry after a timeout).",
             HelpName = "key",
         };
+        var precheck = new Option<string?>("--precheck")
+        {
+            Description = "Ask every host's BMC first: 'reject' refuses the batch if any does not answer; 'exclude' leaves those " +
+                          "hosts out and names each with its reason.",
+            HelpName = "reject|exclude",
+        };
+        precheck.AcceptOnlyFromAmong("reject", "exclude");
         var file = new Option<string?>("--file", "-f")
         {
             Description = "Read the hosts from this file, or '-' for stdin: one a line; blank lines and '#' comments are skipped.",
@@ -38,7 +45,7 @@ internal static class SubmitCommand
         var command = new Command("submit", "Submit one action over many machines as a batch. The server admits it whole or refuses it: " +
                                             "a refusal names each bad host, or each host another active batch holds, on stderr (exit 1).")
         {
-            action, image, force, key, file, hosts,
+            action, image, force, key, precheck, file, hosts,
         };
         return command.Set(context, async (s, parse, ct) =>
         {
@@ -52,7 +59,12 @@ internal static class SubmitCommand
             // Whether the image exists, and whether the action takes params at all, is the server's check (its 422).
             var parameters = new Dictionary<string, JsonElement>();
             if (parse.GetValue(image) is { Length: > 0 } name) parameters["image"] = HostJobs.Param(name.Trim());
-            var submit = new BatchSubmit(verb, targets, parameters, parse.GetValue(force) ? true : null);
+            var submit = new BatchSubmit(verb, targets, parameters, parse.GetValue(force) ? true : null, parse.GetValue(precheck) switch
+            {
+                "reject" => JsonSerializer.SerializeToElement(true),
+                "exclude" => JsonSerializer.SerializeToElement("exclude"),
+                _ => null,
+            });
             BatchView batch;
             try
             {
@@ -63,8 +75,13 @@ internal static class SubmitCommand
                 await RefusedAsync(s, e.Problem, ct);
                 return Failures.ServerError;
             }
-            await s.Output.WriteAsync(batch, b => Output.Details(("id", b.Id), ("action", b.Action), ("status", b.Status), ("hosts", b.Hosts)), ct);
-            if (!s.Output.IsJson) await s.Output.NoteAsync($"follow with: ingot batch watch {batch.Id}", ct);
+            await s.Output.WriteAsync(batch, b => Output.Details(("id", b.Id), ("action", b.Action), ("status", b.Status), ("hosts", b.Hosts),
+                ("excluded", b.Excluded.Count)), ct);
+            if (s.Output.IsJson) return 0;
+            // On stderr, like a refusal: the hosts that will not be touched are what the submitter must follow up.
+            if (batch.Excluded.Count > 0) await s.Output.NoteAsync($"{batch.Excluded.Count} host(s) left out by the precheck:", ct);
+            foreach (var x in batch.Excluded) await s.Output.NoteAsync($"  {x.Host}: {x.Reason}", ct);
+            await s.Output.NoteAsync($"follow with: ingot batch watch {batch.Id}", ct);
             return 0;
         });
     }

@@ -18,8 +18,13 @@ internal sealed class ProgressLines(Func<string, CancellationToken, Task> write)
         {
             var prefix = $"job {job.Id} ({job.Action} on {JobTable.Host(job.Target)}): ";
             var status = (job.Status, job.Attempt);
-            var statusChanged = !jobs.TryGetValue(job.Id, out var seen) || seen != status;
+            var known = jobs.TryGetValue(job.Id, out var seen);
+            var statusChanged = !known || seen != status;
             jobs[job.Id] = status;
+            // A poll can fall between two attempts' runs and miss the queued spell: the failure is still said (the job's
+            // error is the previous attempt's until this one ends), so a retry is never silent.
+            if (statusChanged && job is { Status: JobStatus.Running, Attempt: > 1, Error.Length: > 0 } && seen != (JobStatus.Queued, job.Attempt))
+                await write(prefix + $"attempt {job.Attempt - 1}/{job.MaxAttempts} failed, retried: {job.Error}", ct);
             // A job that starts is announced before its steps; one that ends or goes back to the queue, after them (its
             // failed step is the reason).
             var last = JobTable.Ended(job) || Retrying(job);

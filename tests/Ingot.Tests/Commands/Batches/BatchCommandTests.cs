@@ -181,6 +181,28 @@ public sealed class BatchCommandTests(BatchServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Submit_with_precheck_exclude_names_each_host_left_out_and_why_and_show_lists_them()
+    {
+        var (up, _) = await fixture.MachineAsync();
+        var (down, bmc) = await fixture.MachineAsync();
+        bmc.Faults = new Simulator.BmcFaults { Unreachable = true };
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.OkAsync("batch", "submit", "--action", "power_on", "--precheck", "exclude", up.HardwareName, down.HardwareName);
+        bmc.Faults = Simulator.BmcFaults.None;
+
+        Assert.Matches(@"hosts:\s+1\b", result.Out);
+        Assert.Matches(@"excluded:\s+1\b", result.Out);
+        var errors = Lines.Of(result.Error);
+        Assert.Contains("1 host(s) left out by the precheck:", errors);
+        Assert.Contains(errors, l => l.StartsWith($"  {down.HardwareName}: BMC precheck failed: ", StringComparison.Ordinal));
+        var id = Lines.Row(result.Out, "id:")[1];
+        var shown = await cli.OkAsync("batch", "show", id);
+        Assert.StartsWith("BMC precheck failed: ", string.Join(" ", Lines.Row(shown.Out, down.HardwareName)[1..]));
+        Assert.DoesNotContain(up.HardwareName, shown.Out);
+    }
+
+    [Fact]
     public async Task Show_prints_the_fields_and_the_hosts_per_status()
     {
         var (_, batch) = await FinishedBatchAsync();
