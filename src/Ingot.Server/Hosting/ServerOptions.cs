@@ -26,6 +26,9 @@ public static class ServerOptions
         ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves (IPMI: at most 20 bytes).",
             s => s.DiscoveryBmc.Password, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Password = v } }, secret: true,
             check: v => IpmiBytes(v, Api.Names.IpmiPasswordBytes)),
+        ServerOption.Text("discovery.bmc_networks", "Networks (CIDR, comma-separated) of the BMCs the discovery credentials are given to; a discovered BMC outside them waits for an operator. Default: none.",
+            s => s.DiscoveryBmc.Networks is { Count: > 0 } n ? string.Join(",", n) : null,
+            (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Networks = Networks(v) } }, check: v => Networks(v)),
         ServerOption.Bool("jobs.run_workers", "Run job workers in this process (off for API-only nodes).",
             s => s.Jobs.RunWorkers, (s, v) => s with { Jobs = s.Jobs with { RunWorkers = v } }),
         ServerOption.Int("jobs.workers", 1, 100_000, "Jobs this node runs at once.",
@@ -132,6 +135,15 @@ public static class ServerOptions
     }
 
     /// <summary>Discovered BMCs are IPMI: a longer user name or password could never log in.</summary>
+    private static System.Net.IPNetwork[] Networks(string? text)
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var part in (text ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            networks.Add(System.Net.IPNetwork.TryParse(part, out var network) ? network
+                : throw new FormatException($"a list of networks such as 10.20.0.0/16,fd00:20::/64 ('{part}' is not one)"));
+        return [.. networks];
+    }
+
     private static void IpmiBytes(string text, int max)
     {
         if (System.Text.Encoding.UTF8.GetByteCount(text) > max) throw new FormatException($"at most {max} bytes (IPMI keeps no more)");

@@ -7,14 +7,19 @@ namespace Ingot.Server.Inventory;
 /// <summary>Registers a discovered machine: creates it when its serial is new, otherwise refreshes what
 /// the hardware says about itself (vendor, model, facts, NICs) and leaves alone what people decided
 /// (state, role, hostname, place, BMC settings and credentials).</summary>
+/// <remarks>A report is the word of whoever booted an unknown MAC, so it may change a machine Ingot knows only when it
+/// can be that machine: booted from one of its NICs (the image reporting again, after a lost answer), or the machine
+/// was registered by serial alone ahead of racking and has never booted (state new, no NICs). Any other report naming a
+/// known serial is refused with what to do, and changes nothing (issue 11 B.2).</remarks>
 public static class DiscoveryRegistration
 {
+    /// <param name="bootedMac">The MAC whose boot token the report carries.</param>
     public static async Task<(bool Created, MachineView Machine)> RegisterAsync(
-        DataContext c, MachineDraft report, MachineWriter writer, string actor, DateTimeOffset now)
+        DataContext c, MachineDraft report, string bootedMac, MachineWriter writer, string actor, DateTimeOffset now)
     {
         await SerialiseAsync(c, report.Serial);
         var known = await c.QuerySingleOrDefaultAsync<KnownMachine>(
-            "SELECT id, hardware_name, serial, vendor, model, hardware, bmc_address FROM machines WHERE serial = @Serial" + Sql.ForUpdate(c),
+            "SELECT id, hardware_name, serial, state, vendor, model, hardware, bmc_address FROM machines WHERE serial = @Serial" + Sql.ForUpdate(c),
             new { report.Serial });
         var owned = await CheckMacsAsync(c, report, known);
         if (known is null)
@@ -23,8 +28,20 @@ public static class DiscoveryRegistration
             var id = await writer.InsertAsync(c, report, actor, "discover", now);
             return (true, await MachineReader.GetAsync(c, id));
         }
+        await RefuseStrangerAsync(c, known, bootedMac);
         await RefreshAsync(c, known, report, owned, now);
         return (false, await MachineReader.GetAsync(c, known.Id));
+    }
+
+    private static async Task RefuseStrangerAsync(DataContext c, KnownMachine known, string bootedMac)
+    {
+        var nics = (await c.QueryAsync<string>("SELECT mac FROM nics WHERE machine_id = @Id", new { known.Id })).ToList();
+        if (nics.Contains(bootedMac, StringComparer.Ordinal)) return;
+        if (nics.Count == 0 && known.State == "new") return;
+        throw new ConflictException(
+            $"Serial '{known.Serial}' is machine {known.HardwareName} ({known.State}, NICs {string.Join(", ", nics)}), which did not boot " +
+            $"from {bootedMac}: a discovery report does not change a machine Ingot knows. If this is that machine booting from a NIC " +
+            $"Ingot does not know, add the NIC to it (PATCH /api/v1/machines/{known.HardwareName}) and it boots as itself.");
     }
 
     /// <summary>Makes reports of one serial take turns. Without it, on PostgreSQL a report could look the
@@ -97,6 +114,7 @@ public static class DiscoveryRegistration
         public long Id { get; init; }
         public string HardwareName { get; init; } = "";
         public string Serial { get; init; } = "";
+        public string State { get; init; } = "";
         public string? Vendor { get; init; }
         public string? Model { get; init; }
         public string? Hardware { get; init; }

@@ -14,14 +14,15 @@ public static class DiscoveryReports
     private const int Attempts = 3;
 
     /// <summary>Registers or refreshes the machine a report describes.</summary>
-    public static async Task<DiscoveryResult> RegisterAsync(Database db, MachineWriter writer, MachineDraft draft, string actor, TimeProvider clock, CancellationToken ct)
+    public static async Task<DiscoveryResult> RegisterAsync(Database db, MachineWriter writer, MachineDraft draft, string bootedMac, string actor,
+                                                            TimeProvider clock, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var (created, machine) = await db.InTransactionAsync(
-                    c => DiscoveryRegistration.RegisterAsync(c, draft, writer, actor, clock.GetUtcNow()), ct);
+                    c => DiscoveryRegistration.RegisterAsync(c, draft, bootedMac, writer, actor, clock.GetUtcNow()), ct);
                 return new DiscoveryResult(created, machine);
             }
             catch (Exception e) when (DbErrors.IsUniqueViolation(e))

@@ -35,8 +35,20 @@ public static class Audit
         }
     });
 
+    private const string ActorKey = "ingot.audit.actor", TargetKey = "ingot.audit.target";
+
+    /// <summary>Names who acted and on what, for a door without a signed-in user (the discovery image acts by its boot
+    /// token, which names its MAC) or whose target is not in its route.</summary>
+    public static void Name(HttpContext context, string actor, string? target)
+    {
+        context.Items[ActorKey] = actor;
+        context.Items[TargetKey] = target;
+    }
+
+    // Discovery is the one unauthenticated door that writes inventory (issue 11 B.2); installer events are a job's
+    // progress, recorded with the job.
     private static bool IsMutation(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method)
+        (request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/boot/discovery")) && !HttpMethods.IsGet(request.Method)
         && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method);
 
     private static string Action(HttpContext context)
@@ -63,9 +75,9 @@ public static class Audit
             var record = new
             {
                 at = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                actor = context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : "anonymous",
+                actor = context.Items[ActorKey] as string ?? (context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : "anonymous"),
                 action,
-                target,
+                target = context.Items.TryGetValue(TargetKey, out var named) ? named as string : target,
                 status,
                 outcome = status < 400 ? "succeeded" : status is 401 or 403 ? "denied" : status < 500 ? "rejected" : "failed",
             };

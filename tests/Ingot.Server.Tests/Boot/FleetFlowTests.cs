@@ -22,7 +22,7 @@ public sealed class NetworkBootFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await TestServer.StartAsync(jobs: BrokerFixture.FastJobs with { MaxAttempts = 3 }, ipmi: BrokerFixture.FastIpmi,
-            discovery: new DiscoveryCredentials("admin", "password"));
+            discovery: new DiscoveryCredentials("admin", "password", [IPNetwork.Parse("127.0.9.0/24")]));
         Fleet = await SimulatedFleet.StartAsync(new FleetOptions
         {
             Server = Server.Url, Count = 12, SerialPrefix = $"NB{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-",

@@ -48,26 +48,54 @@ public sealed class DiscoveryTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
-    public async Task A_second_report_updates_facts_and_adds_NICs_but_keeps_what_operators_decided()
+    public async Task A_report_from_an_unknown_NIC_naming_a_known_machines_serial_is_409_changes_nothing_and_is_audited()
     {
         var serial = Unique.Serial();
-        var (mac1, mac2) = (Unique.Mac(), Unique.Mac());
+        var (mac1, intruder) = (Unique.Mac(), Unique.Mac());
         var first = await DiscoveryImage.ReportAsync(Server, Report(serial, mac1));
         await Admin.UpdateMachineAsync(first.Machine.HardwareName, new MachineUpdate(Bmc: new BmcInput("redfish", "10.20.9.9", 443, "root", "pw")));
         await Admin.TransitionAsync(first.Machine.HardwareName, "commission");
 
-        var second = await DiscoveryImage.ReportAsync(Server, Report(serial, mac1, mac2) with { MemoryGb = 512, Model = "PowerEdge R650xs" });
+        // Anyone who boots a made-up MAC gets a discovery token; with it, a report naming this serial and its real MAC.
+        var error = await Assert.ThrowsAsync<IngotApiException>(() =>
+            DiscoveryImage.ReportAsync(Server, Report(serial, intruder, mac1) with { MemoryGb = 1, Vendor = "Evil", BmcAddress = "10.66.6.6" }));
 
-        Assert.False(second.Created);
-        var machine = second.Machine;
-        Assert.Equal(first.Machine.Id, machine.Id);
-        Assert.Equal((512, "PowerEdge R650xs"), (machine.Hardware!.MemoryGb, machine.Model));
-        Assert.Equal(new[] { mac1, mac2 }.Order(), machine.Nics.Select(n => n.Mac));
-        Assert.Equal(MachineState.Available, machine.State);
+        Assert.Equal(409, error.Status);
+        Assert.Contains($"is machine {first.Machine.HardwareName} (available, NICs {mac1}), which did not boot from {intruder}", error.Problem.Detail);
+        Assert.Contains($"PATCH /api/v1/machines/{first.Machine.HardwareName}", error.Problem.Detail);
+        var machine = await Admin.GetMachineAsync(first.Machine.HardwareName);
+        Assert.Equal(("Dell Inc.", 256), (machine.Vendor, machine.Hardware!.MemoryGb));
+        Assert.Equal([mac1], machine.Nics.Select(n => n.Mac));
         Assert.Equal(new BmcView("redfish", "10.20.9.9", 443, "root", HasPassword: true), machine.Bmc);
-        var history = await Admin.HistoryAsync(machine.HardwareName);
-        Assert.Single(history, h => h.From is null);
-        Assert.Equal(["discover", "commission"], history.Select(h => h.Trigger));
+
+        // Both reports are in the audit log under the MAC that booted, the refused one as rejected.
+        var audit = (await Admin.ListAuditAsync(limit: 1000)).Items.Where(a => a.Target == serial).ToList();
+        Assert.Contains(audit, a => (a.Actor, a.Action, a.Status, a.Outcome) == ($"discovery ({mac1})", "POST /boot/discovery", 201, "succeeded"));
+        Assert.Contains(audit, a => (a.Actor, a.Action, a.Status, a.Outcome) == ($"discovery ({intruder})", "POST /boot/discovery", 409, "rejected"));
+    }
+
+    [Fact]
+    public async Task A_machine_registered_by_serial_alone_is_filled_in_by_its_first_boot_and_then_keeps_what_operators_decided()
+    {
+        var serial = Unique.Serial();
+        var registered = await Admin.CreateMachineAsync(new MachineCreate(serial));
+        var (mac1, mac2) = (Unique.Mac(), Unique.Mac());
+
+        var first = await DiscoveryImage.ReportAsync(Server, Report(serial, mac1));
+        Assert.False(first.Created);
+        Assert.Equal((registered.Id, "Dell Inc."), (first.Machine.Id, first.Machine.Vendor));
+        Assert.Equal([mac1], first.Machine.Nics.Select(n => n.Mac));
+        await Admin.UpdateMachineAsync(first.Machine.HardwareName, new MachineUpdate(Bmc: new BmcInput("redfish", "10.20.9.9", 443, "root", "pw")));
+
+        // The same machine's image reporting again (its token's MAC is now one of its NICs) refreshes facts and adds
+        // NICs, and leaves the operator's BMC alone.
+        var tokens = await DiscoveryImage.BootAsync(Server, mac2);
+        await Admin.UpdateMachineAsync(first.Machine.HardwareName, new MachineUpdate(Nics: [new NicInput(mac1, "eno1"), new NicInput(mac2, "eno2")]));
+        using var again = await DiscoveryImage.PostAsync(Server, Report(serial, mac1, mac2) with { MemoryGb = 512 }, tokens[0]);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var machine = await Admin.GetMachineAsync(first.Machine.HardwareName);
+        Assert.Equal(512, machine.Hardware!.MemoryGb);
+        Assert.Equal(new BmcView("redfish", "10.20.9.9", 443, "root", HasPassword: true), machine.Bmc);
     }
 
     [Fact]

@@ -45,7 +45,10 @@ public static class DemoCommand
             // Every simulated BMC has the same administrator, as a fleet provisions one account for discovery: given to
             // the server, a discovered unknown machine gets commissioned at once (unless the environment chose others).
             if (!settings.DiscoveryBmc.IsSet)
-                settings = settings with { DiscoveryBmc = new(SampleBmcs.Account.Name, SampleBmcs.Account.Password) };
+                settings = settings with { DiscoveryBmc = new(SampleBmcs.Account.Name, SampleBmcs.Account.Password, settings.DiscoveryBmc.Networks) };
+            // The simulated BMCs live on loopback (127.1.x.y): the only network the demo gives its discovery credentials to.
+            if (settings.DiscoveryBmc.Networks is not { Count: > 0 })
+                settings = settings with { DiscoveryBmc = settings.DiscoveryBmc with { Networks = [System.Net.IPNetwork.Parse("127.0.0.0/8")] } };
             await using var app = await ServerHost.BuildAsync(settings, logging: l => { }, ct: ct);
             if (!await ServeCommand.TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
             var token = settings.AdminToken ?? (await File.ReadAllTextAsync(Path.Combine(settings.DataDirectory, "admin-token"), ct)).Trim();
