@@ -65,7 +65,8 @@ public sealed class GoneException(string message) : IngotException(message)
 }
 
 /// <summary>A conditional request's precondition (If-Match) does not hold: the resource changed since the caller read it.</summary>
-public sealed class PreconditionFailedException(string message, string current) : IngotException(message)
+/// <param name="current">The resource's ETag now, or null when it carries none.</param>
+public sealed class PreconditionFailedException(string message, string? current) : IngotException(message)
 {
     public override int Status => 412;
     public override string Slug => "precondition-failed";

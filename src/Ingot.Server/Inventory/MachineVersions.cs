@@ -22,9 +22,7 @@ public static class MachineVersions
     /// <summary>Throws 412 when If-Match names versions and the machine is at none of them; 422 when it does not parse.</summary>
     public static void RequireMatch(HttpContext http, long version, string machine)
     {
-        if (http.Request.Headers.IfMatch.Count == 0) return;
-        if (!EntityTagHeaderValue.TryParseList(http.Request.Headers.IfMatch, out var tags) || tags.Count == 0)
-            throw new ValidationException("If-Match", "must be \"*\" or a list of quoted entity tags, as sent in this machine's ETag.");
+        if (Preconditions.IfMatch(http) is not { } tags) return;
         var current = ETag(version);
         if (tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || (!t.IsWeak && t.Tag == current))) return;
         throw new PreconditionFailedException(

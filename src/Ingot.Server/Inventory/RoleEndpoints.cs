@@ -69,6 +69,7 @@ public static class RoleEndpoints
     private static async Task<Ok<RoleView>> UpdateAsync(string name, RoleCreate body, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Changing a role");
+        Preconditions.RequireUntaggedMatch(http, "Roles");
         var v = new Validation();
         v.When(body.Name is not null && body.Name != name, "name",
             "a role cannot be renamed, because machine hostnames are made from it; create a new role instead.");

@@ -59,6 +59,7 @@ public static class SiteEndpoints
     private static async Task<Ok<SiteView>> UpdateAsync(string name, SiteCreate body, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Changing a site");
+        Preconditions.RequireUntaggedMatch(http, "Sites");
         if (body.Name is not null && body.Name != name)
             throw new ValidationException("name", "a site cannot be renamed; create a new one and move its racks.");
         await using var c = await db.OpenAsync(ct);

@@ -71,6 +71,7 @@ public static class SkuEndpoints
     private static async Task<Ok<SkuView>> UpdateAsync(string name, SkuCreate body, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Changing a SKU");
+        Preconditions.RequireUntaggedMatch(http, "SKUs");
         var v = new Validation();
         v.When(body.Name is not null && body.Name != name, "name",
             "a SKU cannot be renamed, because machines and requests refer to it by name; create a new one instead.");
