@@ -18,6 +18,8 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         [JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle, JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission];
 
 
+    private const int NearNameLookups = 20;
+
     private sealed class MachineRow
     {
         public long Id { get; init; }
@@ -134,9 +136,16 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         var reasons = new List<HostReason>();
         var seen = new HashSet<long>();
         var machines = new List<MachineRow>();
+        var suggested = 0;
         foreach (var host in hosts)
         {
-            if (!byName.TryGetValue(host, out var m)) { reasons.Add(new(host, "no machine has this hostname or hardware_name")); continue; }
+            if (!byName.TryGetValue(host, out var m))
+            {
+                // Near names for the first few only: a pasted list of the wrong fleet must not cost a lookup per line.
+                var near = suggested++ < NearNameLookups ? await NearNames.FindAsync(c, host) : [];
+                reasons.Add(new(host, "no machine has this hostname or hardware_name" + (near.Count > 0 ? $"; did you mean {string.Join(", ", near)}?" : "")));
+                continue;
+            }
             if (!seen.Add(m.Id)) { reasons.Add(new(host, "is listed more than once")); continue; }
             if (Reason(m, plan, force) is { } reason) reasons.Add(new(host, reason));
             machines.Add(m);

@@ -109,6 +109,18 @@ public sealed class BatchCommandTests(BatchServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_mistyped_host_in_a_batch_is_named_with_the_near_names()
+    {
+        var (machine, _) = await fixture.MachineAsync();
+        var typo = machine.HardwareName[..^1] + (machine.HardwareName[^1] == 'x' ? 'y' : 'x');
+        using var cli = CliRunner.For(fixture.Server);
+
+        var result = await cli.FailsAsync(1, "batch", "submit", "--action", "power_cycle", typo);
+
+        Assert.Contains($"  {typo}: no machine has this hostname or hardware_name; did you mean {machine.HardwareName}", result.Error);
+    }
+
+    [Fact]
     public async Task A_refused_batch_names_each_host_once_in_the_clis_words()
     {
         var inUse = await MachinesAsync(2);
