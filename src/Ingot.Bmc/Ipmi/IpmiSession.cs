@@ -162,9 +162,9 @@ public sealed class IpmiSession : IAsyncDisposable
                 await ExchangeAsync("Close Session", IpmiCommands.NetFnApp, IpmiCommands.CloseSession, id, timeout.Token);
             }
         }
-        catch (Exception e) when (e is BmcException or OperationCanceledException)
+        catch (Exception e) when (e is BmcException or OperationCanceledException or ObjectDisposedException)
         {
-            // Closing is a courtesy; the session times out on the BMC anyway.
+            // Closing is a courtesy; the session times out on the BMC anyway (and a transport disposed first has no socket left).
         }
         finally
         {
