@@ -46,8 +46,8 @@ public static class DemoCommand
             // the server, a discovered unknown machine gets commissioned at once (unless the environment chose others).
             if (!settings.DiscoveryBmc.IsSet)
                 settings = settings with { DiscoveryBmc = new(SampleBmcs.Account.Name, SampleBmcs.Account.Password) };
-            await using var app = await ServerHost.BuildAsync(settings, logging: l => { }, ct: ct);
-            if (!await ServeCommand.TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
+            await using var app = await ServeCommand.TryBuildAsync(context, settings, l => { }, ct);
+            if (app is null || !await ServeCommand.TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
             var token = settings.AdminToken ?? (await File.ReadAllTextAsync(Path.Combine(settings.DataDirectory, "admin-token"), ct)).Trim();
             var server = new Uri(settings.Urls[0].TrimEnd('/') + "/");
             var client = new IngotClient(server, token);
