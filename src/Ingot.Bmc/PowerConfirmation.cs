@@ -20,12 +20,15 @@ public enum PowerOutcome
 }
 
 /// <summary>The BMC did not report the wanted state before the deadline, although it acknowledged the
-/// command (DESIGN.md §6: an acknowledgement is not an effect). Transient: a later attempt may work.</summary>
+/// command (DESIGN.md §6: an acknowledgement is not an effect). Not transient: the BMC answered, so this is no
+/// timeout or lost packet that a retry gets past; a BMC that takes commands without acting on them does not act on
+/// the same command sent again (issue 11 A.6: retrying it kept a batch running ~13 minutes, a whole deadline per try,
+/// after every other host had ended). A machine that is merely slow needs a longer deadline, not more tries.</summary>
 public sealed class PowerNotConfirmedException(string bmc, PowerState wanted, PowerState last, TimeSpan waited)
     : BmcException(bmc, $"acknowledged the power command but still reports {last.ToString().ToLowerInvariant()} " +
                         $"after {waited.TotalSeconds:0} s (wanted {wanted.ToString().ToLowerInvariant()})")
 {
-    public override bool IsTransient => true;
+    public override bool IsTransient => false;
 }
 
 /// <summary>Power changes that act, wait and verify (DESIGN.md §6, STYLE.md "a step acts, waits,

@@ -20,7 +20,7 @@ public sealed class PowerConfirmationTests
         var e = await Assert.ThrowsAsync<PowerNotConfirmedException>(() => confirmation.EnsureOnAsync());
 
         Assert.Contains("still reports off after 60 s (wanted on)", e.Message);
-        Assert.True(e.IsTransient);
+        Assert.False(e.IsTransient); // an answer without effect: sending it again would not help (issue 11 A.6)
         Assert.Equal(1, sim.State.ResetRequests); // acknowledged once, then only polled
         Assert.Equal(Wait.Deadline, clock.Elapsed);
         // The waiting policy as data: 1, 2, 2, 4, 6, 8, 12, then 12 again until the deadline cuts the last one short.

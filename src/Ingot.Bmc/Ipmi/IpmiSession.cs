@@ -101,15 +101,10 @@ public sealed class IpmiSession : IAsyncDisposable
                 _ => SessionPacket.EncodeSession(PayloadType.IpmiMessage, BmcSessionId, ++sequence, message, Suite, established.Keys),
                 d => Match(d, netFn, command, rqSeq), ct);
         }
-        catch (TimeoutException) when (rejected is not null)
-        {
-            IsBroken = true;
-            throw new BmcMalformedReplyException(target.Name, $"only unusable answers to {what}: {rejected}");
-        }
         catch (TimeoutException e)
         {
             IsBroken = true;
-            throw new BmcUnreachableException(target.Name, $"no answer to {what}: {e.Message}", e);
+            throw ExchangeTimeoutException.Verdict(target.Name, what, e, rejected);
         }
         catch (SocketException e)
         {
@@ -162,9 +157,9 @@ public sealed class IpmiSession : IAsyncDisposable
                 await ExchangeAsync("Close Session", IpmiCommands.NetFnApp, IpmiCommands.CloseSession, id, timeout.Token);
             }
         }
-        catch (Exception e) when (e is BmcException or OperationCanceledException)
+        catch (Exception e) when (e is BmcException or OperationCanceledException or ObjectDisposedException)
         {
-            // Closing is a courtesy; the session times out on the BMC anyway.
+            // Closing is a courtesy; the session times out on the BMC anyway (and a transport disposed first has no socket left).
         }
         finally
         {

@@ -20,6 +20,7 @@ public sealed class IpmiTransport : IAsyncDisposable
     private readonly Task[] loops;
     private readonly ConcurrentDictionary<RouteKey, IpmiRoute> routes = new();
     private readonly ConcurrentDictionary<IPEndPoint, int> negotiated = new();
+    private readonly UnparsedAnswers unparsed;
     private readonly CancellationTokenSource stopping = new();
     private int nextSocket;
 
@@ -27,6 +28,7 @@ public sealed class IpmiTransport : IAsyncDisposable
     {
         Options = options ?? new IpmiClientOptions();
         Options.Validate();
+        unparsed = new UnparsedAnswers(Options.Clock);
         sockets = new Socket[Options.SocketCount];
         loops = new Task[Options.SocketCount];
         for (var i = 0; i < sockets.Length; i++)
@@ -98,16 +100,23 @@ public sealed class IpmiTransport : IAsyncDisposable
         }
     }
 
-    /// <summary>Hands a datagram to its session; anything unroutable is dropped. Never throws: a hostile or broken
-    /// peer must not stop the loop that serves every other session.</summary>
+    /// <summary>Hands a datagram to its session; anything unroutable is dropped, and noted if it was no IPMI packet at all
+    /// (<see cref="UnparsedAnswers"/>). Never throws: a hostile or broken peer must not stop the loop that serves every
+    /// other session.</summary>
     private void Deliver(ReadOnlySpan<byte> datagram, IPEndPoint from)
     {
-        if (!SessionPacket.TryPeek(datagram, out var ipmi15, out _, out var sid)) return;
+        if (Route(datagram, from) is { } route) route.Post(datagram.ToArray());
+        else if (SessionPacket.FramingError(datagram) is { } error) unparsed.Note(from, error, datagram);
+    }
+
+    private IpmiRoute? Route(ReadOnlySpan<byte> datagram, IPEndPoint from)
+    {
+        if (!SessionPacket.TryPeek(datagram, out var ipmi15, out _, out var sid)) return null;
         IpmiRoute? route;
         if (ipmi15)
         {
             // Auth type none: the message starts at 14; rqSeq is in its fifth byte.
-            if (datagram[4] != 0 || datagram.Length < 14 + 6) return;
+            if (datagram[4] != 0 || datagram.Length < 14 + 6) return null;
             routes.TryGetValue(new RouteKey(from, 0, HandshakeKey(datagram[14 + 4] >> 2)), out route);
         }
         else if (sid != 0)
@@ -122,8 +131,11 @@ public sealed class IpmiTransport : IAsyncDisposable
             // ... except a refusal cut short after its status: then only the message tag says whose it is.
             if (route is null && datagram.Length > 16) routes.TryGetValue(new RouteKey(from, 0, HandshakeKey(datagram[16])), out route);
         }
-        route?.Post(datagram.ToArray());
+        return route;
     }
+
+    /// <summary>What <paramref name="remote"/> sent since <paramref name="timestamp"/> that could not be parsed, if anything.</summary>
+    internal string? UnparsedSince(IPEndPoint remote, long timestamp) => unparsed.Since(remote, timestamp);
 
     internal static ushort HandshakeKey(int tag) => (ushort)(0x100 | (tag & 0x3F));
 
@@ -185,9 +197,10 @@ internal sealed class IpmiRoute(IpmiTransport transport, Socket socket, IPEndPoi
     /// <summary>Sends a request and waits for the datagram <paramref name="match"/> accepts, sending again after each
     /// attempt timeout. <paramref name="datagramFor"/> gets the attempt number, so in-session retransmissions can take
     /// a fresh session sequence number while RAKP retransmits the identical packet.</summary>
-    /// <exception cref="TimeoutException">No matching answer after every attempt.</exception>
+    /// <exception cref="ExchangeTimeoutException">No matching answer after every attempt.</exception>
     public async Task<T> ExchangeAsync<T>(Func<int, byte[]> datagramFor, Func<byte[], T?> match, CancellationToken ct) where T : class
     {
+        var since = Options.Clock.GetTimestamp();
         for (var attempt = 0; attempt < Options.Attempts; attempt++)
         {
             await SendAsync(datagramFor(attempt), ct);
@@ -206,7 +219,8 @@ internal sealed class IpmiRoute(IpmiTransport transport, Socket socket, IPEndPoi
                 // this attempt timed out: send again
             }
         }
-        throw new TimeoutException($"no answer after {Options.Attempts} attempts of {Options.AttemptTimeout.TotalMilliseconds:0} ms");
+        throw new ExchangeTimeoutException($"no answer after {Options.Attempts} attempts of {Options.AttemptTimeout.TotalMilliseconds:0} ms",
+            transport.UnparsedSince(Remote, since));
     }
 
     public async Task SendAsync(byte[] datagram, CancellationToken ct) => await socket.SendToAsync(datagram, SocketFlags.None, Remote, ct);

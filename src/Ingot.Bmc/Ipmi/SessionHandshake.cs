@@ -194,13 +194,9 @@ internal sealed class SessionHandshake(IpmiRoute route, BmcTarget target)
         {
             return await route.ExchangeAsync(datagramFor, match, ct);
         }
-        catch (TimeoutException) when (rejected is not null)
-        {
-            throw new BmcMalformedReplyException(target.Name, $"only unusable answers to {step}: {rejected}");
-        }
         catch (TimeoutException e)
         {
-            throw new BmcUnreachableException(target.Name, $"no answer to {step}: {e.Message}", e);
+            throw ExchangeTimeoutException.Verdict(target.Name, step, e, rejected);
         }
         catch (SocketException e)
         {

@@ -79,6 +79,21 @@ public static class SessionPacket
         return true;
     }
 
+    /// <summary>Why a datagram is no IPMI packet at all, judged by its framing alone (no session keys needed): not RMCP, an
+    /// authentication type or payload type that does not exist for us, a length field longer than the datagram. Null when
+    /// the framing holds (its contents may still fail <see cref="TryDecode"/>).</summary>
+    public static string? FramingError(ReadOnlySpan<byte> d)
+    {
+        if (d.Length < 14 || d[0] != 0x06 || (d[3] & 0x1F) != 0x07) return "not an RMCP IPMI packet";
+        if (d[4] != AuthTypeRmcpPlus)
+            return d[4] != 0 ? $"IPMI 1.5 authentication type {d[4]} is not supported"
+                : d.Length < 14 + d[13] ? "IPMI 1.5 message shorter than its length field" : null;
+        if (d.Length < 16) return "RMCP+ session header cut short";
+        var type = (PayloadType)(d[5] & 0x3F);
+        if (!Enum.IsDefined(type)) return $"unsupported payload type 0x{(byte)type:x2}";
+        return d.Length < 16 + BinaryPrimitives.ReadUInt16LittleEndian(d[14..]) ? "payload shorter than its length field" : null;
+    }
+
     /// <summary>Decodes one datagram. Never throws: anything malformed, unauthenticated where it should not be,
     /// with a wrong integrity code or undecryptable, is false with a reason in <paramref name="error"/>.</summary>
     /// <param name="suite">The session's suite; null before a session exists (then authenticated packets are refused).</param>
@@ -87,9 +102,9 @@ public static class SessionPacket
         packet = new DecodedPacket(false, PayloadType.IpmiMessage, 0, 0, false, false, []);
         try
         {
-            error = datagram.Length >= 5 && datagram[4] != AuthTypeRmcpPlus
+            error = FramingError(datagram) ?? (datagram[4] != AuthTypeRmcpPlus
                 ? DecodeIpmi15(datagram, ref packet)
-                : DecodeRmcpPlus(datagram, suite, keys, ref packet);
+                : DecodeRmcpPlus(datagram, suite, keys, ref packet));
         }
         catch (CryptographicException e)
         {
@@ -99,29 +114,24 @@ public static class SessionPacket
         return error is null;
     }
 
+    /// <summary>The framing has been checked (<see cref="FramingError"/>).</summary>
     private static string? DecodeIpmi15(ReadOnlySpan<byte> d, ref DecodedPacket packet)
     {
-        if (d.Length < 14 || d[0] != 0x06 || (d[3] & 0x1F) != 0x07) return "not an RMCP IPMI packet";
-        if (d[4] != 0) return $"IPMI 1.5 authentication type {d[4]} is not supported";
         var seq = BinaryPrimitives.ReadUInt32LittleEndian(d[5..]);
         var sid = BinaryPrimitives.ReadUInt32LittleEndian(d[9..]);
-        int length = d[13];
-        // Some BMCs append a legacy pad byte after the message (IPMI 1.5 §6.12.9): allow extra bytes, not fewer.
-        if (d.Length < 14 + length) return "IPMI 1.5 message shorter than its length field";
+        int length = d[13]; // some BMCs append a legacy pad byte after the message (IPMI 1.5 §6.12.9): extra bytes are allowed
         packet = new DecodedPacket(true, PayloadType.IpmiMessage, sid, seq, false, false, d.Slice(14, length).ToArray());
         return null;
     }
 
+    /// <summary>The framing has been checked (<see cref="FramingError"/>).</summary>
     private static string? DecodeRmcpPlus(ReadOnlySpan<byte> d, CipherSuite? suite, SessionKeys? keys, ref DecodedPacket packet)
     {
-        if (d.Length < 16 || d[0] != 0x06 || (d[3] & 0x1F) != 0x07) return "not an RMCP IPMI packet";
         var flags = d[5];
         var type = (PayloadType)(flags & 0x3F);
-        if (!Enum.IsDefined(type)) return $"unsupported payload type 0x{(byte)type:x2}";
         var sid = BinaryPrimitives.ReadUInt32LittleEndian(d[6..]);
         var seq = BinaryPrimitives.ReadUInt32LittleEndian(d[10..]);
         int length = BinaryPrimitives.ReadUInt16LittleEndian(d[14..]);
-        if (d.Length < 16 + length) return "payload shorter than its length field";
         bool encrypted = (flags & EncryptedBit) != 0, authenticated = (flags & AuthenticatedBit) != 0;
         if ((encrypted || authenticated) && (suite is null || keys is null)) return "protected packet outside a session";
         if (authenticated && CheckTrailer(d, 16 + length, suite!, keys!) is { } trailerError) return trailerError;

@@ -150,7 +150,7 @@ internal sealed class RedfishTransport : IDisposable
         }
         catch (JsonException e)
         {
-            throw new BmcMalformedReplyException(Bmc, $"{command}: the answer is not valid JSON ({e.Message})");
+            throw new BmcMalformedReplyException(Bmc, $"sent an answer that could not be parsed ({command}): not valid JSON ({e.Message})");
         }
     }
 

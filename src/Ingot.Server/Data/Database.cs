@@ -16,6 +16,7 @@ public sealed class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? postgres;
 
     private readonly GroupCommit? sqliteWrites;
+    private FileStream? soleUse;
 
     private Database(Engine engine, string connectionString)
     {
@@ -152,8 +153,41 @@ public sealed class Database : IAsyncDisposable
         return await work(context);
     }
 
+    /// <summary>Whether this process holds the database alone (<see cref="HoldAlone"/>): then no other node can hold a
+    /// lease in it, and leases it finds at start are a previous process's, which is gone.</summary>
+    public bool HeldAlone => soleUse is not null;
+
+    /// <summary>SQLite is one node by design (DESIGN.md §4.2): two servers on one file would each run the other's jobs. So
+    /// a SQLite server holds an exclusive lock on <c>FILE.lock</c> beside the database for as long as it runs: a second
+    /// process on the same file is refused at start, and a process that dies (kill -9 included) loses the lock with it, so
+    /// there is no stale pid file to clear. The lock is an advisory <c>flock</c> (.NET's FileShare.None on Unix), honoured
+    /// by every Ingot process (unless DOTNET_SYSTEM_IO_DISABLEFILELOCKING is set). Nothing on PostgreSQL, where any number
+    /// of nodes share the database.</summary>
+    /// <exception cref="DatabaseInUseException">Another process (or another server in this one) holds the file.</exception>
+    public void HoldAlone()
+    {
+        if (Engine != Engine.Sqlite || soleUse is not null) return;
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            soleUse = new FileStream(file + ".lock", options);
+        }
+        catch (IOException e) when (e is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException))
+        {
+            throw new DatabaseInUseException(file, e);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (postgres is not null) await postgres.DisposeAsync();
+        if (soleUse is not null) await soleUse.DisposeAsync();
+        soleUse = null;
     }
 }
+
+/// <summary>Another process already serves this SQLite database (<see cref="Database.HoldAlone"/>).</summary>
+public sealed class DatabaseInUseException(string file, Exception inner)
+    : Exception($"the SQLite database {file} is in use by another Ingot server (SQLite is for one node; run several on PostgreSQL)", inner);

@@ -35,7 +35,8 @@ public static class ServerHost
         // Settings made in code (tests, the demo) are held to the rules of flags and variables before anything starts.
         ServerOptions.Validate(settings);
         var db = Database.Open(settings.Database, settings.DataDirectory);
-        builder.Services.AddSingleton(db);
+        // From a factory, so the container disposes it with the host (and a SQLite server's lock goes with it).
+        builder.Services.AddSingleton(_ => db);
         builder.Services.AddSingleton(settings.Clock);
         builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
@@ -51,9 +52,22 @@ public static class ServerHost
         builder.Services.AddOpenApi("v1");
 
         var app = builder.Build();
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot");
-        await Migrator.MigrateAsync(db, log, ct);
-        await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, settings.Clock, log, ct);
+        try
+        {
+            // Before anything reads or migrates it: a second server on one SQLite file is refused here (Database.HoldAlone).
+            db.HoldAlone();
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot");
+            await Migrator.MigrateAsync(db, log, ct);
+            await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, settings.Clock, log, ct);
+            await app.Services.GetRequiredService<DatabaseJobQueue>().TakeBackFromGoneNodesAsync(ct);
+        }
+        catch
+        {
+            // A SQLite lock must not outlive a start that failed (the container disposes the database only once resolved).
+            await app.DisposeAsync();
+            await db.DisposeAsync();
+            throw;
+        }
 
         // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
         app.UseAudit();

@@ -158,6 +158,25 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         if (reaped > 0) LogReaped(reaped);
     }
 
+    /// <summary>At start, on a database this process holds alone (<see cref="Database.HoldAlone"/>: SQLite, one node), every
+    /// lease in it is a previous process's, and that process is gone: its jobs go back to the queue at once instead of
+    /// after their leases (issue 11 A.8). Jobs parked in a waiting step hold no lease and stay parked: their images'
+    /// callbacks, retried across the restart (docs/boot.md), wake them. Nothing on a shared database (PostgreSQL), where
+    /// a lease's holder may be a live node.</summary>
+    /// <returns>How many jobs were taken back.</returns>
+    public async Task<int> TakeBackFromGoneNodesAsync(CancellationToken ct)
+    {
+        if (!db.HeldAlone) return 0;
+        var taken = await db.WriteAsync(c => c.ExecuteAsync(
+            "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires = NULL WHERE status = 'running' AND lease_owner IS NOT NULL AND lease_owner NOT LIKE @node",
+            new { node = NodeId + "#%" }), ct);
+        if (taken > 0) LogTakenBack(taken);
+        return taken;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Took back {Count} jobs that the previous run of this server held when it ended (this process holds the SQLite database alone, so that run is gone); they resume at their first unfinished step")]
+    private partial void LogTakenBack(int count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Took back {Count} jobs whose node stopped renewing its lease; they resume at their first unfinished step")]
     private partial void LogReaped(int count);
 

@@ -78,6 +78,13 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
             // This node is stopping or lost the lease: the job's next holder resumes at this step.
             return false;
         }
+        catch (PowerNotConfirmedException e)
+        {
+            // Fails the job at once, this attempt being its last (issue 11 A.6): say why no attempt follows, and what helps.
+            await EndAsync(job, plan, record, $"{e.Message}; not retried: the BMC took the command but the machine did not follow " +
+                "(check the BMC; if this machine is merely slow, raise INGOT_JOBS_POWER_DEADLINE_SECONDS)", transient: false, ct, Bmc(job, step, e));
+            return false;
+        }
         catch (BmcException e)
         {
             await EndAsync(job, plan, record, e.Message, e.IsTransient, ct, Bmc(job, step, e));

@@ -27,7 +27,14 @@ public sealed partial class JobWorkers(
     IJobQueue queue, JobOptions options, JobSignal signal, TimeProvider clock, BmcDriverOptions drivers, ILogger<JobWorkers> log)
     : BackgroundService
 {
-    private readonly ConcurrentDictionary<JobLease, CancellationTokenSource> running = new();
+    private readonly ConcurrentDictionary<JobLease, Run> running = new();
+
+    /// <summary>One job in progress here: how to stop it, and its task, which the stop waits for.</summary>
+    private sealed class Run(CancellationTokenSource cancel)
+    {
+        public CancellationTokenSource Cancel { get; } = cancel;
+        public Task Task { get; set; } = Task.CompletedTask;
+    }
 
     /// <summary>Jobs this node is running now.</summary>
     public int Running => running.Count;
@@ -52,11 +59,22 @@ public sealed partial class JobWorkers(
         }
         finally
         {
-            foreach (var cts in running.Values) await cts.CancelAsync();
-            await heartbeat.ContinueWith(_ => { }, TaskScheduler.Default);
-            try { await queue.ReleaseAllAsync(CancellationToken.None); }
-            catch (Exception e) { LogReleaseFailed(e); }
+            await HandBackAsync(heartbeat);
         }
+    }
+
+    /// <summary>The clean stop. Nothing here may throw before the hand-back (issue 11 A.7: it once did, cancelling a run
+    /// that had just ended and disposed its token source, and the node's 23 jobs waited out their leases). The runs need
+    /// no cancelling of their own: their tokens are linked to the stopping token. They are waited for, for at most a
+    /// heartbeat period, so that none is still talking to its BMC (or closing its session on a transport the host is about
+    /// to dispose) when the hand-back lets another node resume its job; one that takes longer cannot write after the
+    /// hand-back anyway, its lease being gone.</summary>
+    private async Task HandBackAsync(Task heartbeat)
+    {
+        Task[] runs = [heartbeat, .. running.Values.Select(r => r.Task)];
+        await Task.WhenAll(runs).WaitAsync(options.Lease / 3, clock).ContinueWith(_ => { }, TaskScheduler.Default);
+        try { await queue.ReleaseAllAsync(CancellationToken.None); }
+        catch (Exception e) { LogReleaseFailed(e); }
     }
 
     private async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(CancellationToken ct)
@@ -77,8 +95,9 @@ public sealed partial class JobWorkers(
     private void Start(JobExecution execution, ClaimedJob job, CancellationToken stoppingToken)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        running[job.Lease] = cts;
-        _ = Task.Run(async () =>
+        var run = new Run(cts);
+        running[job.Lease] = run;
+        run.Task = Task.Run(async () =>
         {
             try
             {
@@ -116,10 +135,10 @@ public sealed partial class JobWorkers(
                 var held = leases.Length == 0 ? new HashSet<JobLease>() : await queue.RenewAsync(leases, ct);
                 var lost = leases.Where(l => !held.Contains(l)).ToHashSet();
                 foreach (var lease in lost.Where(suspects.Contains))
-                    if (running.TryGetValue(lease, out var cts))
+                    if (running.TryGetValue(lease, out var run))
                     {
                         LogLeaseLost(lease.JobId);
-                        try { await cts.CancelAsync(); }
+                        try { await run.Cancel.CancelAsync(); }
                         catch (ObjectDisposedException) { } // it ended meanwhile after all
                     }
                 suspects = lost;

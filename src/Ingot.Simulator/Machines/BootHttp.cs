@@ -12,9 +12,9 @@ public sealed record BootReply(HttpStatusCode? Status, string Body, string? Fail
 }
 
 /// <summary>The HTTP a booting machine speaks: iPXE's GET of its script, an image's POSTs with its boot token.
-/// Retries as <c>curl --retry</c> does, the way installers call back: a connection failure, a timeout, 408, 429
-/// or a 5xx is tried again after a doubling backoff; any other refusal (403: a spent token) is final at once,
-/// because asking again cannot change it.</summary>
+/// Retries as docs/boot.md tells installers to (as <c>curl --retry --retry-max-time</c> does): a connection failure, a
+/// timeout, 408, 429 or a 5xx is tried again after a doubling, capped backoff until the retry window has passed; any
+/// other refusal (403: a spent token) is final at once, because asking again cannot change it.</summary>
 internal sealed class BootHttp(HttpClient http, BootTimings timings, TimeProvider clock, MachineLog log)
 {
     public Task<BootReply> GetScriptAsync(Uri url, CancellationToken ct) =>
@@ -29,19 +29,23 @@ internal sealed class BootHttp(HttpClient http, BootTimings timings, TimeProvide
 
     private async Task<BootReply> SendAsync(Func<HttpRequestMessage> request, string what, CancellationToken ct)
     {
+        long? firstFailure = null;
         var backoff = timings.RetryBackoff;
         for (var attempt = 1; ; attempt++)
         {
             var (reply, retry) = await TryAsync(request, ct);
-            var last = attempt >= timings.HttpAttempts;
-            if (reply.Succeeded || !retry || last)
+            firstFailure ??= clock.GetTimestamp(); // the window opens at the first failure: a slow first try does not shorten it
+            var left = timings.RetryWindow - clock.GetElapsedTime(firstFailure.Value);
+            if (reply.Succeeded || !retry || left <= TimeSpan.Zero)
             {
                 log.Write(reply.Succeeded ? $"{what} → {(int)reply.Status!}" : $"{what} → {reply.Failure}{(retry ? $" (gave up after {attempt} tries)" : "")}");
                 return reply;
             }
-            log.Write($"{what} → {reply.Failure}; trying again in {backoff.TotalMilliseconds:0} ms");
-            await Task.Delay(backoff, clock, ct);
-            backoff *= 2;
+            // The last wait is cut to the window, so the last try comes as the window closes.
+            var wait = backoff < left ? backoff : left;
+            log.Write($"{what} → {reply.Failure}; trying again in {wait.TotalMilliseconds:0} ms");
+            await Task.Delay(wait, clock, ct);
+            backoff = backoff * 2 < timings.RetryBackoffMax ? backoff * 2 : timings.RetryBackoffMax;
         }
     }
 

@@ -19,11 +19,15 @@ public sealed record BootTimings
     /// <summary>The steps a wipe image reports.</summary>
     public IReadOnlyList<string> WipeSteps { get; init; } = ["erasing disks", "verifying"];
 
-    /// <summary>Tries of one request before the machine gives up (and, being a real installer, would hang).</summary>
-    public int HttpAttempts { get; init; } = 4;
+    /// <summary>How long one request is retried, from its first failure, before the machine gives up (and, being a real
+    /// installer, would hang until the job's deadline): docs/boot.md's callback retry window, long enough for the only
+    /// server to restart (issue 11 A.8: four tries in 3.5 s lost callbacks to every restart).</summary>
+    public TimeSpan RetryWindow { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The wait after the first failed try; it doubles after each further one.</summary>
-    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>The wait after the first failed try; it doubles after each further one, up to <see cref="RetryBackoffMax"/>.</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>One try's limit, so a server that accepts and never answers does not hold a machine forever.</summary>
     public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(10);

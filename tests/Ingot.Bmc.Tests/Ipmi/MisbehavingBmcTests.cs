@@ -32,6 +32,39 @@ public sealed class MisbehavingBmcTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => echo);
     }
 
+    /// <summary>Issue 11 A.6: garbage behind an RMCP header belongs to no session, so the receive loop dropped it and the
+    /// client reported "no answer", sending operators to the network.</summary>
+    [Theory]
+    [InlineData(0x00)] // an IPMI 1.5 header whose message runs past the datagram
+    [InlineData(0x06)] // an RMCP+ header with a payload type that does not exist
+    [InlineData(0x9B)] // an authentication type that does not exist
+    public async Task AnswersThatAreNoIpmiPacketAtAll_AreAMalformedReply_NamingWhatCame(byte authType)
+    {
+        using var fake = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        byte[] garbage = [0x06, 0x00, 0xFF, 0x07, authType, 0x3F, 1, 2, 3, 4, 5, 6, 7, 0xF0, 0xFF, 0xFF, 9, 9];
+        var answers = AnswerAlwaysAsync(fake, garbage, stop.Token);
+        await using var transport = new IpmiTransport(Options);
+        var port = ((IPEndPoint)fake.Client.LocalEndPoint!).Port;
+        await using var bmc = new IpmiBmc(new BmcTarget("ipmi", "127.0.0.1", port, "admin", "password"), transport);
+        var e = await Assert.ThrowsAsync<BmcMalformedReplyException>(() => bmc.GetPowerStateAsync());
+        Assert.Contains("sent an answer that could not be parsed (Get Channel Authentication Capabilities)", e.Message);
+        Assert.Contains("(18 bytes: 06 00 ff 07", e.Message);
+        Assert.True(e.IsTransient); // a garbled answer may be a one-off: retried like silence, but named for what it is
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answers);
+    }
+
+    /// <summary>Answers every request with the same bytes.</summary>
+    private static async Task AnswerAlwaysAsync(UdpClient socket, byte[] answer, CancellationToken ct)
+    {
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(ct);
+            await socket.SendAsync(answer, received.RemoteEndPoint, ct);
+        }
+    }
+
     [Fact]
     public async Task LateDuplicateRefusalOfSuite17_IsNotTakenForARefusalOfSuite3()
     {

@@ -16,6 +16,7 @@ namespace Ingot.Server.Tests.Infrastructure;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private bool stopped;
 
     private TestServer(WebApplication app, Uri url, string dataDirectory, string adminToken, string? database)
     {
@@ -48,21 +49,38 @@ public sealed class TestServer : IAsyncDisposable
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
         if (!bootstrapAdmin) adminToken ??= Tokens.Generate();
+        return await LaunchAsync(dataDirectory, database, "http://127.0.0.1:0", bootstrapAdmin ? null : adminToken, jobs, ipmi, discovery, logs, clock);
+    }
+
+    /// <summary>A new server process, as it were, on a stopped server's data directory, database, address and admin
+    /// token: what an operator's restart of the only node gives.</summary>
+    public static Task<TestServer> RestartAsync(TestServer stopped, JobOptions? jobs = null, IpmiClientOptions? ipmi = null,
+                                                LogCapture? logs = null, TimeProvider? clock = null)
+    {
+        if (!stopped.stopped) throw new InvalidOperationException("stop the server first (StopAsync)");
+        return LaunchAsync(stopped.DataDirectory, stopped.Database, stopped.Url.GetLeftPart(UriPartial.Authority), stopped.AdminToken,
+            jobs, ipmi, null, logs, clock);
+    }
+
+    private static async Task<TestServer> LaunchAsync(string dataDirectory, string? database, string url, string? adminToken, JobOptions? jobs,
+                                                      IpmiClientOptions? ipmi, Ingot.Server.Boot.DiscoveryCredentials? discovery,
+                                                      LogCapture? logs, TimeProvider? clock)
+    {
         var app = await ServerHost.BuildAsync(new ServerSettings
         {
             DataDirectory = dataDirectory,
             Database = database,
-            Urls = ["http://127.0.0.1:0"],
-            AdminToken = bootstrapAdmin ? null : adminToken,
+            Urls = [url],
+            AdminToken = adminToken,
             Jobs = jobs ?? new JobOptions { RunWorkers = false },
             Ipmi = ipmi,
             DiscoveryBmc = discovery ?? new(null, null),
             Clock = clock ?? TimeProvider.System,
         }, logging: b => { if (logs is not null) b.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs); });
         await app.StartAsync();
-        if (bootstrapAdmin) adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();
+        adminToken ??= (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address.Replace("[::]", "127.0.0.1") + "/"), dataDirectory, adminToken!, database);
+        return new TestServer(app, new Uri(address.Replace("[::]", "127.0.0.1") + "/"), dataDirectory, adminToken, database);
     }
 
     /// <summary>A raw HTTP client for asserting status codes and bodies; authenticated unless token is "".</summary>
@@ -76,10 +94,19 @@ public sealed class TestServer : IAsyncDisposable
 
     public IngotClient Client(string token) => new(Url, token);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server as a clean shutdown (SIGTERM) does, keeping its data for <see cref="RestartAsync"/> or
+    /// for a look at what it left behind.</summary>
+    public async Task StopAsync()
     {
+        if (stopped) return;
+        stopped = true;
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { /* best effort */ }
     }
 }

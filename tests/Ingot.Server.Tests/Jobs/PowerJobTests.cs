@@ -75,17 +75,39 @@ public sealed class PowerJobTests(BrokerFixture broker)
         Assert.Equal("pxe", job.Result!["boot_device"].GetString());
     }
 
+    /// <summary>Issue 11 A.6: such a BMC was retried within the step and again by the job's attempts, a whole power
+    /// deadline each time (60 s × 4 tries × 3 attempts), keeping its batch running ~13 minutes after every other host.</summary>
     [Fact]
-    public async Task ABmcThatAcknowledgesButDoesNotChangeState_FailsTheJob_SayingSo()
+    public async Task ABmcThatAcknowledgesButDoesNotChangeState_FailsTheJobWithinOneDeadline_SayingSo_InTheJobAndTheBmcsHealth()
     {
         var (machine, bmc) = await broker.MachineAsync();
         bmc.Faults = new Simulator.BmcFaults { IgnorePowerCommands = true };
         var job = await broker.RunAsync(machine, JobActions.PowerOff);
         Assert.Equal(JobStatus.Failed, job.Status);
-        Assert.Contains("acknowledged the power command but still reports on", job.Error);
-        Assert.Contains("no attempts left", job.Error);
-        Assert.Equal(2, job.Attempt);
+        Assert.Contains("acknowledged the power command but still reports on after 2 s (wanted off); not retried", job.Error);
+        Assert.StartsWith("step power_off, attempt 1 of 2", job.Error);
+        Assert.Equal((1, 1), (job.Attempt, job.Steps.Single().Attempt)); // one try: no step retry, no second attempt
+        var deadline = SimulatedFleetServer.FastJobs.PowerDeadline;
+        Assert.InRange(job.EndedAt!.Value - job.StartedAt!.Value, deadline, deadline * 1.9);
         Assert.Equal(PowerState.On, bmc.Power);
+        var health = (await broker.Server.Admin.GetMachineAsync(machine.HardwareName)).Bmc!.Health!;
+        // It answers, so it is no unreachable BMC whose circuit should open; but it is not well either.
+        Assert.Equal(BmcHealthStatus.Degraded, health.Status);
+        Assert.Contains("acknowledged the power command but still reports on", health.LastError);
+    }
+
+    /// <summary>Issue 11 A.6: a BMC that answers with bytes that are no IPMI packet was reported as "no answer".</summary>
+    [Fact]
+    public async Task ABmcThatAnswersGarbage_FailsTheJob_NamingTheUnparseableAnswer_NotNoAnswer()
+    {
+        var (machine, bmc) = await broker.MachineAsync();
+        bmc.Faults = new Simulator.BmcFaults { GarbageReplies = true };
+        var job = await broker.RunAsync(machine, JobActions.PowerOn);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("sent an answer that could not be parsed", job.Error);
+        Assert.DoesNotContain("no answer", job.Error);
+        var health = (await broker.Server.Admin.GetMachineAsync(machine.HardwareName)).Bmc!.Health!;
+        Assert.Contains("sent an answer that could not be parsed", health.LastError);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public sealed class MachineBench : IAsyncDisposable
         Wipe = TimeSpan.FromMilliseconds(30),
         Discover = TimeSpan.FromMilliseconds(10),
         RetryBackoff = TimeSpan.FromMilliseconds(10),
+        RetryBackoffMax = TimeSpan.FromMilliseconds(80),
+        RetryWindow = TimeSpan.FromMilliseconds(400),
         HttpTimeout = TimeSpan.FromSeconds(5),
     };
 

@@ -4,7 +4,7 @@ using Ingot.Simulator.Machines;
 namespace Ingot.Simulator.Tests.Machines;
 
 /// <summary>One machine against the stand-in boot service: each intent of docs/boot.md, the faults, refusals.</summary>
-public sealed class NetworkBootTests
+public sealed partial class NetworkBootTests
 {
     [Fact]
     public async Task Wipe_PostsStartedProgressFinished_WithTheWipeToken()
@@ -138,17 +138,41 @@ public sealed class NetworkBootTests
         Assert.Equal(3, bench.Server.Requests.Count(r => r.Path == "/boot/ipxe"));
     }
 
+    /// <summary>docs/boot.md: a callback is retried with a doubling, capped backoff for the retry window, then given up.</summary>
     [Fact]
-    public async Task ServerAway_GivesUpAfterItsTries_WithoutCrashing()
+    public async Task ServerAway_IsRetriedWithACappedDoublingBackoff_ForTheRetryWindow_ThenGivenUp_WithoutCrashing()
     {
         await using var bench = await MachineBench.StartAsync();
         bench.Server.UnavailableScripts = int.MaxValue;
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(BootOutcome.GaveUp, await bench.BootAsync(BootDevice.Pxe));
 
-        Assert.Equal(MachineBench.Fast.HttpAttempts, bench.Server.Requests.Count);
+        Assert.InRange(clock.Elapsed, MachineBench.Fast.RetryWindow, MachineBench.Fast.RetryWindow + TimeSpan.FromSeconds(5));
+        int[] waits = [.. bench.Machine.Log.Entries.Select(e => WaitPattern().Match(e.Text)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value))];
+        Assert.Equal([10, 20, 40, 80], waits[..4]); // doubling, then capped ...
+        Assert.All(waits[4..^1], w => Assert.Equal(80, w)); // ... until the last, cut to what is left of the window
+        Assert.Equal(waits.Length + 1, bench.Server.Requests.Count);
         Assert.Contains(bench.Machine.Log.Entries, e => e.Text.Contains("gave up"));
     }
+
+    /// <summary>Issue 11 A.8: the only server restarting in the middle of an install (503s, as a proxy in front of it
+    /// answers) must not lose the installer's callbacks.</summary>
+    [Fact]
+    public async Task CallbacksToAServerThatIsAway_AreRetried_AndAllLandOnceItIsBack()
+    {
+        await using var bench = await MachineBench.StartAsync();
+        bench.Server.PlanFor(bench.Mac, new("install", "ubuntu-24.04", 7));
+        bench.Server.UnavailableEvents = 5; // more than the four tries a callback had before
+
+        Assert.Equal(BootOutcome.Installed, await bench.BootAsync(BootDevice.Pxe));
+
+        Assert.Equal(["started", "progress", "progress", "progress", "progress", "finished"], bench.Server.Events.Select(e => e.Event.Event));
+        Assert.Equal(5, bench.Machine.Log.Entries.Count(e => e.Text.Contains("HTTP 503") && e.Text.Contains("trying again")));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"trying again in (\d+) ms")]
+    private static partial System.Text.RegularExpressions.Regex WaitPattern();
 
     [Fact]
     public async Task PowerOff_InterruptsAnInstall()

@@ -44,6 +44,9 @@ public sealed class StandInBootServer : IAsyncDisposable
     /// <summary>How many script requests to answer 503 before serving (a server restarting).</summary>
     public int UnavailableScripts;
 
+    /// <summary>How many /boot/events posts to answer 503 before accepting any (a server restarting mid-install).</summary>
+    public int UnavailableEvents;
+
     public Uri Url { get; private set; } = null!;
 
     private StandInBootServer(WebApplication app) => this.app = app;
@@ -83,6 +86,7 @@ public sealed class StandInBootServer : IAsyncDisposable
         web.MapPost("/boot/events", async (HttpContext http) =>
         {
             var body = await JsonSerializer.DeserializeAsync<BootEvent>(http.Request.Body, IngotJson.Options);
+            if (Interlocked.Decrement(ref UnavailableEvents) >= 0) return Results.StatusCode(503);
             if (RefuseEvents || Bearer(http) is not { } token || !tokens.TryGetValue(token, out var grant) || grant.Spent || grant.Mode == "discover")
                 return Results.StatusCode(403);
             if (body?.Event is not ("started" or "progress" or "finished" or "failed")) return Results.BadRequest();

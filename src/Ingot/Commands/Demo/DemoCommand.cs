@@ -49,8 +49,8 @@ public static class DemoCommand
             // The simulated BMCs live on loopback (127.1.x.y): the only network the demo gives its discovery credentials to.
             if (settings.DiscoveryBmc.Networks is not { Count: > 0 })
                 settings = settings with { DiscoveryBmc = settings.DiscoveryBmc with { Networks = [System.Net.IPNetwork.Parse("127.0.0.0/8")] } };
-            await using var app = await ServerHost.BuildAsync(settings, logging: l => { }, ct: ct);
-            if (!await ServeCommand.TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
+            await using var app = await ServeCommand.TryBuildAsync(context, settings, l => { }, ct);
+            if (app is null || !await ServeCommand.TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
             var token = settings.AdminToken ?? (await File.ReadAllTextAsync(Path.Combine(settings.DataDirectory, "admin-token"), ct)).Trim();
             var server = new Uri(settings.Urls[0].TrimEnd('/') + "/");
             var client = new IngotClient(server, token);

@@ -22,8 +22,8 @@ public static class ServeCommand
                 await PrintAsync(context, sources);
                 return 0;
             }
-            await using var app = await ServerHost.BuildAsync(settings, ct: ct);
-            if (!await TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
+            await using var app = await TryBuildAsync(context, settings, null, ct);
+            if (app is null || !await TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
             await context.Out.WriteLineAsync($"Ingot serving {string.Join(", ", settings.Urls)} (data: {Path.GetFullPath(settings.DataDirectory)})");
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { /* Ctrl-C or SIGTERM: stop gracefully below */ }
@@ -65,6 +65,21 @@ public static class ServeCommand
             context.Error.WriteLine("The server did not start; 'ingot serve --help' lists every setting.");
             (settings, sources) = (null!, []);
             return false;
+        }
+    }
+
+    /// <summary>Builds the server; a SQLite database that another server holds is one line on stderr, not a stack trace.</summary>
+    public static async Task<WebApplication?> TryBuildAsync(CliContext context, ServerSettings settings,
+                                                            Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging, CancellationToken ct)
+    {
+        try
+        {
+            return await ServerHost.BuildAsync(settings, logging, ct);
+        }
+        catch (Ingot.Server.Data.DatabaseInUseException e)
+        {
+            await context.Error.WriteLineAsync($"error: {e.Message}; stop the other server, or give this one another --data directory.");
+            return null;
         }
     }
 

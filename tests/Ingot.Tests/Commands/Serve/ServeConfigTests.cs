@@ -81,4 +81,24 @@ public sealed class ServeConfigTests
             result.Error.Trim());
         Directory.Delete(data, recursive: true);
     }
+
+    /// <summary>Issue 11 A.8: SQLite is one node's; a second server on the same file would run every job a second time.</summary>
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("demo")]
+    public async Task A_SQLite_database_another_server_holds_is_one_line_on_stderr_not_a_second_node(string verb)
+    {
+        var data = Directory.CreateTempSubdirectory("ingot-held-").FullName;
+        await using (var running = Ingot.Server.Data.Database.Open(null, data))
+        {
+            running.HoldAlone(); // what the running server holds
+            var url = $"http://127.0.0.1:{Ports.Free()}";
+            using var cli = new CliRunner();
+            var result = await cli.FailsAsync(1, verb == "serve" ? ["serve", "--data", data, "--urls", url] : ["demo", "--data", data, "--url", url, "--no-bmcs", "--machines", "1"]);
+
+            Assert.Equal($"error: the SQLite database {Path.Combine(data, "ingot.db")} is in use by another Ingot server (SQLite is for one node; " +
+                         "run several on PostgreSQL); stop the other server, or give this one another --data directory.", result.Error.Trim());
+        }
+        Directory.Delete(data, recursive: true);
+    }
 }
