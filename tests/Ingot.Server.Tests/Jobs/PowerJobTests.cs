@@ -172,10 +172,10 @@ public sealed class PowerJobTests(BrokerFixture broker)
     {
         var (machine, _) = await broker.MachineAsync();
         var sku = await broker.Server.Admin.CreateSkuAsync(new SkuCreate(Tests.Infrastructure.Unique.Name("big"), 64, 512, 2, 900, 2));
-        await broker.Server.Admin.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Sku: sku.Name));
-        // What a discovery image reports about the racked machine, booted from its second NIC (its first is known, so it
-        // boots the disk): the report adds that NIC, hence a SKU of two. The machine is new with a BMC password, so the
-        // boot door queues its commission job itself.
+        // Registered ahead of racking by serial and BMC alone (no NICs yet), as a purchase order lists it.
+        await broker.Server.Admin.UpdateMachineAsync(machine.HardwareName, new MachineUpdate(Sku: sku.Name, Nics: []));
+        // What a discovery image reports about the racked machine at its first boot: its two NICs, hence a SKU of two. The
+        // machine is new with a BMC password, so the boot door queues its commission job itself.
         await DiscoveryImage.ReportAsync(broker.Server, new DiscoveryReport(machine.Serial, CpuCores: cores, MemoryGb: memoryGb,
             Disks: [new DiskFact("sda", 960), new DiskFact("sdb", 960)], Nics: [new NicInput(machine.Nics[0].Mac), new NicInput(Tests.Infrastructure.Unique.Mac())]));
         var queued = Assert.Single((await broker.Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName, Action: JobActions.Commission))).Items);
