@@ -39,6 +39,7 @@ public static class ServerHost
         builder.Services.AddSingleton(settings.Clock);
         builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
+        builder.Services.AddSingleton(_ => new ImageChecksums(settings.ImageVerifyTimeout));
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
         AddJobs(builder.Services, settings);
         builder.Services.AddSingleton(settings.DiscoveryBmc);
