@@ -141,15 +141,8 @@ public sealed class BootReplayTests(ReplayFixture fleet) : IClassFixture<ReplayF
     }
 }
 
-/// <summary>A server whose clock the test moves, so an attempt can time out: 127.0.33.x.</summary>
-public sealed class ManualClockBootFixture() : SimulatedFleetServer("127.0.33.1", 1)
-{
-    public ManualClock Time { get; } = new(DateTimeOffset.UtcNow.AddHours(1));
-
-    protected override JobOptions Jobs => FastJobs with { MaxAttempts = 3 };
-
-    protected override TimeProvider? Clock => Time;
-}
+/// <summary>127.0.33.x.</summary>
+public sealed class ManualClockBootFixture() : ManualClockFleet("127.0.33.1", 1);
 
 /// <summary>Issue 11 B.1: a token stays bound to its attempt. After a retry, the previous attempt's installer (hung, then
 /// waking up) cannot report for the attempt that replaced it.</summary>
