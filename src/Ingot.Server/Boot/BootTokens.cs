@@ -61,6 +61,14 @@ public static class BootTokens
         return row is null || row.ExpiresAt <= now ? null : row;
     }
 
+    /// <summary>Deletes tokens that expired before <paramref name="expiredBefore"/> (issue 11 B.4: every request of an
+    /// unknown MAC leaves one, and nothing ever removed them). An expired token is refused anyway; it is kept a while
+    /// only so that a refused callback can be looked into.</summary>
+    public static Task<long> PruneAsync(Database db, DateTimeOffset expiredBefore, int batch, CancellationToken ct) =>
+        Pruning.DeleteInBatchesAsync(db,
+            "DELETE FROM boot_tokens WHERE token_hash IN (SELECT token_hash FROM boot_tokens WHERE expires_at < @before LIMIT @batch)",
+            expiredBefore, batch, ct);
+
     public static Task SpendAsync(DataContext c, string tokenHash, DateTimeOffset now) =>
         c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash AND used_at IS NULL", new { now, hash = tokenHash });
 }

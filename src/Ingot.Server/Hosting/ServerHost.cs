@@ -42,6 +42,9 @@ public static class ServerHost
         builder.Services.AddSingleton(_ => new ImageChecksums(settings.ImageVerifyTimeout));
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
         AddJobs(builder.Services, settings);
+        builder.Services.AddSingleton(settings.Retention);
+        builder.Services.AddSingleton<Retention>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Retention>());
         builder.Services.AddSingleton(settings.DiscoveryBmc);
         builder.Services.ConfigureHttpJsonOptions(o => IngotJson.Configure(o.SerializerOptions));
         // Bad route values and bodies throw, so Problems can say what was wrong instead of a bare 400.

@@ -32,6 +32,9 @@ public sealed record ServerSettings
     /// Fleets provision one account on every BMC for this; without it, discovered machines wait for an operator.</summary>
     public Boot.DiscoveryCredentials DiscoveryBmc { get; init; } = new(null, null);
 
+    /// <summary>How long expired boot tokens, ended jobs' events and audit records are kept (INGOT_RETENTION_* variables).</summary>
+    public RetentionOptions Retention { get; init; } = new();
+
     /// <summary>The job broker's limits and timings (INGOT_JOBS_* variables).</summary>
     public Jobs.JobOptions Jobs { get; init; } = new();
 

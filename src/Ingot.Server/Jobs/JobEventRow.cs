@@ -67,6 +67,18 @@ public sealed class JobEventRow
               AND COALESCE(message, '') = COALESCE(@message, '')
             """, args) > 0;
 
+    /// <summary>Deletes the events of jobs that ended before <paramref name="endedBefore"/> (issue 11 B.4). A job that has
+    /// not ended keeps all of its events, however old: its waiting steps read them. The job itself stays.</summary>
+    public static Task<long> PruneAsync(Database db, DateTimeOffset endedBefore, int batch, CancellationToken ct) =>
+        Pruning.DeleteInBatchesAsync(db,
+            // An ended job's events all came before its end: the condition on e.at lets the index on it pick the candidates.
+            """
+            DELETE FROM job_events WHERE id IN (
+                SELECT e.id FROM job_events e JOIN jobs j ON j.id = e.job_id
+                WHERE e.at < @before AND j.ended_at < @before AND j.status IN ('succeeded', 'failed', 'cancelled')
+                ORDER BY e.id LIMIT @batch)
+            """, endedBefore, batch, ct);
+
     private sealed class JobAttemptRow
     {
         public string Status { get; init; } = "";
