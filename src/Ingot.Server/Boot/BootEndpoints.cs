@@ -6,12 +6,13 @@ using Ingot.Server.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Ingot.Server.Boot;
 
 /// <summary>/boot: what iPXE and the images call (docs/boot.md). No API token here — iPXE has none — so these endpoints
 /// reveal only scripts, and every change they cause needs a boot token that a script handed out.</summary>
-public static class BootEndpoints
+public static partial class BootEndpoints
 {
     private const string Ipxe = "text/plain; charset=utf-8";
     private static readonly string[] Events = ["started", "progress", "finished", "failed"];
@@ -43,7 +44,7 @@ public static class BootEndpoints
     /// <summary>The address the machine reached us on is the one its images can call back.</summary>
     private static string Server(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 
-    private static async Task<IResult> ScriptAsync(HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> ScriptAsync(HttpContext http, Database db, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         var query = http.Request.Query;
         var mac = Names.Mac(query["mac"].FirstOrDefault())
@@ -54,11 +55,14 @@ public static class BootEndpoints
         // A plain connection, not a writer's turn: most boots only read (local disk); the few that issue a token or
         // report a changed boot mode write one row, and on SQLite wait for the lock like any other single write.
         await using var c = await db.OpenAsync(ct);
-        var script = await BootDecision.ScriptAsync(c, mac, platform == "efi",
+        var answer = await BootDecision.ScriptAsync(c, mac, platform == "efi",
             platform is null ? null : BootModes.FromPlatform(platform == "efi"), Server(http), clock.GetUtcNow());
-        return Results.Text(script, Ipxe);
+        if (answer.Warning is { } warning) LogBootWarning(logs.CreateLogger("Ingot.Boot"), warning, http.Connection.RemoteIpAddress?.ToString() ?? "?");
+        return Results.Text(answer.Script, Ipxe);
     }
 
+    /// <summary>An image's callback. Bound to its token's job attempt: an event of an attempt that is over, or of an ended
+    /// job, is refused; one the attempt has already recorded is acknowledged and changes nothing (docs/boot.md).</summary>
     private static async Task<IResult> EventAsync(BootEvent? body, HttpContext http, Database db, JobSubmission jobs, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
@@ -67,17 +71,31 @@ public static class BootEndpoints
         v.Range("percent", body?.Percent, 0, 100);
         v.ThrowIfInvalid();
         var token = BearerToken(http);
-        var terminal = kind is "finished" or "failed";
         var woke = await db.InTransactionAsync(async c =>
         {
             var now = clock.GetUtcNow();
-            var bound = await BootTokens.ValidAsync(c, token, now);
+            var bound = await BootTokens.KnownAsync(c, token, now);
             if (bound is not { JobId: { } jobId, Attempt: { } attempt })
-                throw new ForbiddenException("This boot token is unknown, expired, already used, or not one that reports events.");
-            if (terminal) await c.ExecuteAsync("UPDATE boot_tokens SET used_at = @now WHERE token_hash = @hash", new { now, hash = bound.TokenHash });
-            return await JobEventRow.RecordAsync(c, jobId, attempt, kind!, body!, body!.Log is { Length: > MaxLog } full ? full[^MaxLog..] : body.Log, now);
+                throw new ForbiddenException("This boot token is unknown, expired, or not one that reports events.");
+            var log = body!.Log is { Length: > MaxLog } full ? full[^MaxLog..] : body.Log;
+            var outcome = await JobEventRow.RecordAsync(c, jobId, attempt, kind!, body, log, spent: bound.UsedAt is not null, now);
+            switch (outcome)
+            {
+                case EventRecord.OtherAttempt:
+                    throw new ForbiddenException($"This boot token belongs to attempt {attempt} of job {jobId}, which is over: the job has moved on to another attempt, with a token of its own.");
+                case EventRecord.JobEnded:
+                    throw new ForbiddenException($"This boot token belongs to job {jobId}, which has ended.");
+                case EventRecord.Spent:
+                    throw new ForbiddenException($"This boot token was spent by the terminal event of attempt {attempt} of job {jobId}; it reports nothing more.");
+            }
+            // The first 'finished' or 'failed' spends the token: the attempt has nothing more to say.
+            if (outcome is EventRecord.Recorded or EventRecord.Woke && kind is ("finished" or "failed")) await BootTokens.SpendAsync(c, bound.TokenHash, now);
+            return outcome == EventRecord.Woke;
         }, ct);
         if (woke) jobs.WakeWorkers();
         return Results.NoContent();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning} (asked by {Remote})")]
+    private static partial void LogBootWarning(ILogger log, string warning, string remote);
 }

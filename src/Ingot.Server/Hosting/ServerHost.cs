@@ -40,8 +40,12 @@ public static class ServerHost
         builder.Services.AddSingleton(settings.Clock);
         builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
+        builder.Services.AddSingleton(_ => new ImageChecksums(settings.ImageVerifyTimeout));
         builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
         AddJobs(builder.Services, settings);
+        builder.Services.AddSingleton(settings.Retention);
+        builder.Services.AddSingleton<Retention>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Retention>());
         builder.Services.AddSingleton(settings.DiscoveryBmc);
         builder.Services.ConfigureHttpJsonOptions(o => IngotJson.Configure(o.SerializerOptions));
         // Bad route values and bodies throw, so Problems can say what was wrong instead of a bare 400.

@@ -23,10 +23,17 @@ public sealed record ServerSettings
     /// <summary>The largest CSV import body in bytes (INGOT_IMPORT_MAX_BYTES). Default 50 MB.</summary>
     public long ImportMaxBytes { get; init; } = new Inventory.ImportOptions().MaxBytes;
 
+    /// <summary>How long the server may take to download an image's kernel or initrd to check its SHA-256 when the image
+    /// is added (INGOT_IMAGES_VERIFY_TIMEOUT_SECONDS). Default 90 s: inside the CLI's 100 s wait for an answer.</summary>
+    public TimeSpan ImageVerifyTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
     /// <summary>BMC credentials given to machines that register themselves through network discovery
     /// (INGOT_DISCOVERY_BMC_USER, INGOT_DISCOVERY_BMC_PASSWORD): with them, a discovered machine is commissioned at once.
     /// Fleets provision one account on every BMC for this; without it, discovered machines wait for an operator.</summary>
     public Boot.DiscoveryCredentials DiscoveryBmc { get; init; } = new(null, null);
+
+    /// <summary>How long expired boot tokens, ended jobs' events and audit records are kept (INGOT_RETENTION_* variables).</summary>
+    public RetentionOptions Retention { get; init; } = new();
 
     /// <summary>The job broker's limits and timings (INGOT_JOBS_* variables).</summary>
     public Jobs.JobOptions Jobs { get; init; } = new();

@@ -4,8 +4,9 @@ using Ingot.Server.Data;
 namespace Ingot.Server.Inventory;
 
 /// <summary>A machine's boot mode, UEFI or legacy BIOS: learned from what its iPXE reports (<c>${platform}</c>:
-/// <c>efi</c> or <c>pcbios</c>) on every network boot, overridden per machine or per SKU. The jobs' boot steps ask
-/// the BMC for this mode, so a legacy machine is not switched to UEFI (or back) by an install.</summary>
+/// <c>efi</c> or <c>pcbios</c>) on the network boots that take a job attempt's boot token and on discovery
+/// (Boot/BootDecision), overridden per machine or per SKU. The jobs' boot steps ask the BMC for this mode, so a legacy
+/// machine is not switched to UEFI (or back) by an install.</summary>
 /// <remarks>Precedence: the machine's override, then its SKU's, then the reported mode; UEFI when none is known
 /// (what every job asked for before boot modes existed, and what current servers ship with). The reported mode comes
 /// from an unauthenticated request (iPXE has no credentials), so an override is how an operator pins a mode that must

@@ -33,7 +33,8 @@ public static class ImageEndpoints
         return TypedResults.Ok((await ImageRow.FindAsync(c, name) ?? throw new NotFoundException("image", name)).View());
     }
 
-    private static async Task<Created<ImageView>> CreateAsync(ImageCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Created<ImageView>> CreateAsync(ImageCreate body, HttpContext http, Database db, ImageChecksums checksums,
+                                                              TimeProvider clock, CancellationToken ct)
     {
         Caller.From(http).RequireAdmin("Adding an image");
         var v = new Validation();
@@ -45,6 +46,12 @@ public static class ImageEndpoints
         Sha256(v, "kernel_sha256", body.KernelSha256);
         Sha256(v, "initrd_sha256", body.InitrdSha256);
         if (body.Cmdline?.Contains('\n') == true) v.Add("cmdline", "must be one line.");
+        v.ThrowIfInvalid();
+        // A clash is told before the files are downloaded for nothing (the insert below still decides a race), and no
+        // connection is held while they are.
+        await using (var check = await db.OpenAsync(ct))
+            if (await ImageRow.FindAsync(check, name!) is not null) throw Clash(name);
+        await checksums.CheckAsync(v, [new("kernel", kernel, body.KernelSha256), new("initrd", initrd, body.InitrdSha256)], ct);
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         try
@@ -63,11 +70,13 @@ public static class ImageEndpoints
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
-            throw new ConflictException($"An image named '{name}' already exists.");
+            throw Clash(name);
         }
         var view = (await ImageRow.FindAsync(c, name!))!.View();
         return TypedResults.Created($"/api/v1/images/{name}", view);
     }
+
+    private static ConflictException Clash(string? name) => new($"An image named '{name}' already exists.");
 
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {

@@ -82,6 +82,10 @@ public static class JobPlans
             AllowedStates: new HashSet<MachineState> { MachineState.Available, MachineState.InUse, MachineState.Broken }, BreaksMachine: true),
     }.ToDictionary(p => p.Action);
 
+    /// <summary>The step that starts an image-booting plan's network boot (the power-on after PXE was set): the boot
+    /// service hands out an attempt's boot token only once the attempt has begun it (Boot/BootDecision).</summary>
+    public static string NetworkBootStep => On.Name;
+
     /// <summary>Actions whose machine network-boots the wipe image (the boot service's choice follows the job).</summary>
     public static bool Wipes(string action) => action is JobActions.Recycle or JobActions.Decommission or JobActions.WipeDisks;
 

@@ -35,6 +35,11 @@ public static class Audit
         }
     });
 
+    /// <summary>Deletes audit records made before <paramref name="before"/> (issue 11 B.4: they were kept for ever).</summary>
+    public static Task<long> PruneAsync(Database db, DateTimeOffset before, int batch, CancellationToken ct) =>
+        Pruning.DeleteInBatchesAsync(db,
+            "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < @before ORDER BY id LIMIT @batch)", before, batch, ct);
+
     private const string ActorKey = "ingot.audit.actor", TargetKey = "ingot.audit.target";
 
     /// <summary>Names who acted and on what, for a door without a signed-in user (the discovery image acts by its boot

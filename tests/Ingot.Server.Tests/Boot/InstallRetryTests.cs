@@ -6,8 +6,8 @@ using Ingot.Server.Tests.Jobs;
 
 namespace Ingot.Server.Tests.Boot;
 
-/// <summary>A server whose clock the test moves, with three attempts per job: 127.0.13.x.</summary>
-public sealed class ManualClockInstallFixture() : SimulatedFleetServer("127.0.13.1", 4)
+/// <summary>A server whose clock the test moves, with three attempts per job, so attempts can time out without waiting.</summary>
+public abstract class ManualClockFleet(string firstAddress, int count) : SimulatedFleetServer(firstAddress, count)
 {
     public ManualClock Time { get; } = new(DateTimeOffset.UtcNow.AddHours(1));
 
@@ -15,6 +15,9 @@ public sealed class ManualClockInstallFixture() : SimulatedFleetServer("127.0.13
 
     protected override TimeProvider? Clock => Time;
 }
+
+/// <summary>127.0.13.x.</summary>
+public sealed class ManualClockInstallFixture() : ManualClockFleet("127.0.13.1", 4);
 
 /// <summary>Each attempt of an install whose installer never reports gets the image's whole deadline, measured from
 /// that attempt's start (issue 11 A.2: attempts 2 and 3 used to fail milliseconds after starting, because the waiting

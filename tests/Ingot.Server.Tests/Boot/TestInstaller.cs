@@ -38,6 +38,9 @@ public sealed partial class TestInstaller
     /// <summary>For boot n (1, 2, …), the failure message to post instead of 'finished', or null to succeed.</summary>
     public Func<int, string?> FailOnBoot { get; }
 
+    /// <summary>For boot n (1, 2, …), whether the installer hangs after 'started' and one progress: it never finishes.</summary>
+    public Func<int, bool> HangsOnBoot { get; init; } = _ => false;
+
     /// <summary>What iPXE reports as its firmware platform: efi or pcbios.</summary>
     public string Platform { get; init; } = "efi";
 
@@ -52,15 +55,23 @@ public sealed partial class TestInstaller
     public async Task BootAsync()
     {
         var boot = Interlocked.Increment(ref boots);
-        var script = await http.GetStringAsync($"boot/ipxe?mac={mac}&platform={Platform}");
+        var (script, token) = await FetchAsync(Platform);
         Scripts.Add(script);
-        if (TokenPattern().Match(script) is not { Success: true } m) return; // booted the local disk
-        var token = m.Groups[1].Value;
+        if (token is null) return; // booted the local disk
         Tokens.Add(token);
         await PostAsync(token, new BootEvent("started"));
         await PostAsync(token, new BootEvent("progress", "partitioning", 40));
+        if (HangsOnBoot(boot)) return;
         var failure = FailOnBoot(boot);
         await PostAsync(token, failure is null ? new BootEvent("finished") : new BootEvent("failed", Message: failure, Log: "mkfs: no disk /dev/sda"));
+    }
+
+    /// <summary>GET /boot/ipxe for this MAC, as iPXE (or anyone who knows the MAC) asks: the script, and the boot token
+    /// its kernel line carries (null for a script that boots the disk).</summary>
+    public async Task<(string Script, string? Token)> FetchAsync(string platform = "efi")
+    {
+        var script = await http.GetStringAsync($"boot/ipxe?mac={mac}&platform={platform}");
+        return (script, TokenPattern().Match(script) is { Success: true } m ? m.Groups[1].Value : null);
     }
 
     public async Task<HttpResponseMessage> PostAsync(string token, BootEvent e)

@@ -42,14 +42,16 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="bootstrapAdmin">Start as a bare server does, without an admin token, so the server
     /// creates one and writes it to DATA/admin-token; <see cref="AdminToken"/> is then read from that file.</param>
     /// <param name="jobs">Broker options; by default the workers do not run (tests of the API alone).</param>
+    /// <param name="configure">Any other setting a test needs, applied last.</param>
     public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false, JobOptions? jobs = null,
                                                     IpmiClientOptions? ipmi = null, Ingot.Server.Boot.DiscoveryCredentials? discovery = null,
-                                                    LogCapture? logs = null, TimeProvider? clock = null)
+                                                    LogCapture? logs = null, TimeProvider? clock = null,
+                                                    Func<ServerSettings, ServerSettings>? configure = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
         if (!bootstrapAdmin) adminToken ??= Tokens.Generate();
-        return await LaunchAsync(dataDirectory, database, "http://127.0.0.1:0", bootstrapAdmin ? null : adminToken, jobs, ipmi, discovery, logs, clock);
+        return await LaunchAsync(dataDirectory, database, "http://127.0.0.1:0", bootstrapAdmin ? null : adminToken, jobs, ipmi, discovery, logs, clock, configure);
     }
 
     /// <summary>A new server process, as it were, on a stopped server's data directory, database, address and admin
@@ -59,14 +61,14 @@ public sealed class TestServer : IAsyncDisposable
     {
         if (!stopped.stopped) throw new InvalidOperationException("stop the server first (StopAsync)");
         return LaunchAsync(stopped.DataDirectory, stopped.Database, stopped.Url.GetLeftPart(UriPartial.Authority), stopped.AdminToken,
-            jobs, ipmi, null, logs, clock);
+            jobs, ipmi, null, logs, clock, null);
     }
 
     private static async Task<TestServer> LaunchAsync(string dataDirectory, string? database, string url, string? adminToken, JobOptions? jobs,
                                                       IpmiClientOptions? ipmi, Ingot.Server.Boot.DiscoveryCredentials? discovery,
-                                                      LogCapture? logs, TimeProvider? clock)
+                                                      LogCapture? logs, TimeProvider? clock, Func<ServerSettings, ServerSettings>? configure)
     {
-        var app = await ServerHost.BuildAsync(new ServerSettings
+        var settings = new ServerSettings
         {
             DataDirectory = dataDirectory,
             Database = database,
@@ -76,7 +78,8 @@ public sealed class TestServer : IAsyncDisposable
             Ipmi = ipmi,
             DiscoveryBmc = discovery ?? new(null, null),
             Clock = clock ?? TimeProvider.System,
-        }, logging: b => { if (logs is not null) b.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs); });
+        };
+        var app = await ServerHost.BuildAsync(configure is null ? settings : configure(settings), logging: b => { if (logs is not null) b.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs); });
         await app.StartAsync();
         adminToken ??= (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-token"))).Trim();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

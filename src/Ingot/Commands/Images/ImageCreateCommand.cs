@@ -23,8 +23,8 @@ internal static class ImageCreateCommand
             Description = "The kernel command line; Ingot appends its own ingot.* parameters (docs/boot.md).", HelpName = "text",
         };
         var os = new Option<string?>("--os") { Description = "What the image installs, for people, e.g. \"Ubuntu 24.04\".", HelpName = "text" };
-        var kernelSha = new Option<string?>("--kernel-sha256") { Description = "The kernel's SHA-256 (64 hex digits); iPXE refuses another.", HelpName = "hex" };
-        var initrdSha = new Option<string?>("--initrd-sha256") { Description = "The initrd's SHA-256 (64 hex digits); iPXE refuses another.", HelpName = "hex" };
+        var kernelSha = new Option<string?>("--kernel-sha256") { Description = Checked("kernel"), HelpName = "hex" };
+        var initrdSha = new Option<string?>("--initrd-sha256") { Description = Checked("initrd"), HelpName = "hex" };
         var deadline = new Option<int?>("--deadline")
         {
             Description = "Seconds an install may take from boot to 'finished' (30 to 604800). Default: the server's (3600).",
@@ -42,6 +42,11 @@ internal static class ImageCreateCommand
                 return 0;
             });
     }
+
+    /// <summary>What a checksum buys, exactly (issue 11 B.3: this said "iPXE refuses another", and iPXE never checked).</summary>
+    private static string Checked(string file) =>
+        $"The {file}'s SHA-256 (64 hex digits). The server downloads the {file} (http or https URLs only) when the image is " +
+        $"added and refuses the image if the SHA-256 differs; what machines download later is not checked (docs/boot.md).";
 
     // The parser has already limited --kind to these three.
     private static ImageKind Kind(string text) => text switch
