@@ -41,9 +41,10 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="bootstrapAdmin">Start as a bare server does, without an admin token, so the server
     /// creates one and writes it to DATA/admin-token; <see cref="AdminToken"/> is then read from that file.</param>
     /// <param name="jobs">Broker options; by default the workers do not run (tests of the API alone).</param>
+    /// <param name="tls">Serve https:// with these certificates instead of http://.</param>
     public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false, JobOptions? jobs = null,
                                                     IpmiClientOptions? ipmi = null, Ingot.Server.Boot.DiscoveryCredentials? discovery = null,
-                                                    LogCapture? logs = null, TimeProvider? clock = null)
+                                                    LogCapture? logs = null, TimeProvider? clock = null, TestCertificates? tls = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
@@ -52,7 +53,9 @@ public sealed class TestServer : IAsyncDisposable
         {
             DataDirectory = dataDirectory,
             Database = database,
-            Urls = ["http://127.0.0.1:0"],
+            Urls = [tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0"],
+            TlsCertificate = tls?.Certificate,
+            TlsKey = tls?.Key,
             AdminToken = bootstrapAdmin ? null : adminToken,
             Jobs = jobs ?? new JobOptions { RunWorkers = false },
             Ipmi = ipmi,
