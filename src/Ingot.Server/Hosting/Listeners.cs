@@ -32,10 +32,9 @@ internal static class Listeners
             }
 
             var host = address.Host.Trim('[', ']');
-            if (address.IsUnixPipe) kestrel.ListenUnixSocket(address.UnixPipePath, Configure);
-            else if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(address.Port, Configure);
+            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(address.Port, Configure);
             else if (IPAddress.TryParse(host, out var ip)) kestrel.Listen(ip, address.Port, Configure);
-            // *, + or another name: every interface, as Kestrel does for them.
+            // Any other host name: every interface, as Kestrel binds one.
             else kestrel.ListenAnyIP(address.Port, Configure);
         }
     }
