@@ -57,6 +57,14 @@ public static class Problems
         ["instance"] = context.Request.Path.Value,
     };
 
+    /// <summary>A problem of a status's own type and title, outside a request the app handles (Kestrel's rejections).</summary>
+    public static Dictionary<string, object?> Build(int status, string detail, string? instance)
+    {
+        var problem = new Dictionary<string, object?> { ["type"] = TypeBase + Slug(status), ["title"] = Title(status), ["status"] = status, ["detail"] = detail };
+        if (instance is not null) problem["instance"] = instance;
+        return problem;
+    }
+
     public static Task WriteAsync(HttpContext context, int status, Dictionary<string, object?> problem)
     {
         if (context.Response.HasStarted) return Task.CompletedTask;
@@ -118,14 +126,16 @@ public static class Problems
     private static string Slug(int status) => status switch
     {
         400 => "bad-request", 401 => "unauthorized", 403 => "forbidden", 404 => "not-found",
-        405 => "method-not-allowed", 409 => "conflict", 413 => "too-large", 415 => "unsupported-media-type",
+        405 => "method-not-allowed", 408 => "request-timeout", 409 => "conflict", 411 => "length-required", 413 => "too-large",
+        414 => "uri-too-long", 415 => "unsupported-media-type", 431 => "headers-too-large", 505 => "http-version-not-supported",
         _ => $"http-{status}",
     };
 
     private static string Title(int status) => status switch
     {
         400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found",
-        405 => "Method not allowed", 409 => "Conflict", 413 => "Request too large", 415 => "Unsupported media type",
+        405 => "Method not allowed", 408 => "Request timeout", 409 => "Conflict", 411 => "Length required", 413 => "Request too large",
+        414 => "URI too long", 415 => "Unsupported media type", 431 => "Request headers too large", 505 => "HTTP version not supported",
         _ => $"HTTP {status}",
     };
 }

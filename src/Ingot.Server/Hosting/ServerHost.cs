@@ -25,15 +25,17 @@ public static class ServerHost
 {
     public static async Task<WebApplication> BuildAsync(ServerSettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
+        // Settings made in code (tests, the demo) are held to the rules of flags and variables before anything starts.
+        ServerOptions.Validate(settings);
+        var tls = ServerTls.Load(settings, ServerOptions.Named);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Bind(kestrel, settings.Urls, tls));
         builder.Logging.ClearProviders();
         if (logging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         else logging(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddRejectionDetails();
 
-        // Settings made in code (tests, the demo) are held to the rules of flags and variables before anything starts.
-        ServerOptions.Validate(settings);
         var db = Database.Open(settings.Database, settings.DataDirectory);
         // From a factory, so the container disposes it with the host (and a SQLite server's lock goes with it).
         builder.Services.AddSingleton(_ => db);
@@ -56,6 +58,7 @@ public static class ServerHost
         builder.Services.AddOpenApi("v1");
 
         var app = builder.Build();
+        if (tls is not null) app.Lifetime.ApplicationStopped.Register(tls.Dispose);
         try
         {
             // Before anything reads or migrates it: a second server on one SQLite file is refused here (Database.HoldAlone).
@@ -73,6 +76,8 @@ public static class ServerHost
             throw;
         }
 
+        // Before everything: it tells Kestrel's rejections (answered by RejectedRequests) from the requests the app answers.
+        app.UseRejectedRequestProblems();
         // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
         app.UseAudit();
         app.UseIngotProblems();

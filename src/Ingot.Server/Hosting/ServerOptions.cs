@@ -13,6 +13,10 @@ public static class ServerOptions
             s => s.DataDirectory, (s, v) => s with { DataDirectory = v ?? new ServerSettings().DataDirectory }),
         ServerOption.Text("urls", "Addresses to listen on, separated by commas.",
             s => string.Join(",", s.Urls), (s, v) => s with { Urls = Urls(v) }, check: v => Urls(v)),
+        ServerOption.Text("tls.certificate", "PEM file of the certificate for https:// addresses (its intermediates after it).",
+            s => s.TlsCertificate, (s, v) => s with { TlsCertificate = v }),
+        ServerOption.Text("tls.key", "PEM file of the certificate's private key, unencrypted; refused if other users may read it (0600, or 0640 for a group such as ssl-cert). Default: the certificate's file.",
+            s => s.TlsKey, (s, v) => s with { TlsKey = v }),
         ServerOption.Text("database", "PostgreSQL connection string or postgres:// URL; SQLite in the data directory when empty.",
             s => s.Database, (s, v) => s with { Database = v }, secret: true),
         ServerOption.Text("admin_token", "Registered as the admin's token on every start instead of generating one (at least 32 characters); changing it revokes the previous one.",
@@ -91,11 +95,13 @@ public static class ServerOptions
         var settings = start ?? new ServerSettings();
         var sources = new List<Source>();
         var errors = new List<string>();
+        var labels = new Dictionary<string, string>();
         foreach (var option in All)
         {
             var (text, from, label) = flags.TryGetValue(option.Name, out var flag) && flag is not null ? (flag, "flag " + option.Flag, option.Flag)
                 : environment(option.Variable) is { Length: > 0 } env ? (env, option.Variable, option.Variable)
                 : ((string?)null, "default", "");
+            labels[option.Name] = text is null ? option.Flag : label;
             if (text is not null)
             {
                 try { settings = option.Set(settings, text); }
@@ -103,12 +109,14 @@ public static class ServerOptions
             }
             sources.Add(new Source(option, option.Get(settings), from));
         }
+        if (errors.Count == 0) errors.AddRange(AcrossSettings(settings, name => labels[name]));
         if (errors.Count > 0) throw new ServerOptionsException(errors);
         return (settings, sources);
     }
 
     /// <summary>Holds settings made in code (tests, the demo) to the same rules as flags and variables: each value is
-    /// read back through its option. The server checks this before it starts.</summary>
+    /// read back through its option. The server checks this before it starts, then reads the certificate files
+    /// (<see cref="ServerTls.Load"/>) with the same checks as <see cref="Read"/>.</summary>
     public static void Validate(ServerSettings settings)
     {
         var errors = new List<string>();
@@ -123,6 +131,24 @@ public static class ServerOptions
         if (errors.Count > 0) throw new ServerOptionsException(errors);
     }
 
+    /// <summary>A setting as an error about settings made in code names it: tls.key (INGOT_TLS_KEY).</summary>
+    public static string Named(string name)
+    {
+        var option = All.Single(o => o.Name == name);
+        return $"{option.Name} ({option.Variable})";
+    }
+
+    /// <summary>What no single value shows: settings that need each other, and the files they name (read, then let go).</summary>
+    private static IReadOnlyList<string> AcrossSettings(ServerSettings settings, Func<string, string> label)
+    {
+        try
+        {
+            ServerTls.Load(settings, label)?.Dispose();
+            return [];
+        }
+        catch (ServerOptionsException e) { return e.Errors; }
+    }
+
     /// <summary>A refused value as the error quotes it: a secret never, even a wrong one (it may be a real one mistyped).</summary>
     private static string Echo(ServerOption option, string text) => option.Secret ? "(hidden)" : $"'{text}'";
 
@@ -133,11 +159,13 @@ public static class ServerOptions
     private static string[] Urls(string? text)
     {
         if (text is null) return [.. new ServerSettings().Urls];
+        const string expected = "a list of http:// or https:// addresses (no path), such as http://127.0.0.1:7420";
         var urls = text.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Kestrel serves no path prefix (it would refuse to start), so an address with one is refused here, by name.
         foreach (var url in urls)
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
-                throw new FormatException("a list of http:// or https:// addresses, such as http://127.0.0.1:7420");
-        return urls.Length == 0 ? throw new FormatException("a list of http:// or https:// addresses, such as http://127.0.0.1:7420") : urls;
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https") || u.AbsolutePath != "/" || u.Query.Length > 0)
+                throw new FormatException(expected);
+        return urls.Length == 0 ? throw new FormatException(expected) : urls;
     }
 
     /// <summary>A token anyone could guess is no token: as long as a generated one's secret part, and no blanks.</summary>

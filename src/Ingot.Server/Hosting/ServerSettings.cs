@@ -13,6 +13,12 @@ public sealed record ServerSettings
     /// <summary>Addresses to listen on. Default http://127.0.0.1:7420.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:7420"];
 
+    /// <summary>PEM file of the certificate served on https:// addresses, its intermediates after it (INGOT_TLS_CERTIFICATE).</summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>PEM file of the certificate's private key (INGOT_TLS_KEY); null when the certificate's file holds it.</summary>
+    public string? TlsKey { get; init; }
+
     /// <summary>When set, registered as the admin's token (INGOT_ADMIN_TOKEN) instead of generating one.</summary>
     public string? AdminToken { get; init; }
 

@@ -3,9 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace Ingot.Commands;
 
-/// <summary>The file `ingot login` writes (JSON <c>{"url": …, "token": …}</c>), read by every client verb
-/// when neither a flag nor an environment variable names the server or the token.</summary>
-internal sealed record CliConfig(string? Url, string? Token)
+/// <summary>The file `ingot login` writes (JSON <c>{"url": …, "token": …, "ca_certificate": …}</c>), read by every client
+/// verb when neither a flag nor an environment variable names the server, the token or the CA to trust.</summary>
+internal sealed record CliConfig(string? Url, string? Token, string? CaCertificate = null)
 {
     // Lenient on read: a config written by a newer ingot with more fields must still work with this one.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -17,8 +17,9 @@ internal static class ClientAction
             Connection? connection = null;
             return await Failures.GuardAsync(context, () => connection, async () =>
             {
-                connection = await Connection.ResolveAsync(context, LeadingOptions.Given(parse, options.Url), LeadingOptions.Given(parse, options.Token), ct);
-                using var http = new HttpClient { BaseAddress = connection.Url };
+                connection = await Connection.ResolveAsync(context, LeadingOptions.Given(parse, options.Url), LeadingOptions.Given(parse, options.Token),
+                    LeadingOptions.Given(parse, options.Authority), ct);
+                using var http = connection.CreateHttp();
                 var session = new Session(new IngotClient(http, connection.Token), new Output(context, options.Format(parse)), connection, context);
                 return await body(session, parse, ct);
             }, ct);

@@ -22,6 +22,8 @@ internal sealed class ClientOptions
         HelpName = "token",
     };
 
+    public ClientOption<string?> Authority { get; } = NewAuthorityOption();
+
     public ClientOption<string> Output { get; } = NewOutputOption();
 
     private ClientOptions() { }
@@ -38,11 +40,20 @@ internal sealed class ClientOptions
         return output;
     }
 
+    /// <summary>--ca-certificate, for verbs (such as login) that resolve the server themselves.</summary>
+    public static ClientOption<string?> NewAuthorityOption() => new("--ca-certificate")
+    {
+        Description = $"PEM file of the CA that signed an https:// server's certificate (or the certificate itself, if self-signed), " +
+                      $"trusted instead of the system's. Env: {Connection.AuthorityVariable}; else the one saved by 'ingot login'.",
+        HelpName = "path",
+    };
+
     public static ClientOptions AddTo(Command command)
     {
         var options = new ClientOptions();
         command.Options.Add(options.Url);
         command.Options.Add(options.Token);
+        command.Options.Add(options.Authority);
         command.Options.Add(options.Output);
         return options;
     }

@@ -28,6 +28,13 @@ internal static class Failures
             await WriteAsync(context, Describe(e.Problem, connection()));
             return ServerError;
         }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            var trusted = connection()?.Authority is { } ca ? $"the CA in {ca.Path} (from {ca.Source})" : "this system's CAs";
+            await WriteAsync(context, $"error: the TLS connection to {Where(connection())} failed: {tls.Message.TrimEnd('.')}. The server's certificate " +
+                                      $"must be signed by {trusted}; name the CA that signed it with --ca-certificate or {Connection.AuthorityVariable}.");
+            return ServerError;
+        }
         catch (HttpRequestException e)
         {
             var reason = e.InnerException?.Message ?? e.Message;

@@ -22,9 +22,10 @@ internal static class LeadingOptions
         [
             new("--url") { Recursive = true, Hidden = true },
             new("--token") { Recursive = true, Hidden = true },
+            new("--ca-certificate") { Recursive = true, Hidden = true },
             new("--output", "-o") { Recursive = true, Hidden = true },
         ];
-        leading[2].AcceptOnlyFromAmong("table", "json");
+        leading[3].AcceptOnlyFromAmong("table", "json");
         foreach (var option in leading)
         {
             root.Options.Add(option);

@@ -43,15 +43,17 @@ public sealed class TestServer : IAsyncDisposable
     /// creates one and writes it to DATA/admin-token; <see cref="AdminToken"/> is then read from that file.</param>
     /// <param name="jobs">Broker options; by default the workers do not run (tests of the API alone).</param>
     /// <param name="configure">Any other setting a test needs, applied last.</param>
+    /// <param name="tls">Serve https:// with these certificates instead of http://.</param>
     public static async Task<TestServer> StartAsync(string? adminToken = null, bool bootstrapAdmin = false, JobOptions? jobs = null,
                                                     IpmiClientOptions? ipmi = null, Ingot.Server.Boot.DiscoveryCredentials? discovery = null,
                                                     LogCapture? logs = null, TimeProvider? clock = null,
-                                                    Func<ServerSettings, ServerSettings>? configure = null)
+                                                    Func<ServerSettings, ServerSettings>? configure = null, TestCertificates? tls = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ingot-test-").FullName;
         var database = await TestDatabase.CreateAsync();
         if (!bootstrapAdmin) adminToken ??= Tokens.Generate();
-        return await LaunchAsync(dataDirectory, database, "http://127.0.0.1:0", bootstrapAdmin ? null : adminToken, jobs, ipmi, discovery, logs, clock, configure);
+        return await LaunchAsync(dataDirectory, database, tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0", bootstrapAdmin ? null : adminToken,
+            jobs, ipmi, discovery, logs, clock, configure, tls);
     }
 
     /// <summary>A new server process, as it were, on a stopped server's data directory, database, address and admin
@@ -61,18 +63,21 @@ public sealed class TestServer : IAsyncDisposable
     {
         if (!stopped.stopped) throw new InvalidOperationException("stop the server first (StopAsync)");
         return LaunchAsync(stopped.DataDirectory, stopped.Database, stopped.Url.GetLeftPart(UriPartial.Authority), stopped.AdminToken,
-            jobs, ipmi, null, logs, clock, null);
+            jobs, ipmi, null, logs, clock, null, null);
     }
 
     private static async Task<TestServer> LaunchAsync(string dataDirectory, string? database, string url, string? adminToken, JobOptions? jobs,
                                                       IpmiClientOptions? ipmi, Ingot.Server.Boot.DiscoveryCredentials? discovery,
-                                                      LogCapture? logs, TimeProvider? clock, Func<ServerSettings, ServerSettings>? configure)
+                                                      LogCapture? logs, TimeProvider? clock, Func<ServerSettings, ServerSettings>? configure,
+                                                      TestCertificates? tls)
     {
         var settings = new ServerSettings
         {
             DataDirectory = dataDirectory,
             Database = database,
             Urls = [url],
+            TlsCertificate = tls?.Certificate,
+            TlsKey = tls?.Key,
             AdminToken = adminToken,
             Jobs = jobs ?? new JobOptions { RunWorkers = false },
             Ipmi = ipmi,

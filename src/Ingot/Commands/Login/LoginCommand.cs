@@ -15,10 +15,11 @@ internal static class LoginCommand
         };
         var token = new ClientOption<string?>("--token") { Description = "The API token, or '-' to read it from stdin.", HelpName = "token" };
         var tokenFile = new Option<string?>("--token-file") { Description = "Read the API token from this file.", HelpName = "path" };
+        var authority = ClientOptions.NewAuthorityOption();
         var output = ClientOptions.NewOutputOption();
-        var command = new Command("login", $"Check an API token against a server and save both to the config file ({context.ConfigPath}).")
+        var command = new Command("login", $"Check an API token against a server and save both (and the CA to trust, if given) to the config file ({context.ConfigPath}).")
         {
-            url, token, tokenFile, output,
+            url, token, tokenFile, authority, output,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -26,13 +27,14 @@ internal static class LoginCommand
             return await Failures.GuardAsync(context, () => connection, async () =>
             {
                 var saved = await CliConfig.LoadAsync(context.ConfigPath, ct);
-                connection = new Connection(
-                    Server(context, LeadingOptions.Given(parse, url), saved),
-                    await TokenAsync(context, LeadingOptions.Given(parse, token), parse.GetValue(tokenFile), ct),
-                    "login");
-                using var http = new HttpClient { BaseAddress = connection.Url };
+                var server = Server(context, LeadingOptions.Given(parse, url), saved);
+                connection = new Connection(server, await TokenAsync(context, LeadingOptions.Given(parse, token), parse.GetValue(tokenFile), ct),
+                    "login", Authority(context, LeadingOptions.Given(parse, authority), saved, server));
+                using var http = connection.CreateHttp();
                 var me = await new IngotClient(http, connection.Token).WhoAmIAsync(ct);
-                await new CliConfig(connection.Url.ToString(), connection.Token).SaveAsync(context.ConfigPath, ct);
+                // The CA by its full path: later verbs may run from another directory.
+                var ca = connection.Authority is { } given ? Path.GetFullPath(given.Path) : null;
+                await new CliConfig(connection.Url.ToString(), connection.Token, ca).SaveAsync(context.ConfigPath, ct);
 
                 var print = new Output(context, ClientOptions.Format(parse, output));
                 if (print.IsJson) await print.JsonAsync(me, ct);
@@ -50,6 +52,12 @@ internal static class LoginCommand
         if (saved?.Url is { Length: > 0 } previous) return Connection.ParseUrl(previous, context.ConfigPath);
         return Connection.ParseUrl(Connection.DefaultUrl, "the default");
     }
+
+    /// <summary>The CA given now, else the one saved with this same server (a login to another server keeps no other's CA).</summary>
+    private static (string Path, string Source)? Authority(CliContext context, string? flag, CliConfig? saved, Uri server) =>
+        Connection.GivenAuthority(context, flag)
+        ?? (saved is { CaCertificate: { Length: > 0 } ca, Url: { } previous } && Connection.ParseUrl(previous, context.ConfigPath) == server
+            ? (ca, context.ConfigPath) : null);
 
     /// <summary>The token from exactly one of --token, --token - (stdin) and --token-file. INGOT_TOKEN is not
     /// consulted: saving a credential should be a deliberate act, not a side effect of the environment.</summary>

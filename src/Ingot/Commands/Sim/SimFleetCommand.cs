@@ -45,7 +45,7 @@ internal static class SimFleetCommand
                 var port = parse.GetValue(ipmiPort);
                 if (port is < 1 or > IPEndPoint.MaxPort) throw new UsageException("--ipmi-port is from 1 to 65535 (the inventory needs to know it).");
                 var profile = parse.GetValue(faults) is { } text ? FleetFaultSpec.Parse(text) : FleetFaults.None;
-                connection = await Connection.ResolveAsync(context, parse.GetValue(server), LeadingOptions.Given(parse, token), ct);
+                connection = await Connection.ResolveAsync(context, parse.GetValue(server), LeadingOptions.Given(parse, token), null, ct);
                 var options = new FleetOptions
                 {
                     Server = connection.Url,
@@ -56,7 +56,7 @@ internal static class SimFleetCommand
                     Timings = BootTimings.Default with { Install = TimeSpan.FromSeconds(install), Wipe = TimeSpan.FromSeconds(wipe) },
                 };
                 var run = new Run(context, known, parse.GetValue(site), parse.GetValue(rack), parse.GetValue(powerOnUnknown), parse.GetValue(quiet));
-                using var http = new HttpClient { BaseAddress = connection.Url };
+                using var http = connection.CreateHttp();
                 return await run.ExecuteAsync(new IngotClient(http, connection.Token), options, ct);
             }, ct);
         });

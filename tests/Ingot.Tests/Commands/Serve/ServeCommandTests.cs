@@ -18,7 +18,7 @@ public sealed class ServeCommandTests
         var url = $"http://127.0.0.1:{Ports.Free()}";
         var env = new Dictionary<string, string?> { ["INGOT_DATABASE"] = database };
 
-        await using (var first = await ServeAsync(["serve", "--data", data, "--urls", url], env))
+        await using (var first = await RunningServe.StartAsync(["serve", "--data", data, "--urls", url], env))
         {
             Assert.Contains(url, first.Printed());
             var tokenFile = Path.Combine(data, "admin-token");
@@ -31,7 +31,7 @@ public sealed class ServeCommandTests
         // Settings from the environment alone; the existing token file and data are kept.
         env["INGOT_DATA"] = data;
         env["INGOT_URLS"] = url;
-        await using (var second = await ServeAsync(["serve"], env))
+        await using (var second = await RunningServe.StartAsync(["serve"], env))
         {
             var client = new IngotClient(new Uri(url + "/"), (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim());
             Assert.Contains(await client.ListSitesAsync(), s => s.Name == "kept-site");
@@ -46,7 +46,7 @@ public sealed class ServeCommandTests
         var url = $"http://127.0.0.1:{Ports.Free()}";
         var token = Ingot.Server.SelfService.Tokens.Generate();
         var env = new Dictionary<string, string?> { ["INGOT_DATABASE"] = await TestDatabase.CreateAsync(), ["INGOT_ADMIN_TOKEN"] = token };
-        await using (var server = await ServeAsync(["serve", "--data", data, "--urls", url], env))
+        await using (var server = await RunningServe.StartAsync(["serve", "--data", data, "--urls", url], env))
         {
             Assert.False(File.Exists(Path.Combine(data, "admin-token")));
             Assert.Equal("admin", (await new IngotClient(new Uri(url + "/"), token).WhoAmIAsync()).Name);
@@ -61,7 +61,7 @@ public sealed class ServeCommandTests
         var data = Path.Combine(root, "new", "data");
         var url = $"http://127.0.0.1:{Ports.Free()}";
         var env = new Dictionary<string, string?>(); // SQLite in the data directory, whatever engine the run tests
-        await using (var server = await ServeAsync(["serve", "--data", data, "--urls", url], env))
+        await using (var server = await RunningServe.StartAsync(["serve", "--data", data, "--urls", url], env))
         {
             var client = new IngotClient(new Uri(url + "/"), (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim());
             await client.CreateSiteAsync(new SiteCreate("private-site")); // a write: the WAL exists now
@@ -72,30 +72,4 @@ public sealed class ServeCommandTests
         }
         Directory.Delete(root, recursive: true);
     }
-
-    private static async Task<RunningServe> ServeAsync(string[] args, Dictionary<string, string?> env)
-    {
-        var buffer = new StringWriter();
-        var output = TextWriter.Synchronized(buffer);
-        var stop = new CancellationTokenSource();
-        var context = new CliContext(output, output, name => env.GetValueOrDefault(name), "/nonexistent/config.json", TextReader.Null);
-        var run = Cli.RunAsync(args, context, stop.Token);
-        var serve = new RunningServe(run, stop, () => { lock (output) return buffer.ToString(); });
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!serve.Printed().Contains("Ingot serving") && !run.IsCompleted && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-        Assert.False(run.IsCompleted, $"serve stopped early:\n{serve.Printed()}");
-        return serve;
-    }
-
-    private sealed record RunningServe(Task<int> Run, CancellationTokenSource Stop, Func<string> Printed) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Stop.CancelAsync();
-            Assert.Equal(0, await Run);
-            Stop.Dispose();
-        }
-    }
-
 }
