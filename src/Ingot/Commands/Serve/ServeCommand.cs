@@ -74,6 +74,16 @@ public static class ServeCommand
     {
         try
         {
+            // Before the data directory is made or migrated: a taken address must leave nothing behind (issue 11 F.2).
+            foreach (var url in settings.Urls) Probe(url);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            await ListenErrorAsync(context, settings, e);
+            return null;
+        }
+        try
+        {
             return await ServerHost.BuildAsync(settings, logging, ct);
         }
         catch (Ingot.Server.Data.DatabaseInUseException e)
@@ -93,11 +103,27 @@ public static class ServeCommand
         }
         catch (IOException e)
         {
-            var reason = e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
-                ? "the address is in use (another ingot serve or demo?)" : e.InnerException?.Message ?? e.Message;
-            await context.Error.WriteLineAsync($"error: cannot listen on {string.Join(", ", settings.Urls)}: {reason}; choose another address with --urls.");
+            // Taken between the probe and now, or a name Kestrel resolved: the host has logged it too.
+            await ListenErrorAsync(context, settings, e);
             return false;
         }
+    }
+
+    private static Task ListenErrorAsync(CliContext context, ServerSettings settings, Exception e)
+    {
+        var inUse = e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+                    || e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse };
+        var reason = inUse ? "the address is in use (another ingot serve or demo?)" : e.InnerException?.Message ?? e.Message;
+        return context.Error.WriteLineAsync($"error: cannot listen on {string.Join(", ", settings.Urls)}: {reason}; choose another address with --urls.");
+    }
+
+    /// <summary>Binds and releases a URL's address when it names an IP and a port; a name or port 0 is left to Kestrel.</summary>
+    private static void Probe(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Port <= 0 || !System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip)) return;
+        var probe = new System.Net.Sockets.TcpListener(ip, uri.Port);
+        probe.Start();
+        probe.Stop();
     }
 
     private static async Task PrintAsync(CliContext context, IReadOnlyList<ServerOptions.Source> sources)

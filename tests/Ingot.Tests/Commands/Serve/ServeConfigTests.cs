@@ -79,6 +79,8 @@ public sealed class ServeConfigTests
 
         Assert.Equal($"error: cannot listen on {url}: the address is in use (another ingot serve or demo?); choose another address with --urls.",
             result.Error.Trim());
+        // Nothing half-made is left behind: no database, no admin token.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(data));
         Directory.Delete(data, recursive: true);
     }
 
