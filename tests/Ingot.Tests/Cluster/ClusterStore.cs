@@ -6,7 +6,8 @@ namespace Ingot.Tests.Cluster;
 
 /// <summary>The one database the nodes of a cluster share, on the run's engine (INGOT_TEST_ENGINE, see
 /// <see cref="TestDatabase"/>): on PostgreSQL a fresh database, each node with a data directory of its own; on
-/// SQLite one file that every node opens (WAL, BEGIN IMMEDIATE), so the nodes share the data directory.</summary>
+/// SQLite one file in a shared data directory, served by one node at a time (SQLite is one node: a killed node's
+/// successor opens it once the dead process has released it, see <see cref="MultiNodeFactAttribute"/>).</summary>
 public sealed class ClusterStore : IAsyncDisposable
 {
     private readonly string root;
