@@ -1,24 +1,67 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 
 namespace Ingot.Server.Api;
 
-/// <summary>Who is making the request, as established by the authentication scheme (SelfService/TokenAuthentication).</summary>
-public sealed record Caller(long UserId, string Name, bool Admin)
+/// <summary>Who is making the request, as established by the authentication scheme (SelfService/TokenAuthentication):
+/// the user, their global grant (admin, operator, viewer or none) and the teams they belong to (docs/authorization.md).</summary>
+public sealed record Caller(long UserId, string Name, bool Admin, string? Grant, IReadOnlyDictionary<long, string> Teams)
 {
     public const string UserIdClaim = "ingot:user_id";
     public const string AdminClaim = "ingot:admin";
+    public const string GrantClaim = "ingot:grant";
+    /// <summary>One claim per team: "id:name".</summary>
+    public const string TeamClaim = "ingot:team";
+
+    public const string OperatorGrant = "operator", ViewerGrant = "viewer";
+    public static readonly string[] Grants = [OperatorGrant, ViewerGrant];
 
     public static Caller From(HttpContext context) => From(context.User);
 
     public static Caller From(ClaimsPrincipal user) => new(
-        long.Parse(user.FindFirstValue(UserIdClaim) ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+        long.Parse(user.FindFirstValue(UserIdClaim) ?? "0", CultureInfo.InvariantCulture),
         user.Identity?.Name ?? "anonymous",
-        user.HasClaim(AdminClaim, "true"));
+        user.HasClaim(AdminClaim, "true"),
+        user.FindFirstValue(GrantClaim),
+        user.FindAll(TeamClaim).Select(c => c.Value.Split(':', 2)).ToDictionary(p => long.Parse(p[0], CultureInfo.InvariantCulture), p => p[1]));
 
-    /// <summary>Baseline authorisation until team/role rules arrive: changing the inventory needs an admin.</summary>
+    /// <summary>Admins and operators: every machine's hardware and lifecycle, and the inventory.</summary>
+    public bool Operates => Admin || Grant == OperatorGrant;
+
     public void RequireAdmin(string action)
     {
         if (!Admin) throw new ForbiddenException($"{action} needs an admin token; '{Name}' is not an admin.");
     }
+
+    /// <summary>Inventory edits stay with operators (and admins).</summary>
+    public void RequireOperator(string action)
+    {
+        if (!Operates) throw new ForbiddenException($"{action} needs an operator or an admin; '{Name}' is {Describe()}.");
+    }
+
+    /// <summary>Why this caller may not run <paramref name="action"/> on the machine, or null when they may.</summary>
+    public string? MachineRefusal(string action, MachineOwner owner)
+    {
+        if (Operates) return null;
+        if (Grant == ViewerGrant) return $"'{Name}' is a viewer: viewers read everything and act on nothing";
+        if (Permissions.For(action) == Permissions.Who.Operator) return $"'{action}' is for operators; '{Name}' is {Describe()}";
+        if (owner.TeamId is not { } team) return $"machine {owner.Machine} is in the free pool (it has no role), which operators manage; '{Name}' is {Describe()}";
+        if (Teams.ContainsKey(team)) return null;
+        return $"machine {owner.Machine} belongs to team {owner.Team} through role {owner.Role}; '{Name}' is {Describe()}";
+    }
+
+    public void RequireMachineAction(string action, MachineOwner owner)
+    {
+        if (MachineRefusal(action, owner) is { } reason) throw new ForbiddenException(char.ToUpperInvariant(reason[0]) + reason[1..] + ".");
+    }
+
+    /// <summary>May this caller cancel a job or batch on the machine (its submitter may always)? Its team's members and operators.</summary>
+    public bool MayCancel(string submitter, MachineOwner? owner) =>
+        submitter == Name || Operates || (Grant != ViewerGrant && owner?.TeamId is { } team && Teams.ContainsKey(team));
+
+    private string Describe() =>
+        Grant == ViewerGrant ? "a viewer"
+        : Teams.Count == 0 ? "in no team"
+        : "in " + string.Join(", ", Teams.Values.Order(StringComparer.Ordinal));
 }

@@ -59,7 +59,7 @@ public static class BatchEndpoints
 
     private static async Task<IResult> SubmitAsync(BatchSubmit? body, HttpContext http, Database db, BatchSubmission submission, CancellationToken ct)
     {
-        var (view, created) = await submission.SubmitAsync(db, body, Caller.From(http).Name, Idempotency.Key(http), ct);
+        var (view, created) = await submission.SubmitAsync(db, body, Caller.From(http), Idempotency.Key(http), ct);
         return created ? TypedResults.Created($"/api/v1/batches/{view.Id}", view) : TypedResults.Ok(view);
     }
 
@@ -90,8 +90,13 @@ public static class BatchEndpoints
         {
             var owner = await c.ExecuteScalarAsync<string?>("SELECT user_name FROM batches WHERE id = @id" + Sql.ForUpdate(c), new { id })
                         ?? throw new NotFoundException("batch", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (owner != caller.Name && !caller.Admin)
-                throw new ForbiddenException($"Batch {id} belongs to '{owner}'; only they or an admin may cancel it.");
+            // Its team's members may cancel a batch whose every machine is their team's (docs/authorization.md).
+            var teams = (await c.QueryAsync<long?>(
+                "SELECT DISTINCT r.team_id FROM jobs j JOIN machines m ON m.id = j.machine_id LEFT JOIN roles r ON r.id = m.role_id WHERE j.batch_id = @id",
+                new { id })).ToList();
+            var allTheirs = teams.Count > 0 && teams.All(t => t is { } team && caller.Teams.ContainsKey(team)) && caller.Grant != Caller.ViewerGrant;
+            if (!caller.MayCancel(owner, null) && !allTheirs)
+                throw new ForbiddenException($"Batch {id} belongs to '{owner}'; only they, the team owning all its machines, operators or an admin may cancel it.");
             var active = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE batch_id = @id AND status IN ('queued', 'running')", new { id });
             if (active == 0) throw new ConflictException($"Batch {id} has ended; there is nothing to cancel.");
             await c.ExecuteAsync("UPDATE batches SET cancelled_by = COALESCE(cancelled_by, @by) WHERE id = @id", new { id, by = caller.Name });

@@ -30,15 +30,19 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         public string? MaintenanceReason { get; init; }
         public string? BmcDriver { get; init; }
         public long? SiteId { get; init; }
+        public string? OwnerRole { get; init; }
+        public long? OwnerTeamId { get; init; }
+        public string? OwnerTeam { get; init; }
     }
 
     /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
-    public async Task<(BatchView Batch, bool Created)> SubmitAsync(Database db, BatchSubmit? body, string user, string? idempotencyKey, CancellationToken ct)
+    public async Task<(BatchView Batch, bool Created)> SubmitAsync(Database db, BatchSubmit? body, Caller caller, string? idempotencyKey, CancellationToken ct)
     {
+        var user = caller.Name;
         var (plan, parameters, hosts, mode) = Check(body, options.BatchMaxHosts);
         var hash = Idempotency.Hash(body);
         if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (await ReadAsync(db, previous, ct), false);
-        var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, mode, ct);
+        var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, caller, mode, ct);
         var excludedJson = excluded.Count == 0 ? null : JsonSerializer.Serialize(excluded.Values, IngotJson.Options);
         try
         {
@@ -47,7 +51,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as both engines store it: the 201 equals a later GET
             var (id, count) = await db.InTransactionAsync(async c =>
             {
-                var machines = (await ResolveAsync(c, hosts, plan, body!.Force == true)).Where(m => !excluded.ContainsKey(m.Id)).ToList();
+                var machines = (await ResolveAsync(c, hosts, plan, body!.Force == true, caller)).Where(m => !excluded.ContainsKey(m.Id)).ToList();
                 // Nothing left to run: a batch of no hosts would only hide the reasons, so they are the refusal.
                 if (machines.Count == 0) throw new BatchInvalidException([.. excluded.Values.Select(x => new HostReason(x.Host, x.Reason))]);
                 var ids = machines.Select(m => m.Id).ToList();
@@ -78,7 +82,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             // Lost a race: another submission committed first — the same Idempotency-Key, or a claim on one of our machines.
             if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } same) return (await ReadAsync(db, same, ct), false);
             await using var c = await db.OpenAsync(ct);
-            var machines = await ResolveAsync(c, hosts, plan, body!.Force == true);
+            var machines = await ResolveAsync(c, hosts, plan, body!.Force == true, caller);
             var held = await BatchClaims.HeldAsync(c, [.. machines.Select(m => m.Id)]);
             throw Overlap(machines, held);
         }
@@ -87,10 +91,11 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     /// <summary>Checks the BMCs outside any transaction (it takes seconds); returns the machines to leave out, by id,
     /// each named as the submitter named it, with its reason, in the order of the host list; or throws when the mode is
     /// to reject.</summary>
-    private async Task<Dictionary<long, BatchExclusion>> PrecheckAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, PrecheckMode mode, CancellationToken ct)
+    private async Task<Dictionary<long, BatchExclusion>> PrecheckAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, Caller caller,
+                                                                 PrecheckMode mode, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var machines = await ResolveAsync(c, hosts, plan, force);
+        var machines = await ResolveAsync(c, hosts, plan, force, caller);
         var failures = await precheck.FailuresAsync(c, [.. machines.Select(m => m.Id)], ct);
         if (failures.Count > 0 && mode == PrecheckMode.Reject)
             throw new BatchInvalidException([.. machines.Where(m => failures.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), failures[m.Id]))]);
@@ -119,14 +124,16 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     }
 
     /// <summary>The hosts' machines, or every reason some cannot be in the batch.</summary>
-    private static async Task<List<MachineRow>> ResolveAsync(DataContext c, IReadOnlyList<string> hosts, JobPlan plan, bool force)
+    private static async Task<List<MachineRow>> ResolveAsync(DataContext c, IReadOnlyList<string> hosts, JobPlan plan, bool force, Caller caller)
     {
         var byName = new Dictionary<string, MachineRow>();
         foreach (var row in await c.QueryAsync<MachineRow>(
                      $"""
-                     SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
+                     SELECT m.id, m.hardware_name, m.hostname, m.state, m.maintenance, m.maintenance_reason, m.bmc_driver, m.site_id, {MachineOwners.Columns}
+                     FROM machines m {MachineOwners.Joins} WHERE {Sql.AnyOf(c, "m.hostname", "names")}
                      UNION ALL
-                     SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}
+                     SELECT m.id, m.hardware_name, m.hostname, m.state, m.maintenance, m.maintenance_reason, m.bmc_driver, m.site_id, {MachineOwners.Columns}
+                     FROM machines m {MachineOwners.Joins} WHERE {Sql.AnyOf(c, "m.hardware_name", "names")}
                      """, new { names = Sql.List(hosts.Distinct()) }))
         {
             // A name that is one machine's hostname and another's hardware_name means the hostname: people act by it.
@@ -147,7 +154,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                 continue;
             }
             if (!seen.Add(m.Id)) { reasons.Add(new(host, "is listed more than once")); continue; }
-            if (Reason(m, plan, force) is { } reason) reasons.Add(new(host, reason));
+            if (Reason(m, plan, force, caller) is { } reason) reasons.Add(new(host, reason));
             machines.Add(m);
         }
         if (reasons.Count > 0) throw new BatchInvalidException(reasons);
@@ -156,9 +163,10 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
 
     /// <summary>The single-job admission rule, then the batch's own: a destructive action on an in_use machine needs
     /// <c>force</c>, since one wrong line in a host list would otherwise erase a running service.</summary>
-    // The caller's right to act on each machine is checked here once team → role authorisation exists (self-service issue).
-    private static string? Reason(MachineRow m, JobPlan plan, bool force) =>
-        JobSubmission.Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)?.Message
+    /// The caller's right to act on each machine (docs/authorization.md) is read with the machines: no round trip per host.
+    private static string? Reason(MachineRow m, JobPlan plan, bool force, Caller caller) =>
+        caller.MachineRefusal(plan.Action, new MachineOwner(Name(m), m.OwnerRole, m.OwnerTeamId, m.OwnerTeam))
+        ?? JobSubmission.Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)?.Message
         ?? JobSubmission.ForceRefusal(m.State, plan, force);
 
     private static BatchOverlapException Overlap(IEnumerable<MachineRow> machines, Dictionary<long, long> held) =>

@@ -24,8 +24,7 @@ public static class JobEndpoints
         jobs.MapPost("/{id:long}/cancel", CancelAsync);
     }
 
-    // Any signed-in user may act on any machine until team → role authorisation arrives (self-service issue);
-    // that check belongs here, before the job is queued.
+    // Who may act on which machine is docs/authorization.md's table (Api/Permissions), checked before the job is queued.
     /// <summary>202 with the queued job; 200 with the first one when the same Idempotency-Key, machine and body come again.</summary>
     private static async Task<Results<Accepted<JobView>, Ok<JobView>>> SubmitAsync(
         string id, JobSubmit? body, HttpContext http, Database db, JobSubmission submission, CancellationToken ct)
@@ -39,6 +38,7 @@ public static class JobEndpoints
             var (view, created) = await db.InTransactionAsync(async c =>
             {
                 var machineId = await MachineReader.ResolveAsync(c, id);
+                caller.RequireMachineAction(plan.Action, await MachineOwners.ReadAsync(c, machineId));
                 var hash = Hash(machineId);
                 if (key is not null && await JobIdempotency.PreviousAsync(c, caller.Name, key, hash) is { } previous)
                     return (await JobReader.GetAsync(c, previous), false);
@@ -78,11 +78,14 @@ public static class JobEndpoints
         var caller = Caller.From(http);
         var (view, accepted) = await db.InTransactionAsync(async c =>
         {
-            var job = await c.QuerySingleOrDefaultAsync<(string Status, string UserName, string? LeaseOwner)>(
-                "SELECT status, user_name, lease_owner FROM jobs WHERE id = @id" + Sql.ForUpdate(c), new { id });
+            var job = await c.QuerySingleOrDefaultAsync<(string Status, string UserName, string? LeaseOwner, long MachineId)>(
+                "SELECT status, user_name, lease_owner, machine_id FROM jobs WHERE id = @id" + Sql.ForUpdate(c), new { id });
             if (job.Status is null) throw new NotFoundException("job", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (job.UserName != caller.Name && !caller.Admin)
-                throw new ForbiddenException($"Job {id} belongs to '{job.UserName}'; only they or an admin may cancel it.");
+            var owner = await MachineOwners.ReadAsync(c, job.MachineId);
+            if (!caller.MayCancel(job.UserName, owner))
+                throw new ForbiddenException($"Job {id} belongs to '{job.UserName}' on machine {owner.Machine} " +
+                                             (owner.Team is null ? "(free pool)" : $"(team {owner.Team})") +
+                                             "; only they, that team's members, operators or an admin may cancel it.");
             if (job.Status is not ("queued" or "running"))
                 throw new ConflictException($"Job {id} has already ended ({job.Status}); there is nothing to cancel.");
             await JobCancellation.CancelAsync(c, "id = @id", id, caller.Name, clock.GetUtcNow());

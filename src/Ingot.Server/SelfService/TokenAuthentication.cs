@@ -31,13 +31,16 @@ public sealed class TokenAuthentication(
 
         var token = header["Bearer ".Length..].Trim();
         await using var connection = await db.OpenAsync(Context.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(
+        // The user and their teams in one statement: a row per team (one row with no team for a user in none).
+        var rows = (await connection.QueryAsync<TokenRow>(
             """
-            SELECT u.id AS user_id, u.name, u.is_admin, t.expires_at
+            SELECT u.id AS user_id, u.name, u.is_admin, u.grant_level, t.expires_at, tm.team_id, tt.name AS team
             FROM api_tokens t JOIN users u ON u.id = t.user_id
+            LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams tt ON tt.id = tm.team_id
             WHERE t.token_hash = @hash
-            """, new { hash = Tokens.Hash(token) });
-        if (row is null) return Fail("The bearer token is not known to this server (revoked, or from another server).");
+            """, new { hash = Tokens.Hash(token) })).ToList();
+        if (rows.Count == 0) return Fail("The bearer token is not known to this server (revoked, or from another server).");
+        var row = rows[0];
         if (row.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
             return Fail($"The bearer token expired at {expires:O}; create a new one with 'ingot tokens create'.");
 
@@ -47,6 +50,9 @@ public sealed class TokenAuthentication(
             new Claim(Caller.UserIdClaim, row.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim(Caller.AdminClaim, row.IsAdmin ? "true" : "false"),
         ], SchemeName);
+        if (row.GrantLevel is { } grant) identity.AddClaim(new Claim(Caller.GrantClaim, grant));
+        foreach (var team in rows.Where(r => r.TeamId is not null))
+            identity.AddClaim(new Claim(Caller.TeamClaim, $"{team.TeamId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{team.Team}"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -75,6 +81,9 @@ public sealed class TokenAuthentication(
         public long UserId { get; init; }
         public string Name { get; init; } = "";
         public bool IsAdmin { get; init; }
+        public string? GrantLevel { get; init; }
         public DateTimeOffset? ExpiresAt { get; init; }
+        public long? TeamId { get; init; }
+        public string? Team { get; init; }
     }
 }

@@ -25,7 +25,7 @@ public static partial class UserEndpoints
     [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{0,127}$")]
     private static partial Regex UserName();
 
-    private const string Select = "SELECT id, name, is_admin, created_at FROM users";
+    private const string Select = "SELECT id, name, is_admin, grant_level, created_at FROM users";
 
     private static async Task<Ok<List<UserView>>> ListAsync(Database db, CancellationToken ct)
     {
@@ -51,6 +51,9 @@ public static partial class UserEndpoints
         if (name is not null)
             v.When(!UserName().IsMatch(name), "name",
                 $"'{name}' is not a valid user name: use 1-128 lower-case letters, digits, '.', '_', '@' and '-', starting with a letter or digit.");
+        var grant = string.IsNullOrWhiteSpace(body.Grant) ? null : body.Grant.Trim().ToLowerInvariant();
+        v.When(grant is not null && !Caller.Grants.Contains(grant), "grant",
+            $"'{grant}' is not a grant; use one of {string.Join(", ", Caller.Grants)}, or none for a team member (an admin is admin: true).");
 
         var user = await db.InTransactionAsync(async c =>
         {
@@ -67,8 +70,8 @@ public static partial class UserEndpoints
             try
             {
                 var userId = await c.ExecuteScalarAsync<long>(
-                    "INSERT INTO users (name, is_admin, created_at) VALUES (@name, @admin, @now) RETURNING id",
-                    new { name, admin = body.Admin ?? false, now = clock.GetUtcNow() });
+                    "INSERT INTO users (name, is_admin, grant_level, created_at) VALUES (@name, @admin, @grant, @now) RETURNING id",
+                    new { name, admin = body.Admin ?? false, grant, now = clock.GetUtcNow() });
                 foreach (var teamId in teamIds)
                     await c.ExecuteAsync("INSERT INTO team_members (team_id, user_id) VALUES (@teamId, @userId)", new { teamId, userId });
                 return (await FindAsync(c, name!))!;
@@ -85,7 +88,7 @@ public static partial class UserEndpoints
     {
         var caller = Caller.From(http);
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, caller.UserId)));
+        return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, caller.UserId), caller.Grant));
     }
 
     private static async Task<UserView?> FindAsync(DataContext c, string name)
@@ -104,7 +107,8 @@ public static partial class UserEndpoints
         public long Id { get; init; }
         public string Name { get; init; } = "";
         public bool IsAdmin { get; init; }
+        public string? GrantLevel { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
-        public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt);
+        public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt, GrantLevel);
     }
 }

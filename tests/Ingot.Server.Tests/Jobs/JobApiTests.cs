@@ -13,8 +13,8 @@ public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFix
 {
     private TestServer Server => fixture.Server;
 
-    private async Task<MachineView> MachineAsync(bool bmc = true, string? site = null) =>
-        await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site,
+    private async Task<MachineView> MachineAsync(bool bmc = true, string? site = null, string? role = null) =>
+        await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site, Role: role,
             Bmc: bmc ? new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password") : null));
 
     private static Dictionary<string, JsonElement> Params(params (string Name, object Value)[] values) =>
@@ -43,9 +43,9 @@ public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public async Task TheSameUsersJobs_QueueInOrder()
     {
-        var user = await Accounts.CreateAsync(Server);
-        var first = await user.Client.SubmitJobAsync((await MachineAsync()).HardwareName, JobActions.PowerOn);
-        var second = await user.Client.SubmitJobAsync((await MachineAsync()).HardwareName, JobActions.PowerOn);
+        var (user, _, role) = await Accounts.TeamMemberAsync(Server);
+        var first = await user.Client.SubmitJobAsync((await MachineAsync(role: role)).HardwareName, JobActions.PowerOn);
+        var second = await user.Client.SubmitJobAsync((await MachineAsync(role: role)).HardwareName, JobActions.PowerOn);
         Assert.Equal(first.QueuePosition + 1, (await user.Client.GetJobAsync(second.Id)).QueuePosition);
     }
 
@@ -181,9 +181,9 @@ public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public async Task AnotherUsersJob_CannotBeCancelled_ButAnAdminCan()
     {
-        var owner = await Accounts.CreateAsync(Server);
+        var (owner, _, role) = await Accounts.TeamMemberAsync(Server);
         var stranger = await Accounts.CreateAsync(Server);
-        var job = await owner.Client.SubmitJobAsync((await MachineAsync()).HardwareName, JobActions.PowerOn);
+        var job = await owner.Client.SubmitJobAsync((await MachineAsync(role: role)).HardwareName, JobActions.PowerOn);
         var e = await Assert.ThrowsAsync<IngotApiException>(() => stranger.Client.CancelJobAsync(job.Id));
         Assert.Equal(403, e.Problem.Status);
         Assert.Equal(JobStatus.Cancelled, (await Server.Admin.CancelJobAsync(job.Id)).Status);
@@ -192,8 +192,8 @@ public sealed class JobApiTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Fact]
     public async Task List_FiltersByMachineUserActionAndStatus_AndPagesNewestFirst()
     {
-        var user = await Accounts.CreateAsync(Server);
-        var machine = await MachineAsync();
+        var (user, _, role) = await Accounts.TeamMemberAsync(Server);
+        var machine = await MachineAsync(role: role);
         var ids = new List<long>();
         foreach (var action in new[] { JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerOn })
             ids.Add((await user.Client.SubmitJobAsync(machine.HardwareName, action)).Id);

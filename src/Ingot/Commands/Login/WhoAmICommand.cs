@@ -12,11 +12,11 @@ internal static class WhoAmICommand
             {
                 var me = await s.Client.WhoAmIAsync(ct);
                 await s.Output.WriteAsync(me, _ => Output.Details(
-                    ("user", me.Name), ("admin", me.Admin), ("teams", me.Teams),
+                    ("user", me.Name), ("admin", me.Admin), ("grant", me.Grant), ("teams", me.Teams),
                     ("server", s.Connection.Url.ToString()), ("token from", s.Connection.TokenSource)), ct);
                 return 0;
             });
 
     public static string Describe(WhoAmI me) =>
-        me.Name + (me.Admin ? " (admin)" : "") + (me.Teams.Count > 0 ? $", member of {string.Join(", ", me.Teams)}" : "");
+        me.Name + (me.Admin ? " (admin)" : me.Grant is { } grant ? $" ({grant})" : "") + (me.Teams.Count > 0 ? $", member of {string.Join(", ", me.Teams)}" : "");
 }

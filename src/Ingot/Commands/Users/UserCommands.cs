@@ -22,13 +22,18 @@ internal static class UserCommands
     private static Command New(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "User name." };
-        var admin = new Option<bool>("--admin") { Description = "An operator: may see and change everything." };
-        var teams = new Option<string[]>("--team") { Description = "A team the user belongs to (repeatable)." };
-        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams }
+        var admin = new Option<bool>("--admin") { Description = "An admin: may do everything, users and tokens included." };
+        var teams = new Option<string[]>("--team") { Description = "A team the user belongs to (repeatable): they act on its roles' machines." };
+        var grant = new Option<string?>("--grant")
+        {
+            Description = "operator: every machine and the inventory; viewer: reads everything, acts on nothing (docs/authorization.md).",
+            HelpName = "operator|viewer",
+        };
+        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams, grant }
             .Set(context, async (s, parse, ct) =>
             {
                 var user = await s.Client.CreateUserAsync(new UserCreate(
-                    parse.GetValue(name), parse.GetValue(admin) ? true : null, parse.GetValue(teams) is { Length: > 0 } t ? t : null), ct);
+                    parse.GetValue(name), parse.GetValue(admin) ? true : null, parse.GetValue(teams) is { Length: > 0 } t ? t : null, parse.GetValue(grant)), ct);
                 await s.Output.WriteAsync(user, one => Table([one]), ct);
                 return 0;
             });
@@ -36,8 +41,8 @@ internal static class UserCommands
 
     private static IRenderable Table(IReadOnlyList<UserView> users)
     {
-        var table = Output.Table("ID", "NAME", "ADMIN", "TEAMS", "CREATED");
-        foreach (var user in users) Output.Row(table, user.Id, user.Name, user.Admin, user.Teams, user.CreatedAt);
+        var table = Output.Table("ID", "NAME", "ADMIN", "GRANT", "TEAMS", "CREATED");
+        foreach (var user in users) Output.Row(table, user.Id, user.Name, user.Admin, user.Grant, user.Teams, user.CreatedAt);
         return table;
     }
 }

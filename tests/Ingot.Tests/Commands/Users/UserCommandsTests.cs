@@ -20,7 +20,19 @@ public sealed class UserCommandsTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.False(user.Admin);
 
         var row = Lines.Row((await cli.OkAsync("users", "list")).Out, name, column: 1);
-        Assert.Equal(["no", team], row[2..4]);
+        Assert.Equal(["no", "-", team], row[2..5]);
+    }
+
+    [Fact]
+    public async Task A_user_with_a_grant_shows_it_in_the_list_and_whoami()
+    {
+        using var cli = CliRunner.For(Server);
+        var name = Unique.Name("viewer");
+        await cli.OkAsync("users", "create", name, "--grant", "viewer");
+        Assert.Equal("viewer", Lines.Row((await cli.OkAsync("users", "list")).Out, name, column: 1)[3]);
+        var token = (await cli.OkAsync("tokens", "create", "--name", "t", "--user", name, "-o", "json")).Json<TokenCreated>().Token;
+        var me = await cli.OkAsync("whoami", "--token", token);
+        Assert.Matches(@"grant:\s+viewer", me.Out);
     }
 
     [Fact]

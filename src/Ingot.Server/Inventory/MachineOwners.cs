@@ -1,0 +1,29 @@
+using Ingot.Server.Api;
+using Ingot.Server.Data;
+
+namespace Ingot.Server.Inventory;
+
+/// <summary>Whose a machine is (issue 12): the team that owns its role; a machine without a role is the free pool.</summary>
+public static class MachineOwners
+{
+    /// <summary>The columns that name a machine's owner, for queries that read machines anyway (a batch's hosts): join
+    /// <see cref="Joins"/> on <c>m</c>.</summary>
+    public const string Columns = "r.name AS owner_role, r.team_id AS owner_team_id, t.name AS owner_team";
+
+    public const string Joins = "LEFT JOIN roles r ON r.id = m.role_id LEFT JOIN teams t ON t.id = r.team_id";
+
+    public static async Task<MachineOwner> ReadAsync(DataContext c, long machineId)
+    {
+        var row = await c.QuerySingleAsync<OwnerRow>(
+            $"SELECT COALESCE(m.hostname, m.hardware_name) AS machine, {Columns} FROM machines m {Joins} WHERE m.id = @machineId", new { machineId });
+        return new MachineOwner(row.Machine, row.OwnerRole, row.OwnerTeamId, row.OwnerTeam);
+    }
+
+    private sealed class OwnerRow
+    {
+        public string Machine { get; init; } = "";
+        public string? OwnerRole { get; init; }
+        public long? OwnerTeamId { get; init; }
+        public string? OwnerTeam { get; init; }
+    }
+}

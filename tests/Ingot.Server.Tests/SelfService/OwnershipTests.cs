@@ -1,0 +1,118 @@
+using Ingot.Client;
+using Ingot.Server.Tests.Infrastructure;
+
+namespace Ingot.Server.Tests.SelfService;
+
+/// <summary>Issue 12: a team's members act on the machines of their team's roles and on no one else's; the free pool
+/// and decommission are operators'; viewers act on nothing. One table (docs/authorization.md, Api/Permissions) for
+/// single jobs, batches and cancels.</summary>
+public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    private async Task<MachineView> MachineAsync(string? role = null, string? hostname = null) =>
+        await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Role: role, Hostname: hostname,
+            Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
+
+    private static async Task<Problem> RefusedAsync(Task task) => (await Assert.ThrowsAsync<IngotApiException>(() => task)).Problem;
+
+    [Fact]
+    public async Task A_member_acts_on_their_teams_machines_and_is_told_whose_the_others_are()
+    {
+        var (web, webTeam, webRole) = await Accounts.TeamMemberAsync(Server);
+        var (_, storageTeam, storageRole) = await Accounts.TeamMemberAsync(Server);
+        var mine = await MachineAsync(webRole);
+        var theirs = await MachineAsync(storageRole, $"{Unique.Name("db")}.lon1");
+        var free = await MachineAsync();
+
+        Assert.Equal(JobStatus.Queued, (await web.Client.SubmitJobAsync(mine.HardwareName, JobActions.PowerCycle)).Status);
+
+        var other = await RefusedAsync(web.Client.SubmitJobAsync(theirs.Hostname!, JobActions.PowerCycle));
+        Assert.Equal(403, other.Status);
+        Assert.Equal($"Machine {theirs.Hostname} belongs to team {storageTeam} through role {storageRole}; '{web.Name}' is in {webTeam}.", other.Detail);
+        var pool = await RefusedAsync(web.Client.SubmitJobAsync(free.HardwareName, JobActions.PowerOn));
+        Assert.Contains($"Machine {free.HardwareName} is in the free pool (it has no role), which operators manage", pool.Detail);
+        var decommission = await RefusedAsync(web.Client.SubmitJobAsync(mine.HardwareName, JobActions.Decommission));
+        Assert.Contains("'decommission' is for operators", decommission.Detail);
+        // Nothing was queued by the refusals.
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: theirs.HardwareName))).Items);
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: free.HardwareName))).Items);
+    }
+
+    [Fact]
+    public async Task An_operator_acts_on_every_machine_and_edits_the_inventory_and_a_viewer_reads_but_acts_on_nothing()
+    {
+        var (_, _, role) = await Accounts.TeamMemberAsync(Server);
+        var owned = await MachineAsync(role);
+        var free = await MachineAsync();
+        var op = await Accounts.WithGrantAsync(Server, "operator");
+        var viewer = await Accounts.WithGrantAsync(Server, "viewer");
+
+        Assert.Equal(JobStatus.Queued, (await op.Client.SubmitJobAsync(owned.HardwareName, JobActions.PowerOn)).Status);
+        Assert.Equal(JobStatus.Queued, (await op.Client.SubmitJobAsync(free.HardwareName, JobActions.PowerOn)).Status);
+        Assert.NotNull(await op.Client.CreateSiteAsync(new SiteCreate(Unique.Name("opsite"))));
+
+        Assert.Equal(owned.Id, (await viewer.Client.GetMachineAsync(owned.HardwareName)).Id);
+        var refused = await RefusedAsync(viewer.Client.SubmitJobAsync(owned.HardwareName, JobActions.PowerOn));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains("is a viewer: viewers read everything and act on nothing", refused.Detail);
+        Assert.Equal(403, (await RefusedAsync(viewer.Client.CreateSiteAsync(new SiteCreate(Unique.Name("vsite"))))).Status);
+        Assert.Equal("viewer", (await viewer.Client.WhoAmIAsync()).Grant);
+    }
+
+    [Fact]
+    public async Task A_team_member_cannot_edit_the_inventory()
+    {
+        var (member, _, role) = await Accounts.TeamMemberAsync(Server);
+        var mine = await MachineAsync(role);
+        var refused = await RefusedAsync(member.Client.UpdateMachineAsync(mine.HardwareName, new MachineUpdate(Vendor: "mine now")));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains("needs an operator or an admin", refused.Detail);
+    }
+
+    [Fact]
+    public async Task A_mixed_batch_is_refused_whole_naming_each_host_that_is_not_the_callers_and_queues_nothing()
+    {
+        var (web, _, webRole) = await Accounts.TeamMemberAsync(Server);
+        var (_, storageTeam, storageRole) = await Accounts.TeamMemberAsync(Server);
+        var mine = await MachineAsync(webRole);
+        var theirs = await MachineAsync(storageRole);
+        var free = await MachineAsync();
+
+        var refused = await RefusedAsync(web.Client.SubmitBatchAsync(new BatchSubmit(JobActions.PowerCycle, [mine.HardwareName, theirs.HardwareName, free.HardwareName])));
+
+        Assert.Equal(422, refused.Status);
+        var hosts = refused.Extensions!["hosts"].EnumerateArray().Select(h => (h.GetProperty("host").GetString(), h.GetProperty("reason").GetString()!)).ToList();
+        Assert.Equal([theirs.HardwareName, free.HardwareName], hosts.Select(h => h.Item1));
+        Assert.Contains($"belongs to team {storageTeam} through role {storageRole}", hosts[0].Item2);
+        Assert.Contains("free pool", hosts[1].Item2);
+        Assert.Empty((await Server.Admin.ListJobsAsync(new JobQuery(Machine: mine.HardwareName))).Items);
+
+        var batch = await web.Client.SubmitBatchAsync(new BatchSubmit(JobActions.PowerCycle, [mine.HardwareName]));
+        Assert.Equal(1, batch.Hosts);
+    }
+
+    [Fact]
+    public async Task A_teammate_may_cancel_a_job_on_their_teams_machine_and_another_team_may_not()
+    {
+        var team = (await Server.Admin.CreateTeamAsync(new TeamCreate(Unique.Name("team")))).Name;
+        var role = (await Server.Admin.CreateRoleAsync(new RoleCreate(Unique.Name("role"), team))).Name;
+        var first = await Accounts.CreateAsync(Server, false, team);
+        var teammate = await Accounts.CreateAsync(Server, false, team);
+        var (stranger, _, _) = await Accounts.TeamMemberAsync(Server);
+        var job = await first.Client.SubmitJobAsync((await MachineAsync(role)).HardwareName, JobActions.PowerOn);
+
+        var refused = await RefusedAsync(stranger.Client.CancelJobAsync(job.Id));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains($"(team {team})", refused.Detail);
+        Assert.Equal(JobStatus.Cancelled, (await teammate.Client.CancelJobAsync(job.Id)).Status);
+    }
+
+    [Fact]
+    public async Task An_unknown_grant_is_422_naming_the_choices()
+    {
+        var refused = await RefusedAsync(Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("u"), Grant: "root")));
+        Assert.Equal(422, refused.Status);
+        Assert.Contains("operator, viewer", Assert.Single(refused.Errors!["grant"]));
+    }
+}
