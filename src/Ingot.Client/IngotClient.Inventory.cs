@@ -34,6 +34,10 @@ public sealed partial class IngotClient
         GetAsync<IReadOnlyList<TeamView>>("api/v1/teams", ct);
     public Task<TeamView> CreateTeamAsync(TeamCreate team, CancellationToken ct = default) =>
         PostAsync<TeamView>("api/v1/teams", team, ct);
+    public Task<UserView> AddTeamMemberAsync(string team, string user, CancellationToken ct = default) =>
+        PostAsync<UserView>($"api/v1/teams/{Segment(team)}/members", new TeamMemberAdd(user), ct);
+    public Task RemoveTeamMemberAsync(string team, string user, CancellationToken ct = default) =>
+        DeleteAsync($"api/v1/teams/{Segment(team)}/members/{Segment(user)}", ct);
     public Task DeleteTeamAsync(string name, CancellationToken ct = default) =>
         DeleteAsync($"api/v1/teams/{Segment(name)}", ct);
 

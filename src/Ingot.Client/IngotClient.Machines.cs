@@ -5,7 +5,7 @@ public sealed partial class IngotClient
     public Task<Page<MachineView>> SearchMachinesAsync(MachineQuery query, CancellationToken ct = default) =>
         GetAsync<Page<MachineView>>("api/v1/machines" + Query(
             ("site", query.Site), ("rack", query.Rack), ("sku", query.Sku), ("state", query.State),
-            ("role", query.Role), ("tag", query.Tag), ("maintenance", query.Maintenance),
+            ("role", query.Role), ("owner", query.Owner), ("tag", query.Tag), ("maintenance", query.Maintenance),
             ("hostname_prefix", query.HostnamePrefix), ("q", query.Q), ("limit", query.Limit),
             ("after", query.After), ("count", query.Count ? true : null)), ct);
 

@@ -88,7 +88,8 @@ public sealed record MachineQuery(
     string? Q = null,
     int? Limit = null,
     string? After = null,
-    bool Count = false);
+    bool Count = false,
+    string? Owner = null);
 
 /// <summary>What a discovery image posts about the machine it runs on.</summary>
 public sealed record DiscoveryReport(

@@ -30,7 +30,7 @@ public static class MachineEndpoints
     private static async Task<Ok<Page<MachineView>>> SearchAsync(HttpContext http, Database db, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(await MachineSearch.RunAsync(c, http.Request.Query));
+        return TypedResults.Ok(await MachineSearch.RunAsync(c, http.Request.Query, Caller.From(http)));
     }
 
     private static async Task<Ok<MachineView>> GetAsync(string id, HttpContext http, Database db, CancellationToken ct)

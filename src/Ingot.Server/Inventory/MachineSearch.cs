@@ -16,9 +16,10 @@ public static class MachineSearch
     public const int DefaultLimit = 100, MaxLimit = 1000;
 
     private static readonly string[] Known =
-        ["site", "rack", "sku", "state", "role", "tag", "maintenance", "hostname_prefix", "q", "limit", "after", "count"];
+        ["site", "rack", "sku", "state", "role", "owner", "tag", "maintenance", "hostname_prefix", "q", "limit", "after", "count"];
 
-    public static async Task<Page<MachineView>> RunAsync(DataContext c, IQueryCollection query)
+    /// <param name="caller">Whose "owner=me" is.</param>
+    public static async Task<Page<MachineView>> RunAsync(DataContext c, IQueryCollection query, Caller caller)
     {
         var v = new Validation();
         var text = new QueryText(query, Known, "machine", v);
@@ -41,6 +42,7 @@ public static class MachineSearch
         }
         if (MachineFields.Lookup(catalog.Skus, Text("sku"), "SKU", "sku", v) is { } skuId) { where.Append(" AND m.sku_id = @skuId"); args.Add("skuId", skuId); }
         if (MachineFields.Lookup(catalog.Roles, Text("role"), "role", "role", v) is { } roleId) { where.Append(" AND m.role_id = @roleId"); args.Add("roleId", roleId); }
+        if (Text("owner") is { } owner) await OwnerAsync(c, owner, caller, where, args, v);
         if (Text("state") is { } stateText)
         {
             if (Wire.TryParse<MachineState>(stateText, out var state)) { where.Append(" AND m.state = @state"); args.Add("state", Wire.Name(state)); }
@@ -93,6 +95,25 @@ public static class MachineSearch
 
     /// <summary>A prefix as a half-open range [p, p + U+FFFF): byte order in SQLite and in PostgreSQL's
     /// C collation, which the searched columns use.</summary>
+    /// <summary>owner=me (the machines of the caller's teams' roles), owner=team:NAME, or owner=pool (no role: the free
+    /// pool, which operators manage); docs/authorization.md says who owns what.</summary>
+    private static async Task OwnerAsync(DataContext c, string owner, Caller caller, StringBuilder where, DynamicParameters args, Validation v)
+    {
+        owner = owner.ToLowerInvariant();
+        if (owner == "pool") { where.Append(" AND m.role_id IS NULL"); return; }
+        long[] teams;
+        if (owner == "me") teams = [.. caller.Teams.Keys];
+        else if (owner.StartsWith("team:", StringComparison.Ordinal))
+        {
+            var name = owner["team:".Length..];
+            if (await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @name", new { name }) is { } id) teams = [id];
+            else { v.Add("owner", $"no team '{name}' exists."); return; }
+        }
+        else { v.Add("owner", $"'{owner}' is not an owner; use me, team:NAME or pool."); return; }
+        where.Append($" AND m.role_id IN (SELECT r.id FROM roles r WHERE {Sql.AnyOf(c, "r.team_id", "ownerTeams")})");
+        args.Add("ownerTeams", Sql.List(teams));
+    }
+
     private static void AddPrefix(DynamicParameters args, string name, string prefix)
     {
         args.Add(name + "Low", prefix);

@@ -18,6 +18,45 @@ public static class TeamEndpoints
         teams.MapGet("/{name}", GetAsync);
         teams.MapPost("", CreateAsync);
         teams.MapDelete("/{name}", DeleteAsync);
+        teams.MapPost("/{name}/members", AddMemberAsync);
+        teams.MapDelete("/{name}/members/{user}", RemoveMemberAsync);
+    }
+
+    /// <summary>Adds a user to the team (200 with the user, whose teams then include it; adding a member again changes
+    /// nothing). Rights follow at once: the token lookup reads a caller's teams on every request.</summary>
+    private static async Task<Ok<UserView>> AddMemberAsync(string name, TeamMemberAdd body, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Changing a team's members");
+        var user = new Validation().Required("user", body.User)?.ToLowerInvariant() ?? throw new ValidationException("user", "is required.");
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
+        {
+            var (teamId, userId) = await IdsAsync(c, name, user);
+            if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM team_members WHERE team_id = @teamId AND user_id = @userId", new { teamId, userId }) == 0)
+                await c.ExecuteAsync("INSERT INTO team_members (team_id, user_id) VALUES (@teamId, @userId)", new { teamId, userId });
+            return (await UserEndpoints.FindAsync(c, user))!;
+        }, ct));
+    }
+
+    /// <summary>Removes a user from the team (204): from their next request on, they act on none of its machines.</summary>
+    private static async Task<NoContent> RemoveMemberAsync(string name, string user, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Changing a team's members");
+        user = user.ToLowerInvariant();
+        await db.InTransactionAsync(async c =>
+        {
+            var (teamId, userId) = await IdsAsync(c, name, user);
+            if (await c.ExecuteAsync("DELETE FROM team_members WHERE team_id = @teamId AND user_id = @userId", new { teamId, userId }) == 0)
+                throw new NotFoundException("member", $"{user}' in team '{name}");
+            return 0;
+        }, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<(long Team, long User)> IdsAsync(DataContext c, string team, string user)
+    {
+        var teamId = await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @team", new { team }) ?? throw new NotFoundException("team", team);
+        var userId = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @user", new { user }) ?? throw new NotFoundException("user", user);
+        return (teamId, userId);
     }
 
     private const string Select = "SELECT id, name, created_at FROM teams";

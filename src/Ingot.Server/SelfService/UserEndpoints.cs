@@ -91,7 +91,7 @@ public static partial class UserEndpoints
         return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, caller.UserId), caller.Grant));
     }
 
-    private static async Task<UserView?> FindAsync(DataContext c, string name)
+    internal static async Task<UserView?> FindAsync(DataContext c, string name)
     {
         var row = await c.QuerySingleOrDefaultAsync<UserRow>(Select + " WHERE name = @name", new { name });
         return row?.View(await TeamsAsync(c, row.Id));

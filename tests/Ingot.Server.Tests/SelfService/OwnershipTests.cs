@@ -109,6 +109,43 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_member_removed_from_the_team_loses_its_machines_on_the_next_request_and_regains_them_when_added()
+    {
+        var (member, team, role) = await Accounts.TeamMemberAsync(Server);
+        var machine = await MachineAsync(role);
+        Assert.Equal(JobStatus.Queued, (await member.Client.SubmitJobAsync(machine.HardwareName, JobActions.PowerOn)).Status);
+
+        await Server.Admin.RemoveTeamMemberAsync(team, member.Name);
+        var refused = await RefusedAsync(member.Client.SubmitJobAsync(machine.HardwareName, JobActions.PowerOff));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains($"'{member.Name}' is in no team", refused.Detail);
+        Assert.Equal(404, (await RefusedAsync(Server.Admin.RemoveTeamMemberAsync(team, member.Name))).Status);
+
+        Assert.Equal([team], (await Server.Admin.AddTeamMemberAsync(team, member.Name)).Teams);
+        Assert.Equal(JobStatus.Queued, (await member.Client.SubmitJobAsync(machine.HardwareName, JobActions.PowerOff)).Status);
+        Assert.Equal(403, (await RefusedAsync(member.Client.AddTeamMemberAsync(team, member.Name))).Status);
+    }
+
+    [Fact]
+    public async Task The_machine_search_filters_by_owner_me_a_team_or_the_free_pool()
+    {
+        var (member, team, role) = await Accounts.TeamMemberAsync(Server);
+        var mine = await MachineAsync(role);
+        var (_, _, otherRole) = await Accounts.TeamMemberAsync(Server);
+        var other = await MachineAsync(otherRole);
+        var free = await MachineAsync();
+
+        Assert.Equal([mine.Id], (await member.Client.SearchMachinesAsync(new MachineQuery(Owner: "me"))).Items.Select(m => m.Id));
+        Assert.Equal([mine.Id], (await Server.Admin.SearchMachinesAsync(new MachineQuery(Owner: $"team:{team}"))).Items.Select(m => m.Id));
+        var pool = (await Server.Admin.SearchMachinesAsync(new MachineQuery(Owner: "pool", Limit: 1000, Count: true))).Items.Select(m => m.Id).ToList();
+        Assert.Contains(free.Id, pool);
+        Assert.DoesNotContain(other.Id, pool);
+        Assert.Equal(team, (await member.Client.GetMachineAsync(mine.HardwareName)).Team);
+        var bad = await RefusedAsync(Server.Admin.SearchMachinesAsync(new MachineQuery(Owner: "everyone")));
+        Assert.Contains("use me, team:NAME or pool", Assert.Single(bad.Errors!["owner"]));
+    }
+
+    [Fact]
     public async Task An_unknown_grant_is_422_naming_the_choices()
     {
         var refused = await RefusedAsync(Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("u"), Grant: "root")));

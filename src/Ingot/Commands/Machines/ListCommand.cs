@@ -14,6 +14,8 @@ internal static class ListCommand
         var state = new Option<string?>("--state") { Description = "In this lifecycle state: " + string.Join(", ", Enum.GetValues<MachineState>().Select(s => Output.Cell(s))) + "." };
         var role = new Option<string?>("--role") { Description = "With this role." };
         var tag = new Option<string?>("--tag") { Description = "Carrying this tag." };
+        var owner = new Option<string?>("--owner") { Description = "Owned by: me (my teams' roles), team:NAME, or pool (no role).", HelpName = "me|team:NAME|pool" };
+        var mine = new Option<bool>("--mine") { Description = "The machines of my teams' roles (--owner me)." };
         var maintenance = new Option<bool?>("--maintenance") { Description = "In maintenance (true) or not (false).", HelpName = "true|false" };
         var hostnamePrefix = new Option<string?>("--hostname-prefix") { Description = "Whose hostname starts with this." };
         var q = new Option<string?>("--q") { Description = "Free-text search (the server decides which fields it matches)." };
@@ -24,14 +26,16 @@ internal static class ListCommand
 
         var command = new Command("list", "List machines matching every filter given, a page at a time.")
         {
-            site, rack, sku, state, role, tag, maintenance, hostnamePrefix, q, limit, after, count, all,
+            site, rack, sku, state, role, owner, mine, tag, maintenance, hostnamePrefix, q, limit, after, count, all,
         };
         return command.Set(context, async (s, parse, ct) =>
         {
+            if (parse.GetValue(mine) && parse.GetValue(owner) is not null) throw new UsageException("Give --mine or --owner, not both.");
             var query = new MachineQuery(
                 parse.GetValue(site), parse.GetValue(rack), parse.GetValue(sku), parse.GetValue(state), parse.GetValue(role),
                 parse.GetValue(tag), parse.GetValue(maintenance), parse.GetValue(hostnamePrefix), parse.GetValue(q),
-                parse.GetValue(limit), parse.GetValue(after), parse.GetValue(count));
+                parse.GetValue(limit), parse.GetValue(after), parse.GetValue(count),
+                parse.GetValue(mine) ? "me" : parse.GetValue(owner));
             var page = parse.GetValue(all) ? await AllAsync(s.Client, query, ct) : await s.Client.SearchMachinesAsync(query, ct);
 
             await s.Output.WriteAsync(page, p => MachineTable.Rows(p.Items), ct);
