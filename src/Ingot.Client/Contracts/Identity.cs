@@ -13,7 +13,9 @@ public sealed record TokenCreated(long Id, string Name, string User, string Toke
 
 public sealed record WhoAmI(string Name, bool Admin, IReadOnlyList<string> Teams, string? Grant = null);
 
-public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Target, int Status, string Outcome);
+/// <summary>One audited request: <c>token</c> names the token it came with, <c>reason</c> why it was refused.</summary>
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Target, int Status, string Outcome,
+                                string? Token = null, string? Reason = null);
 
 /// <summary>POST /api/v1/teams/{name}/members: the user to add.</summary>
 public sealed record TeamMemberAdd(string? User);

@@ -13,6 +13,8 @@ public sealed record Caller(long UserId, string Name, bool Admin, string? Grant,
     public const string GrantClaim = "ingot:grant";
     /// <summary>One claim per team: "id:name".</summary>
     public const string TeamClaim = "ingot:team";
+    /// <summary>The token the request came with, as "name (id N)", for the audit log.</summary>
+    public const string TokenClaim = "ingot:token";
 
     public const string OperatorGrant = "operator", ViewerGrant = "viewer";
     public static readonly string[] Grants = [OperatorGrant, ViewerGrant];

@@ -65,9 +65,13 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>Where the detail of the problem a request was answered with is kept for the audit record.</summary>
+    public const string DetailKey = "ingot.problem.detail";
+
     public static Task WriteAsync(HttpContext context, int status, Dictionary<string, object?> problem)
     {
         if (context.Response.HasStarted) return Task.CompletedTask;
+        context.Items[DetailKey] = problem.GetValueOrDefault("detail") as string;
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";

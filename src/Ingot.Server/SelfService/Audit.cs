@@ -85,13 +85,18 @@ public static class Audit
                 target = context.Items.TryGetValue(TargetKey, out var named) ? named as string : target,
                 status,
                 outcome = status < 400 ? "succeeded" : status is 401 or 403 ? "denied" : status < 500 ? "rejected" : "failed",
+                token = context.User.FindFirst(Api.Caller.TokenClaim)?.Value,
+                // Why a request was refused is what a reader of the log looks for; a success needs no reason.
+                // Capped: a refused batch of thousands of hosts names them all in its answer, the log needs the start.
+                reason = status >= 400 && context.Items[Api.Problems.DetailKey] is string detail
+                    ? detail.Length > 1000 ? detail[..1000] + "…" : detail : null,
             };
             // A write like any other: on SQLite it shares a group commit with the writes queued beside it, instead of
             // paying an fsync of its own after waiting in SQLite's busy handler (most of a batch's time before). Never
             // cancelled: not by a caller that hung up after its change, nor by the node stopping (its requests' tokens fire
             // then) — a change that committed keeps its audit record.
             await services.GetRequiredService<Database>().WriteAsync(c => c.ExecuteAsync(
-                "INSERT INTO audit_log (at, actor, action, target, status, outcome) VALUES (@at, @actor, @action, @target, @status, @outcome)",
+                "INSERT INTO audit_log (at, actor, action, target, status, outcome, token, reason) VALUES (@at, @actor, @action, @target, @status, @outcome, @token, @reason)",
                 record), CancellationToken.None);
         }
         catch (Exception e)

@@ -43,7 +43,7 @@ public static class AuditEndpoints
         var where = new List<string>();
         if (!string.IsNullOrEmpty(actor)) where.Add("actor = @actor");
         if (before is not null) where.Add("id < @before");
-        var sql = "SELECT id, at, actor, action, target, status, outcome FROM audit_log"
+        var sql = "SELECT id, at, actor, action, target, status, outcome, token, reason FROM audit_log"
                   + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
                   + " ORDER BY id DESC LIMIT @fetch";
         await using var c = await db.OpenAsync(ct);
@@ -64,6 +64,8 @@ public static class AuditEndpoints
         public string? Target { get; init; }
         public int Status { get; init; }
         public string Outcome { get; init; } = "";
-        public AuditEntry View() => new(Id, At, Actor, Action, Target, Status, Outcome);
+        public string? Token { get; init; }
+        public string? Reason { get; init; }
+        public AuditEntry View() => new(Id, At, Actor, Action, Target, Status, Outcome, Token, Reason);
     }
 }

@@ -34,7 +34,7 @@ public sealed class TokenAuthentication(
         // The user and their teams in one statement: a row per team (one row with no team for a user in none).
         var rows = (await connection.QueryAsync<TokenRow>(
             """
-            SELECT u.id AS user_id, u.name, u.is_admin, u.grant_level, t.expires_at, tm.team_id, tt.name AS team
+            SELECT u.id AS user_id, u.name, u.is_admin, u.grant_level, t.id AS token_id, t.name AS token_name, t.expires_at, tm.team_id, tt.name AS team
             FROM api_tokens t JOIN users u ON u.id = t.user_id
             LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams tt ON tt.id = tm.team_id
             WHERE t.token_hash = @hash
@@ -51,6 +51,7 @@ public sealed class TokenAuthentication(
             new Claim(Caller.AdminClaim, row.IsAdmin ? "true" : "false"),
         ], SchemeName);
         if (row.GrantLevel is { } grant) identity.AddClaim(new Claim(Caller.GrantClaim, grant));
+        identity.AddClaim(new Claim(Caller.TokenClaim, $"{row.TokenName} (id {row.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
         foreach (var team in rows.Where(r => r.TeamId is not null))
             identity.AddClaim(new Claim(Caller.TeamClaim, $"{team.TeamId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{team.Team}"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -82,6 +83,8 @@ public sealed class TokenAuthentication(
         public string Name { get; init; } = "";
         public bool IsAdmin { get; init; }
         public string? GrantLevel { get; init; }
+        public long TokenId { get; init; }
+        public string TokenName { get; init; } = "";
         public DateTimeOffset? ExpiresAt { get; init; }
         public long? TeamId { get; init; }
         public string? Team { get; init; }

@@ -146,6 +146,20 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_refusal_is_audited_with_the_actor_the_token_the_target_and_the_reason()
+    {
+        var (web, _, _) = await Accounts.TeamMemberAsync(Server);
+        var (_, storageTeam, storageRole) = await Accounts.TeamMemberAsync(Server);
+        var theirs = await MachineAsync(storageRole);
+        await RefusedAsync(web.Client.SubmitJobAsync(theirs.HardwareName, JobActions.PowerCycle));
+
+        var entry = Assert.Single((await Server.Admin.ListAuditAsync(actor: web.Name)).Items);
+        Assert.Equal(("POST /api/v1/machines/{id}/jobs", theirs.HardwareName, 403, "denied"), (entry.Action, entry.Target, entry.Status, entry.Outcome));
+        Assert.StartsWith("test (id ", entry.Token);
+        Assert.Contains($"belongs to team {storageTeam} through role {storageRole}", entry.Reason);
+    }
+
+    [Fact]
     public async Task An_unknown_grant_is_422_naming_the_choices()
     {
         var refused = await RefusedAsync(Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("u"), Grant: "root")));

@@ -25,8 +25,8 @@ internal static class AuditCommand
 
     private static IRenderable Table(IReadOnlyList<AuditEntry> entries)
     {
-        var table = Output.Table("AT", "ACTOR", "ACTION", "TARGET", "STATUS", "OUTCOME");
-        foreach (var e in entries) Output.Row(table, e.At, e.Actor, e.Action, e.Target, e.Status, e.Outcome);
+        var table = Output.Table("AT", "ACTOR", "ACTION", "TARGET", "STATUS", "OUTCOME", "TOKEN", "REASON");
+        foreach (var e in entries) Output.Row(table, e.At, e.Actor, e.Action, e.Target, e.Status, e.Outcome, e.Token, e.Reason);
         return table;
     }
 }
