@@ -9,8 +9,9 @@ namespace Ingot.Commands.Demo;
 /// <param name="Recycled">Another running machine, recycled, so the commands can be tried in any order.</param>
 /// <param name="Fresh">A machine in state new, commissioned.</param>
 /// <param name="InUseBmc">The running machine's BMC; null without simulated BMCs.</param>
+/// <param name="Member">A team member and her token, when the inventory is the sample's.</param>
 internal sealed record DemoBanner(string Url, string Token, string Data, string InUse, string Recycled, string Fresh, string Bmcs,
-    BmcView? InUseBmc, DemoFleet? Fleet, bool Quiet)
+    BmcView? InUseBmc, DemoFleet? Fleet, bool Quiet, SampleMember? Member = null)
 {
     // The commands as this demo was started: the published binary by its path (each command then starts in a
     // fraction of a second), else the README's 'dotnet run' (which builds first: seconds per command).
@@ -30,7 +31,7 @@ internal sealed record DemoBanner(string Url, string Token, string Data, string 
           export INGOT_URL={Url} INGOT_TOKEN={Token}
           {Cli} machines list --site lon1 --state available --limit 10
           {Cli} machines show {InUse}
-          {Cli} machines transition {Fresh} commission --reason "racked and cabled"{BmcExample()}{JobExamples()}
+          {Cli} machines transition {Fresh} commission --reason "racked and cabled"{BmcExample()}{JobExamples()}{MemberExamples()}
 
         API: {Url}/api/v1/machines (Authorization: Bearer <token>), OpenAPI: {Url}/openapi/v1.json
         """;
@@ -63,6 +64,20 @@ internal sealed record DemoBanner(string Url, string Token, string Data, string 
         };
         if (Fleet.UnknownEndpoints.Count > 0) lines.Add($"{Cli} machines list --q {DemoFleet.UnknownPrefix}   # the unknown machines, once discovered");
         return string.Concat(lines.Select(l => $"{Environment.NewLine}  {l}"));
+    }
+
+    /// <summary>Self-service as a team sees it: the member's own machines, and another team's refused with the reason.</summary>
+    private string MemberExamples()
+    {
+        if (Member is null) return "";
+        var lines = new List<string>
+        {
+            "",
+            $"As {Member.Name} of team {Member.Team} (not an admin; docs/authorization.md):",
+            $"  INGOT_TOKEN={Member.Token} {Cli} machines list --mine --limit 5",
+        };
+        if (Member.Foreign is { } foreign) lines.Add($"  INGOT_TOKEN={Member.Token} {Cli} reboot {foreign}   # refused: another team's machine");
+        return string.Concat(lines.Select(l => $"{Environment.NewLine}{l}"));
     }
 
     /// <summary>The shown machine's own BMC, reached directly; the password comes from the environment, as `bmc` wants.</summary>

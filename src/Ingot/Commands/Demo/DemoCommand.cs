@@ -115,8 +115,9 @@ public static class DemoCommand
         var running = (await client.SearchMachinesAsync(new MachineQuery(State: "in_use", Maintenance: false, Limit: 2), ct)).Items;
         static string Name(MachineView? m) => m?.Hostname ?? m?.HardwareName ?? "1";
         var inUse = running.FirstOrDefault();
+        var member = await SampleMember.EnsureAsync(client, settings.DataDirectory, ct);
         return new DemoBanner(settings.Urls[0], token, Path.GetFullPath(settings.DataDirectory), Name(inUse), Name(running.ElementAtOrDefault(1) ?? inUse),
-            fresh?.HardwareName ?? "1", SampleBmcs.Describe(fleet), fleet is null ? null : inUse?.Bmc, fleet, quiet);
+            fresh?.HardwareName ?? "1", SampleBmcs.Describe(fleet), fleet is null ? null : inUse?.Bmc, fleet, quiet, member);
     }
 
     /// <summary>Prints a machine's log line; machines write from many threads, so one line at a time.</summary>

@@ -66,6 +66,19 @@ public sealed class DemoCommandTests
             Assert.Contains("succeeded", cycled.Out);
             var jobs = await client.ListJobsAsync(new JobQuery(Machine: show));
             Assert.Equal(["power_off", "power_on"], Assert.Single(jobs.Items).Steps.Select(s => s.Name));
+
+            // The team member's lines (issue 12): her own team's machines listed, another team's machine refused, saying whose.
+            var mine = demo.Line("machines list --mine");
+            using var alice = new CliRunner();
+            alice.Environment["INGOT_URL"] = url;
+            alice.Environment["INGOT_TOKEN"] = mine.Split(' ')[0].Split('=')[1];
+            var listed = await alice.OkAsync(mine.Split(" -- ")[1].Split(' '));
+            Assert.Contains("frontend-", listed.Out);
+            Assert.DoesNotContain("fancydb-", listed.Out);
+            var refusal = demo.Line("# refused");
+            var refused = await alice.FailsAsync(1, refusal.Split(" -- ")[1].Split("   #")[0].Split(' '));
+            Assert.Contains("belongs to team", refused.Error);
+            Assert.Contains("'alice' is in web", refused.Error);
         }
 
         // A restart keeps the inventory and serves the BMCs again; with port 0 they get other ports, and the
