@@ -28,7 +28,8 @@ public static class JobActions
 /// in_use machine.</param>
 public sealed record JobSubmit(string? Action, IReadOnlyDictionary<string, JsonElement>? Params = null, bool? Force = null);
 
-public sealed record JobTarget(long MachineId, string HardwareName, string? Hostname, string? Site);
+/// <summary>The machine a job acts on; <c>team</c> owns it through its role (null: the free pool).</summary>
+public sealed record JobTarget(long MachineId, string HardwareName, string? Hostname, string? Site, string? Team = null);
 
 public sealed record JobStepView(
     string Name, StepStatus Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, string? Message);

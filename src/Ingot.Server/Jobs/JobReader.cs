@@ -25,6 +25,7 @@ public static class JobReader
         public string HardwareName { get; init; } = "";
         public string? Hostname { get; init; }
         public string? Site { get; init; }
+        public string? Team { get; init; }
         public string Params { get; init; } = "{}";
         public string Requester { get; init; } = "";
         public string UserName { get; init; } = "";
@@ -55,10 +56,11 @@ public static class JobReader
 
     private const string Select =
         """
-        SELECT j.id, j.action, j.machine_id, m.hardware_name, m.hostname, s.name AS site, j.params, j.requester, j.user_name,
+        SELECT j.id, j.action, j.machine_id, m.hardware_name, m.hostname, s.name AS site, t.name AS team, j.params, j.requester, j.user_name,
                j.status, j.result, j.error, j.attempt, j.max_attempts, j.run_after, j.fair_rank, j.created_at, j.started_at,
                j.ended_at, j.batch_id, j.cancelled_by
         FROM jobs j JOIN machines m ON m.id = j.machine_id LEFT JOIN sites s ON s.id = m.site_id
+        LEFT JOIN roles ro ON ro.id = m.role_id LEFT JOIN teams t ON t.id = ro.team_id
         """;
 
     public static async Task<JobView> GetAsync(DataContext c, long id)
@@ -117,7 +119,7 @@ public static class JobReader
         {
             long? position = r.Status == "queued" ? await PositionAsync(c, r) : null;
             views.Add(new JobView(
-                r.Id, r.Action, new JobTarget(r.MachineId, r.HardwareName, r.Hostname, r.Site), Json(r.Params) ?? [],
+                r.Id, r.Action, new JobTarget(r.MachineId, r.HardwareName, r.Hostname, r.Site, r.Team), Json(r.Params) ?? [],
                 r.Requester, r.UserName, Parse<JobStatus>(r.Status), Json(r.Result), r.Error, r.Attempt, r.MaxAttempts, r.RunAfter,
                 Steps(r, steps[r.Id]),
                 r.CreatedAt, r.StartedAt, r.EndedAt, r.BatchId, position, r.CancelledBy));

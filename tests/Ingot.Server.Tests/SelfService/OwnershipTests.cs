@@ -25,7 +25,8 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
         var theirs = await MachineAsync(storageRole, $"{Unique.Name("db")}.lon1");
         var free = await MachineAsync();
 
-        Assert.Equal(JobStatus.Queued, (await web.Client.SubmitJobAsync(mine.HardwareName, JobActions.PowerCycle)).Status);
+        var job = await web.Client.SubmitJobAsync(mine.HardwareName, JobActions.PowerCycle);
+        Assert.Equal((JobStatus.Queued, webTeam), (job.Status, job.Target.Team));
 
         var other = await RefusedAsync(web.Client.SubmitJobAsync(theirs.Hostname!, JobActions.PowerCycle));
         Assert.Equal(403, other.Status);
