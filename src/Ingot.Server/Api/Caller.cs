@@ -5,14 +5,17 @@ using Microsoft.AspNetCore.Http;
 namespace Ingot.Server.Api;
 
 /// <summary>Who is making the request, as established by the authentication scheme (SelfService/TokenAuthentication):
-/// the user, their global grant (admin, operator, viewer or none) and the teams they belong to (docs/authorization.md).</summary>
-public sealed record Caller(long UserId, string Name, bool Admin, string? Grant, IReadOnlyDictionary<long, string> Teams)
+/// the user, their global grant (admin, operator, viewer or none) and the teams they belong to (docs/authorization.md);
+/// the token's <see cref="Scope"/> (null: the user's full rights) and expiry; the team a service account belongs to.</summary>
+public sealed record Caller(long UserId, string Name, bool Admin, string? Grant, IReadOnlyDictionary<long, string> Teams,
+    TokenScope? Scope = null, DateTimeOffset? TokenExpiresAt = null, string? ServiceOf = null)
 {
     public const string UserIdClaim = "ingot:user_id";
     public const string AdminClaim = "ingot:admin";
     public const string GrantClaim = "ingot:grant";
     /// <summary>One claim per team: "id:name".</summary>
     public const string TeamClaim = "ingot:team";
+    public const string ScopeClaim = "ingot:scope", TokenExpiresClaim = "ingot:token_expires", ServiceOfClaim = "ingot:service_of";
 
     public const string OperatorGrant = "operator", ViewerGrant = "viewer";
     public static readonly string[] Grants = [OperatorGrant, ViewerGrant];
@@ -24,10 +27,21 @@ public sealed record Caller(long UserId, string Name, bool Admin, string? Grant,
         user.Identity?.Name ?? "anonymous",
         user.HasClaim(AdminClaim, "true"),
         user.FindFirstValue(GrantClaim),
-        user.FindAll(TeamClaim).Select(c => c.Value.Split(':', 2)).ToDictionary(p => long.Parse(p[0], CultureInfo.InvariantCulture), p => p[1]));
+        user.FindAll(TeamClaim).Select(c => c.Value.Split(':', 2)).ToDictionary(p => long.Parse(p[0], CultureInfo.InvariantCulture), p => p[1]),
+        TokenScope.Parse(user.FindFirstValue(ScopeClaim)),
+        user.FindFirstValue(TokenExpiresClaim) is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture) : null,
+        user.FindFirstValue(ServiceOfClaim));
 
     /// <summary>Admins and operators: every machine's hardware and lifecycle, and the inventory.</summary>
     public bool Operates => Admin || Grant == OperatorGrant;
+
+    /// <summary>A job or batch submission of <paramref name="action"/>: refused when the token is scoped to other actions
+    /// or to reads (the generic check, <c>TokenScopes</c>, lets only submissions through to here).</summary>
+    public void RequireScope(string action)
+    {
+        if (Scope is { } scope && !scope.Allows(action))
+            throw new ForbiddenException($"This token of '{Name}' is scoped to {scope.Describe()}; it may not submit '{action}'.");
+    }
 
     public void RequireAdmin(string action)
     {
