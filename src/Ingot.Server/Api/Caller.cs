@@ -74,8 +74,14 @@ public sealed record Caller(long UserId, string Name, bool Admin, string? Grant,
     public bool MayCancel(string submitter, MachineOwner? owner) =>
         submitter == Name || Operates || (Grant != ViewerGrant && owner?.TeamId is { } team && Teams.ContainsKey(team));
 
-    private string Describe() =>
-        Grant == ViewerGrant ? "a viewer"
+    /// <summary>May this caller make a service account of the team, and its tokens? Admins and the team's people: not its
+    /// viewers, not its robots (docs/authorization.md).</summary>
+    public bool MayManageServiceAccountsOf(long? teamId) =>
+        Admin || (teamId is { } team && Teams.ContainsKey(team) && ServiceOf is null && Grant != ViewerGrant);
+
+    public string Describe() =>
+        ServiceOf is { } of ? $"a service account of {of}"
+        : Grant == ViewerGrant ? "a viewer"
         : Teams.Count == 0 ? "in no team"
         : "in " + string.Join(", ", Teams.Values.Order(StringComparer.Ordinal));
 }

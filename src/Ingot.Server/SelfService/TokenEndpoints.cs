@@ -52,7 +52,7 @@ public static class TokenEndpoints
         var user = await c.QuerySingleOrDefaultAsync<(long Id, long? ServiceTeamId)>(
             "SELECT id, service_team_id FROM users WHERE name = @userName", new { userName });
         // Someone else's token: an admin's to make, or a team member's for their team's service account.
-        if (userName != caller.Name && !(user.ServiceTeamId is { } team && caller.Teams.ContainsKey(team) && caller.ServiceOf is null && caller.Grant != Caller.ViewerGrant))
+        if (userName != caller.Name && !(user.ServiceTeamId is not null && caller.MayManageServiceAccountsOf(user.ServiceTeamId)))
             caller.RequireAdmin($"Creating a token for '{userName}' (unless it is a service account of your team)");
         var userId = user.Id == 0 ? (long?)null : user.Id;
         v.When(userId is null, "user", $"no user '{userName}' exists; create it first with POST /api/v1/users.");

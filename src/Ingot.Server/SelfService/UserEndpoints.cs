@@ -73,7 +73,8 @@ public static partial class UserEndpoints
             if (serviceOf is not null)
             {
                 serviceTeamId = await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @serviceOf", new { serviceOf });
-                RequireServiceAccountMaker(caller, serviceOf, serviceTeamId);
+                if (!caller.MayManageServiceAccountsOf(serviceTeamId))
+                    throw new ForbiddenException($"Creating a service account of team '{serviceOf}' needs an admin or a member of that team; '{caller.Name}' is {caller.Describe()}.");
                 if (serviceTeamId is { } id) teamIds.Add(id);
                 else v.Add("service_of", $"no team '{serviceOf}' exists; create it first.");
             }
@@ -103,17 +104,6 @@ public static partial class UserEndpoints
             }
         }, ct);
         return TypedResults.Created($"/api/v1/users/{user.Name}", user);
-    }
-
-    /// <summary>Admins, and the people of the team (not its viewers, not its other robots): a team builds its own tooling.</summary>
-    private static void RequireServiceAccountMaker(Caller caller, string team, long? teamId)
-    {
-        if (caller.Admin) return;
-        if (teamId is { } id && caller.Teams.ContainsKey(id) && caller.ServiceOf is null && caller.Grant != Caller.ViewerGrant) return;
-        throw new ForbiddenException(
-            $"Creating a service account of team '{team}' needs an admin or a member of that team; '{caller.Name}' is " +
-            (caller.ServiceOf is { } of ? $"a service account of {of}." : caller.Grant == Caller.ViewerGrant ? "a viewer." :
-                caller.Teams.Count == 0 ? "in no team." : $"in {string.Join(", ", caller.Teams.Values.Order(StringComparer.Ordinal))}."));
     }
 
     private static async Task<Ok<WhoAmI>> WhoAmIAsync(HttpContext http, Database db, CancellationToken ct)

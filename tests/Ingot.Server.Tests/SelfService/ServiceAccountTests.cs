@@ -35,6 +35,7 @@ public sealed class ServiceAccountTests(ServerFixture fixture) : IClassFixture<S
         var refused = await RefusedAsync(ci.SubmitJobAsync(theirs.HardwareName, JobActions.PowerCycle));
         Assert.Equal(403, refused.Status);
         Assert.Contains($"belongs to team {otherTeam}", refused.Detail);
+        Assert.Contains($"'{robot.Name}' is a service account of {team}", refused.Detail);
         // A robot makes no users: the team's people do.
         Assert.Equal(403, (await RefusedAsync(ci.CreateUserAsync(new UserCreate(Unique.Name("child"), ServiceOf: team)))).Status);
         // The audit names the robot that acted, which the users list shows to be the team's service account.
