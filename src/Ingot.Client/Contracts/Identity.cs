@@ -1,17 +1,28 @@
+using System.Text.Json.Serialization;
+
 namespace Ingot.Client;
 
 /// <summary><c>grant</c>: <c>operator</c> or <c>viewer</c> (docs/authorization.md); without one a user acts on the machines of
-/// their teams' roles.</summary>
-public sealed record UserCreate(string? Name, bool? Admin = null, IReadOnlyList<string>? Teams = null, string? Grant = null);
-public sealed record UserView(long Id, string Name, bool Admin, IReadOnlyList<string> Teams, DateTimeOffset CreatedAt, string? Grant = null);
+/// their teams' roles. <c>service_of</c>: a service account of that team (a robot user whose tokens act with the team's
+/// rights), which its members may create too; it takes no admin, grant or other teams.</summary>
+public sealed record UserCreate(string? Name, bool? Admin = null, IReadOnlyList<string>? Teams = null, string? Grant = null, string? ServiceOf = null);
+/// <summary><c>service_of</c>: the team whose service account this user is, null for a person.</summary>
+public sealed record UserView(long Id, string Name, bool Admin, IReadOnlyList<string> Teams, DateTimeOffset CreatedAt, string? Grant = null, string? ServiceOf = null);
 
-public sealed record TokenCreate(string? Name, string? User = null, DateTimeOffset? ExpiresAt = null);
-public sealed record TokenView(long Id, string Name, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+/// <summary><c>scope</c> (docs/authorization.md): null for the full rights of its user; <c>"read"</c> (or <c>["read"]</c>) for
+/// GET and HEAD only; or a list of job actions (<c>["power_cycle", "reboot"]</c>) it may submit, as jobs or batches, beside reads.</summary>
+public sealed record TokenCreate(string? Name, string? User = null, DateTimeOffset? ExpiresAt = null,
+    [property: JsonConverter(typeof(OneOrMany))] IReadOnlyList<string>? Scope = null);
+/// <summary><c>scope</c>: null (the user's full rights), <c>["read"]</c>, or the job actions the token may submit.</summary>
+public sealed record TokenView(long Id, string Name, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null);
 
 /// <summary>A new API token. <see cref="Token"/> is shown this once; the server keeps only its hash.</summary>
-public sealed record TokenCreated(long Id, string Name, string User, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+public sealed record TokenCreated(long Id, string Name, string User, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null);
 
-public sealed record WhoAmI(string Name, bool Admin, IReadOnlyList<string> Teams, string? Grant = null);
+/// <summary>Who the presented token speaks for, and that token's scope and expiry; <c>service_of</c> names the team of a
+/// service account.</summary>
+public sealed record WhoAmI(string Name, bool Admin, IReadOnlyList<string> Teams, string? Grant = null,
+    IReadOnlyList<string>? Scope = null, DateTimeOffset? TokenExpiresAt = null, string? ServiceOf = null);
 
 /// <summary>One audited request: <c>token</c> names the token it came with, <c>reason</c> why it was refused.</summary>
 public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Target, int Status, string Outcome,

@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Http;
 namespace Ingot.Server.Api;
 
 /// <summary>Who is making the request, as established by the authentication scheme (SelfService/TokenAuthentication):
-/// the user, their global grant (admin, operator, viewer or none) and the teams they belong to (docs/authorization.md).</summary>
-public sealed record Caller(long UserId, string Name, bool Admin, string? Grant, IReadOnlyDictionary<long, string> Teams)
+/// the user, their global grant (admin, operator, viewer or none) and the teams they belong to (docs/authorization.md);
+/// the token's <see cref="Scope"/> (null: the user's full rights) and expiry; the team a service account belongs to.</summary>
+public sealed record Caller(long UserId, string Name, bool Admin, string? Grant, IReadOnlyDictionary<long, string> Teams,
+    TokenScope? Scope = null, DateTimeOffset? TokenExpiresAt = null, string? ServiceOf = null)
 {
     public const string UserIdClaim = "ingot:user_id";
     public const string AdminClaim = "ingot:admin";
@@ -15,6 +17,7 @@ public sealed record Caller(long UserId, string Name, bool Admin, string? Grant,
     public const string TeamClaim = "ingot:team";
     /// <summary>The token the request came with, as "name (id N)", for the audit log.</summary>
     public const string TokenClaim = "ingot:token";
+    public const string ScopeClaim = "ingot:scope", TokenExpiresClaim = "ingot:token_expires", ServiceOfClaim = "ingot:service_of";
 
     public const string OperatorGrant = "operator", ViewerGrant = "viewer";
     public static readonly string[] Grants = [OperatorGrant, ViewerGrant];
@@ -26,10 +29,21 @@ public sealed record Caller(long UserId, string Name, bool Admin, string? Grant,
         user.Identity?.Name ?? "anonymous",
         user.HasClaim(AdminClaim, "true"),
         user.FindFirstValue(GrantClaim),
-        user.FindAll(TeamClaim).Select(c => c.Value.Split(':', 2)).ToDictionary(p => long.Parse(p[0], CultureInfo.InvariantCulture), p => p[1]));
+        user.FindAll(TeamClaim).Select(c => c.Value.Split(':', 2)).ToDictionary(p => long.Parse(p[0], CultureInfo.InvariantCulture), p => p[1]),
+        TokenScope.Parse(user.FindFirstValue(ScopeClaim)),
+        user.FindFirstValue(TokenExpiresClaim) is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture) : null,
+        user.FindFirstValue(ServiceOfClaim));
 
     /// <summary>Admins and operators: every machine's hardware and lifecycle, and the inventory.</summary>
     public bool Operates => Admin || Grant == OperatorGrant;
+
+    /// <summary>A job or batch submission of <paramref name="action"/>: refused when the token is scoped to other actions
+    /// or to reads (the generic check, <c>TokenScopes</c>, lets only submissions through to here).</summary>
+    public void RequireScope(string action)
+    {
+        if (Scope is { } scope && !scope.Allows(action))
+            throw new ForbiddenException($"This token of '{Name}' is scoped to {scope.Describe()}; it may not submit '{action}'.");
+    }
 
     public void RequireAdmin(string action)
     {
@@ -62,8 +76,14 @@ public sealed record Caller(long UserId, string Name, bool Admin, string? Grant,
     public bool MayCancel(string submitter, MachineOwner? owner) =>
         submitter == Name || Operates || (Grant != ViewerGrant && owner?.TeamId is { } team && Teams.ContainsKey(team));
 
-    private string Describe() =>
-        Grant == ViewerGrant ? "a viewer"
+    /// <summary>May this caller make a service account of the team, and its tokens? Admins and the team's people: not its
+    /// viewers, not its robots (docs/authorization.md).</summary>
+    public bool MayManageServiceAccountsOf(long? teamId) =>
+        Admin || (teamId is { } team && Teams.ContainsKey(team) && ServiceOf is null && Grant != ViewerGrant);
+
+    public string Describe() =>
+        ServiceOf is { } of ? $"a service account of {of}"
+        : Grant == ViewerGrant ? "a viewer"
         : Teams.Count == 0 ? "in no team"
         : "in " + string.Join(", ", Teams.Values.Order(StringComparer.Ordinal));
 }

@@ -15,7 +15,7 @@ public static class BatchEndpoints
     public static void MapBatches(this RouteGroupBuilder api)
     {
         var batches = api.MapGroup("/batches").WithTags("Batches");
-        batches.MapPost("", SubmitAsync);
+        batches.MapPost("", SubmitAsync).WithMetadata(TokenScope.Submission.Instance);
         batches.MapGet("", ListAsync);
         batches.MapGet("/stats", StatsAsync);
         batches.MapGet("/{id:long}", GetAsync);

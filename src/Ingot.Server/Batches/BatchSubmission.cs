@@ -40,6 +40,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     {
         var user = caller.Name;
         var (plan, parameters, hosts, mode) = Check(body, options.BatchMaxHosts);
+        caller.RequireScope(plan.Action);
         var hash = Idempotency.Hash(body);
         if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (await ReadAsync(db, previous, ct), false);
         var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, caller, mode, ct);

@@ -85,6 +85,7 @@ public static class ServerHost
         app.UseTextDoor();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseTokenScopes();
 
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ExcludeFromDescription();

@@ -16,7 +16,7 @@ public static class JobEndpoints
 {
     public static void MapJobs(this RouteGroupBuilder api)
     {
-        api.MapPost("/machines/{id}/jobs", SubmitAsync).WithTags("Jobs");
+        api.MapPost("/machines/{id}/jobs", SubmitAsync).WithTags("Jobs").WithMetadata(TokenScope.Submission.Instance);
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("", ListAsync);
         jobs.MapGet("/broker", BrokerAsync);
@@ -31,6 +31,7 @@ public static class JobEndpoints
     {
         var (plan, parameters) = JobSubmission.Check(body);
         var caller = Caller.From(http);
+        caller.RequireScope(plan.Action);
         var key = Idempotency.Key(http);
         string Hash(long machineId) => Idempotency.Hash(body, machineId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try

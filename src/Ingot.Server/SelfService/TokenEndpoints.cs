@@ -21,7 +21,7 @@ public static class TokenEndpoints
     }
 
     private const string Select =
-        "SELECT t.id, t.name, u.name AS user_name, t.created_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id";
+        "SELECT t.id, t.name, u.name AS user_name, t.created_at, t.expires_at, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id";
 
     /// <summary>The caller's own tokens; an admin sees everyone's.</summary>
     private static async Task<Ok<List<TokenView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)
@@ -38,7 +38,6 @@ public static class TokenEndpoints
     {
         var caller = Caller.From(http);
         var userName = string.IsNullOrWhiteSpace(body.User) ? caller.Name : body.User.Trim().ToLowerInvariant();
-        if (userName != caller.Name) caller.RequireAdmin($"Creating a token for '{userName}'");
 
         var now = clock.GetUtcNow();
         var v = new Validation();
@@ -47,21 +46,42 @@ public static class TokenEndpoints
         v.When(name.Length > 100, "name", "must be at most 100 characters.");
         v.When(body.ExpiresAt <= now, "expires_at",
             $"{body.ExpiresAt:O} is not in the future (server time {now:O}); omit it for a token that does not expire.");
+        var scope = Scope(body.Scope, v);
 
         await using var c = await db.OpenAsync(ct);
-        var userId = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @userName", new { userName });
+        var user = await c.QuerySingleOrDefaultAsync<(long Id, long? ServiceTeamId)>(
+            "SELECT id, service_team_id FROM users WHERE name = @userName", new { userName });
+        // Someone else's token: an admin's to make, or a team member's for their team's service account.
+        if (userName != caller.Name && !(user.ServiceTeamId is not null && caller.MayManageServiceAccountsOf(user.ServiceTeamId)))
+            caller.RequireAdmin($"Creating a token for '{userName}' (unless it is a service account of your team)");
+        var userId = user.Id == 0 ? (long?)null : user.Id;
         v.When(userId is null, "user", $"no user '{userName}' exists; create it first with POST /api/v1/users.");
         v.ThrowIfInvalid();
 
         var token = Tokens.Generate();
         var id = await c.ExecuteScalarAsync<long>(
             """
-            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
-            VALUES (@userId, @name, @hash, @now, @ExpiresAt) RETURNING id
-            """, new { userId, name, hash = Tokens.Hash(token), now, body.ExpiresAt });
+            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, scope)
+            VALUES (@userId, @name, @hash, @now, @ExpiresAt, @scope) RETURNING id
+            """, new { userId, name, hash = Tokens.Hash(token), now, body.ExpiresAt, scope = scope?.Stored });
         var row = await c.QuerySingleAsync<TokenRow>(Select + " WHERE t.id = @id", new { id });
         return TypedResults.Created($"/api/v1/tokens/{id}",
-            new TokenCreated(row.Id, row.Name, row.UserName, token, row.CreatedAt, row.ExpiresAt));
+            new TokenCreated(row.Id, row.Name, row.UserName, token, row.CreatedAt, row.ExpiresAt, row.View().Scope));
+    }
+
+    /// <summary>null (the user's full rights), "read" alone, or job actions of the permission table (docs/authorization.md).</summary>
+    private static TokenScope? Scope(IReadOnlyList<string>? names, Validation v)
+    {
+        if (names is null) return null;
+        var actions = Permissions.MachineActions.Select(a => a.Action).ToList();
+        v.When(names.Count == 0, "scope", "is empty; omit it (or send null) for a token with its user's full rights, or use \"read\" or job actions.");
+        for (var i = 0; i < names.Count; i++)
+        {
+            var n = names[i]?.Trim() ?? "";
+            if (n == TokenScope.Read) v.When(names.Count > 1, $"scope[{i}]", "'read' stands alone: every scoped token reads; list only the actions it may submit besides.");
+            else if (!actions.Contains(n)) v.Add($"scope[{i}]", $"'{n}' is not a job action; use \"read\" or some of {string.Join(", ", actions)}.");
+        }
+        return new TokenScope([.. names.Select(n => n?.Trim() ?? "").Where(n => n != TokenScope.Read).Distinct()]);
     }
 
     /// <summary>Revokes a token at once: the next request that presents it gets a 401.</summary>
@@ -83,6 +103,7 @@ public static class TokenEndpoints
         public string UserName { get; init; } = "";
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset? ExpiresAt { get; init; }
-        public TokenView View() => new(Id, Name, UserName, CreatedAt, ExpiresAt);
+        public string? Scope { get; init; }
+        public TokenView View() => new(Id, Name, UserName, CreatedAt, ExpiresAt, TokenScope.Parse(Scope)?.Names);
     }
 }

@@ -25,12 +25,13 @@ public static partial class UserEndpoints
     [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{0,127}$")]
     private static partial Regex UserName();
 
-    private const string Select = "SELECT id, name, is_admin, grant_level, created_at FROM users";
+    private const string Select =
+        "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
 
     private static async Task<Ok<List<UserView>>> ListAsync(Database db, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var users = await c.QueryAsync<UserRow>(Select + " ORDER BY name");
+        var users = await c.QueryAsync<UserRow>(Select + " ORDER BY u.name");
         var teams = (await c.QueryAsync<(long UserId, string Team)>(
                 "SELECT tm.user_id, t.name FROM team_members tm JOIN teams t ON t.id = tm.team_id ORDER BY t.name"))
             .ToLookup(m => m.UserId, m => m.Team);
@@ -45,7 +46,9 @@ public static partial class UserEndpoints
 
     private static async Task<Created<UserView>> CreateAsync(UserCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
-        Caller.From(http).RequireAdmin("Creating a user");
+        var caller = Caller.From(http);
+        var serviceOf = string.IsNullOrWhiteSpace(body.ServiceOf) ? null : body.ServiceOf.Trim().ToLowerInvariant();
+        if (serviceOf is null) caller.RequireAdmin("Creating a user");
         var v = new Validation();
         var name = v.Required("name", body.Name)?.ToLowerInvariant();
         if (name is not null)
@@ -55,9 +58,26 @@ public static partial class UserEndpoints
         v.When(grant is not null && !Caller.Grants.Contains(grant), "grant",
             $"'{grant}' is not a grant; use one of {string.Join(", ", Caller.Grants)}, or none for a team member (an admin is admin: true).");
 
+        if (serviceOf is not null)
+        {
+            // A robot of one team: it has that team's rights and nothing beside them.
+            v.When(body.Admin == true, "admin", "a service account cannot be an admin; it acts with its team's rights.");
+            v.When(grant is not null, "grant", "a service account takes no grant; it acts with its team's rights.");
+            v.When(body.Teams is { Count: > 0 }, "teams", $"a service account belongs to its team '{serviceOf}' only; omit teams.");
+        }
+
         var user = await db.InTransactionAsync(async c =>
         {
             var teamIds = new HashSet<long>();
+            long? serviceTeamId = null;
+            if (serviceOf is not null)
+            {
+                serviceTeamId = await c.ExecuteScalarAsync<long?>("SELECT id FROM teams WHERE name = @serviceOf", new { serviceOf });
+                if (!caller.MayManageServiceAccountsOf(serviceTeamId))
+                    throw new ForbiddenException($"Creating a service account of team '{serviceOf}' needs an admin or a member of that team; '{caller.Name}' is {caller.Describe()}.");
+                if (serviceTeamId is { } id) teamIds.Add(id);
+                else v.Add("service_of", $"no team '{serviceOf}' exists; create it first.");
+            }
             for (var i = 0; i < (body.Teams?.Count ?? 0); i++)
             {
                 var team = body.Teams![i]?.Trim().ToLowerInvariant();
@@ -70,8 +90,10 @@ public static partial class UserEndpoints
             try
             {
                 var userId = await c.ExecuteScalarAsync<long>(
-                    "INSERT INTO users (name, is_admin, grant_level, created_at) VALUES (@name, @admin, @grant, @now) RETURNING id",
-                    new { name, admin = body.Admin ?? false, grant, now = clock.GetUtcNow() });
+                    """
+                    INSERT INTO users (name, is_admin, grant_level, created_at, service_team_id)
+                    VALUES (@name, @admin, @grant, @now, @serviceTeamId) RETURNING id
+                    """, new { name, admin = body.Admin ?? false, grant, now = clock.GetUtcNow(), serviceTeamId });
                 foreach (var teamId in teamIds)
                     await c.ExecuteAsync("INSERT INTO team_members (team_id, user_id) VALUES (@teamId, @userId)", new { teamId, userId });
                 return (await FindAsync(c, name!))!;
@@ -88,12 +110,13 @@ public static partial class UserEndpoints
     {
         var caller = Caller.From(http);
         await using var c = await db.OpenAsync(ct);
-        return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, caller.UserId), caller.Grant));
+        return TypedResults.Ok(new WhoAmI(caller.Name, caller.Admin, await TeamsAsync(c, caller.UserId), caller.Grant,
+            caller.Scope?.Names, caller.TokenExpiresAt, caller.ServiceOf));
     }
 
     internal static async Task<UserView?> FindAsync(DataContext c, string name)
     {
-        var row = await c.QuerySingleOrDefaultAsync<UserRow>(Select + " WHERE name = @name", new { name });
+        var row = await c.QuerySingleOrDefaultAsync<UserRow>(Select + " WHERE u.name = @name", new { name });
         return row?.View(await TeamsAsync(c, row.Id));
     }
 
@@ -109,6 +132,7 @@ public static partial class UserEndpoints
         public bool IsAdmin { get; init; }
         public string? GrantLevel { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
-        public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt, GrantLevel);
+        public string? ServiceOf { get; init; }
+        public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt, GrantLevel, ServiceOf);
     }
 }

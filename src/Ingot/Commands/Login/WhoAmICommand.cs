@@ -12,7 +12,8 @@ internal static class WhoAmICommand
             {
                 var me = await s.Client.WhoAmIAsync(ct);
                 await s.Output.WriteAsync(me, _ => Output.Details(
-                    ("user", me.Name), ("admin", me.Admin), ("grant", me.Grant), ("teams", me.Teams),
+                    ("user", me.Name), ("admin", me.Admin), ("grant", me.Grant), ("teams", me.Teams), ("service of", me.ServiceOf),
+                    ("scope", Tokens.TokenCommands.Scope(me.Scope)), ("expires", me.TokenExpiresAt is { } at ? Output.Time(at) : "never"),
                     ("server", s.Connection.Url.ToString()), ("token from", s.Connection.TokenSource)), ct);
                 return 0;
             });

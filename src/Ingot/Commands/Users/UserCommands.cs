@@ -29,11 +29,17 @@ internal static class UserCommands
             Description = "operator: every machine and the inventory; viewer: reads everything, acts on nothing (docs/authorization.md).",
             HelpName = "operator|viewer",
         };
-        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams, grant }
+        var serviceOf = new Option<string?>("--service-of")
+        {
+            Description = "A service account of this team: a robot whose tokens act with the team's rights (the team's members may create it).",
+            HelpName = "team",
+        };
+        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams, grant, serviceOf }
             .Set(context, async (s, parse, ct) =>
             {
                 var user = await s.Client.CreateUserAsync(new UserCreate(
-                    parse.GetValue(name), parse.GetValue(admin) ? true : null, parse.GetValue(teams) is { Length: > 0 } t ? t : null, parse.GetValue(grant)), ct);
+                    parse.GetValue(name), parse.GetValue(admin) ? true : null, parse.GetValue(teams) is { Length: > 0 } t ? t : null, parse.GetValue(grant),
+                    parse.GetValue(serviceOf)), ct);
                 await s.Output.WriteAsync(user, one => Table([one]), ct);
                 return 0;
             });
@@ -41,8 +47,8 @@ internal static class UserCommands
 
     private static IRenderable Table(IReadOnlyList<UserView> users)
     {
-        var table = Output.Table("ID", "NAME", "ADMIN", "GRANT", "TEAMS", "CREATED");
-        foreach (var user in users) Output.Row(table, user.Id, user.Name, user.Admin, user.Grant, user.Teams, user.CreatedAt);
+        var table = Output.Table("ID", "NAME", "ADMIN", "GRANT", "TEAMS", "SERVICE OF", "CREATED");
+        foreach (var user in users) Output.Row(table, user.Id, user.Name, user.Admin, user.Grant, user.Teams, user.ServiceOf, user.CreatedAt);
         return table;
     }
 }

@@ -47,6 +47,33 @@ public sealed class TokenCommandsTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task A_read_only_token_and_an_action_scoped_one_show_their_scope_in_the_list_and_whoami()
+    {
+        using var cli = CliRunner.For(Server);
+        var reader = (await cli.OkAsync("tokens", "create", "--name", "dash", "--read-only", "--expires-at", "2099-01-31T00:00:00Z", "-o", "json")).Json<TokenCreated>();
+        var restarter = (await cli.OkAsync("tokens", "create", "--name", "restart", "--action", "power_cycle", "--action", "reboot", "-o", "json")).Json<TokenCreated>();
+
+        var list = (await cli.OkAsync("tokens", "list")).Out;
+        Assert.Equal("read", Lines.Row(list, reader.Id.ToString())[3]);
+        Assert.Equal("power_cycle,reboot", Lines.Row(list, restarter.Id.ToString())[3]);
+        using var asReader = CliRunner.For(Server, reader.Token);
+        var me = (await asReader.OkAsync("whoami")).Out;
+        Assert.Matches(@"scope:\s+read", me);
+        Assert.Matches(@"expires:\s+2099-01-31", me);
+        Assert.Contains("is scoped to reads (GET and HEAD)", (await asReader.FailsAsync(1, "sites", "create", Unique.Name("s"))).Error);
+        Assert.Matches(@"scope:\s+full", (await cli.OkAsync("whoami")).Out);
+    }
+
+    [Fact]
+    public async Task Read_only_with_an_action_is_a_usage_error()
+    {
+        using var cli = CliRunner.For(Server);
+        var result = await cli.RunAsync("tokens", "create", "--read-only", "--action", "reboot");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--read-only and --action exclude each other", result.Error);
+    }
+
+    [Fact]
     public async Task An_expiry_that_is_not_a_date_is_a_parse_error()
     {
         using var cli = CliRunner.For(Server);

@@ -36,6 +36,20 @@ public sealed class UserCommandsTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_service_account_of_a_team_shows_it_in_the_list_and_whoami()
+    {
+        using var cli = CliRunner.For(Server);
+        var team = Unique.Name("team");
+        await cli.OkAsync("teams", "create", team);
+        var name = Unique.Name("bot");
+        await cli.OkAsync("users", "create", name, "--service-of", team);
+        Assert.Equal(team, Lines.Row((await cli.OkAsync("users", "list")).Out, name, column: 1)[5]);
+        var token = (await cli.OkAsync("tokens", "create", "--name", "ci", "--user", name, "-o", "json")).Json<TokenCreated>().Token;
+        using var asBot = CliRunner.For(Server, token);
+        Assert.Matches($@"service of:\s+{team}", (await asBot.OkAsync("whoami")).Out);
+    }
+
+    [Fact]
     public async Task An_admin_user_shows_as_admin()
     {
         using var cli = CliRunner.For(Server);
