@@ -8,6 +8,9 @@ public sealed partial class IngotClient
         PostAsync<SiteView>("api/v1/sites", site, ct);
     public Task<SiteView> GetSiteAsync(string name, CancellationToken ct = default) =>
         GetAsync<SiteView>($"api/v1/sites/{Segment(name)}", ct);
+    /// <summary>Changes the fields given (absent ones stay; "" clears the description or the in-use hook).</summary>
+    public Task<SiteView> UpdateSiteAsync(string name, SiteCreate update, CancellationToken ct = default) =>
+        PatchAsync<SiteView>($"api/v1/sites/{Segment(name)}", update, ct);
     public Task DeleteSiteAsync(string name, CancellationToken ct = default) =>
         DeleteAsync($"api/v1/sites/{Segment(name)}", ct);
 
@@ -45,6 +48,9 @@ public sealed partial class IngotClient
         GetAsync<IReadOnlyList<RoleView>>("api/v1/roles", ct);
     public Task<RoleView> CreateRoleAsync(RoleCreate role, CancellationToken ct = default) =>
         PostAsync<RoleView>("api/v1/roles", role, ct);
+    /// <summary>Changes the fields given (absent ones stay; "" clears the description or the in-use hook).</summary>
+    public Task<RoleView> UpdateRoleAsync(string name, RoleCreate update, CancellationToken ct = default) =>
+        PatchAsync<RoleView>($"api/v1/roles/{Segment(name)}", update, ct);
     public Task DeleteRoleAsync(string name, CancellationToken ct = default) =>
         DeleteAsync($"api/v1/roles/{Segment(name)}", ct);
 }

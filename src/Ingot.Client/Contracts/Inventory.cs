@@ -3,8 +3,11 @@ namespace Ingot.Client;
 // Requests use nullable fields so that a missing value is reported by validation (422, naming the
 // field) rather than lost in a deserialisation error.
 
-public sealed record SiteCreate(string? Name, string? Description = null);
-public sealed record SiteView(long Id, string Name, string? Description, DateTimeOffset CreatedAt);
+/// <param name="InUseHook">The "in use elsewhere" hook asked before a destructive action on the site's machines (an
+/// http(s) URL; docs/authorization.md); "" (on PATCH) removes it.</param>
+/// <param name="InUseHookFailOpen">When the hook does not answer, let the action through instead of refusing it.</param>
+public sealed record SiteCreate(string? Name, string? Description = null, string? InUseHook = null, bool? InUseHookFailOpen = null);
+public sealed record SiteView(long Id, string Name, string? Description, DateTimeOffset CreatedAt, string? InUseHook = null, bool InUseHookFailOpen = false);
 
 public sealed record RackCreate(string? Site, string? Name);
 public sealed record RackView(long Id, string Site, string Name, DateTimeOffset CreatedAt);
@@ -21,8 +24,12 @@ public sealed record SkuView(
 public sealed record TeamCreate(string? Name);
 public sealed record TeamView(long Id, string Name, DateTimeOffset CreatedAt);
 
-public sealed record RoleCreate(string? Name, string? Team, string? Description = null);
-public sealed record RoleView(long Id, string Name, string Team, string? Description, DateTimeOffset CreatedAt);
+/// <param name="InUseHook">The "in use elsewhere" hook asked before a destructive action on the role's machines (an
+/// http(s) URL; docs/authorization.md); "" (on PATCH) removes it.</param>
+/// <param name="InUseHookFailOpen">When the hook does not answer, let the action through instead of refusing it.</param>
+public sealed record RoleCreate(string? Name, string? Team, string? Description = null, string? InUseHook = null, bool? InUseHookFailOpen = null);
+public sealed record RoleView(long Id, string Name, string Team, string? Description, DateTimeOffset CreatedAt, string? InUseHook = null,
+                              bool InUseHookFailOpen = false);
 
 /// <summary>A page of a keyset-paginated listing: pass <see cref="Next"/> as <c>after</c> for the next page.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? Next, long? Total);

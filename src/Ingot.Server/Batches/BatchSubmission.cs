@@ -12,7 +12,7 @@ namespace Ingot.Server.Batches;
 
 /// <summary>Accepting a batch: everything is checked and every reason listed, then, in one transaction, the batch is
 /// written, its machines claimed (the database refuses overlap) and one job queued per machine. All or nothing.</summary>
-public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, JobOptions options, TimeProvider clock)
+public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, InUseHooks hooks, JobOptions options, TimeProvider clock)
 {
     public static readonly string[] Actions =
         [JobActions.Reimage, JobActions.Reboot, JobActions.PowerOn, JobActions.PowerOff, JobActions.PowerCycle, JobActions.WipeDisks, JobActions.Recycle, JobActions.Decommission];
@@ -43,7 +43,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         caller.RequireScope(plan.Action);
         var hash = Idempotency.Hash(body);
         if (idempotencyKey is not null && await PreviousAsync(db, user, idempotencyKey, hash, ct) is { } previous) return (await ReadAsync(db, previous, ct), false);
-        var excluded = mode == PrecheckMode.None ? [] : await PrecheckAsync(db, hosts, plan, body!.Force == true, caller, mode, ct);
+        var excluded = mode == PrecheckMode.None && !JobPlans.Erases(plan.Action) ? [] : await OutsideAsync(db, hosts, plan, body!.Force == true, caller, mode, ct);
         var excludedJson = excluded.Count == 0 ? null : JsonSerializer.Serialize(excluded.Values, IngotJson.Options);
         try
         {
@@ -89,14 +89,19 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         }
     }
 
-    /// <summary>Checks the BMCs outside any transaction (it takes seconds); returns the machines to leave out, by id,
-    /// each named as the submitter named it, with its reason, in the order of the host list; or throws when the mode is
-    /// to reject.</summary>
-    private async Task<Dictionary<long, BatchExclusion>> PrecheckAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, Caller caller,
-                                                                 PrecheckMode mode, CancellationToken ct)
+    /// <summary>What is asked of other systems, outside any transaction (it takes seconds): the in-use hooks before a
+    /// destructive action (any host they refuse refuses the batch, 422), then the BMCs when a precheck is asked for.
+    /// Returns the machines to leave out, by id, each named as the submitter named it, with its reason, in the order of
+    /// the host list; or throws when the mode is to reject.</summary>
+    private async Task<Dictionary<long, BatchExclusion>> OutsideAsync(Database db, IReadOnlyList<string> hosts, JobPlan plan, bool force, Caller caller,
+                                                                PrecheckMode mode, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var machines = await ResolveAsync(c, hosts, plan, force, caller);
+        var inUse = await hooks.RefusalsAsync(c, plan.Action, [.. machines.Select(m => m.Id)], ct);
+        if (inUse.Count > 0)
+            throw new BatchInvalidException([.. hosts.Zip(machines).Where(p => inUse.ContainsKey(p.Second.Id)).Select(p => new HostReason(p.First, inUse[p.Second.Id].Reason))]);
+        if (mode == PrecheckMode.None) return [];
         var failures = await precheck.FailuresAsync(c, [.. machines.Select(m => m.Id)], ct);
         if (failures.Count > 0 && mode == PrecheckMode.Reject)
             throw new BatchInvalidException([.. machines.Where(m => failures.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), failures[m.Id]))]);

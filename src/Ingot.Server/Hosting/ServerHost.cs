@@ -111,6 +111,7 @@ public static class ServerHost
                 services.AddSingleton(settings.Jobs);
         services.AddSingleton<JobSignal>();
         services.AddSingleton<JobSubmission>();
+        services.AddSingleton(s => new InUseHooks(settings.HookTimeout, s.GetRequiredService<ILogger<InUseHooks>>()));
         services.AddSingleton<BatchSubmission>();
         services.AddSingleton<BatchPrecheck>();
         services.AddSingleton<DatabaseJobQueue>();

@@ -33,6 +33,10 @@ public sealed record ServerSettings
     /// is added (INGOT_IMAGES_VERIFY_TIMEOUT_SECONDS). Default 90 s: inside the CLI's 100 s wait for an answer.</summary>
     public TimeSpan ImageVerifyTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>How long a role's or site's in-use hook may take to answer before a destructive action
+    /// (INGOT_HOOKS_TIMEOUT_SECONDS); past it the hook counts as not answering. Default 5 s: a submission waits on it.</summary>
+    public TimeSpan HookTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>BMC credentials given to machines that register themselves through network discovery
     /// (INGOT_DISCOVERY_BMC_USER, INGOT_DISCOVERY_BMC_PASSWORD): with them, a discovered machine is commissioned at once.
     /// Fleets provision one account on every BMC for this; without it, discovered machines wait for an operator.</summary>

@@ -25,7 +25,7 @@ public static class RoleEndpoints
     }
 
     private const string Select =
-        "SELECT r.id, r.name, t.name AS team, r.description, r.created_at FROM roles r JOIN teams t ON t.id = r.team_id";
+        "SELECT r.id, r.name, t.name AS team, r.description, r.created_at, r.in_use_hook, r.in_use_hook_fail_open FROM roles r JOIN teams t ON t.id = r.team_id";
 
     private static async Task<Ok<List<RoleView>>> ListAsync(Database db, CancellationToken ct)
     {
@@ -45,14 +45,18 @@ public static class RoleEndpoints
         var v = new Validation();
         var name = v.Slug("name", body.Name, "role");
         var team = v.Required("team", body.Team)?.ToLowerInvariant();
+        var hook = InUseHookField.Check(v, body.InUseHook);
         await using var c = await db.OpenAsync(ct);
         var teamId = team is null ? null : await TeamIdAsync(c, v, team);
         v.ThrowIfInvalid();
         try
         {
             await c.ExecuteAsync(
-                "INSERT INTO roles (name, team_id, description, created_at) VALUES (@name, @teamId, @description, @now)",
-                new { name, teamId, description = Blank(body.Description), now = clock.GetUtcNow() });
+                """
+                INSERT INTO roles (name, team_id, description, created_at, in_use_hook, in_use_hook_fail_open)
+                VALUES (@name, @teamId, @description, @now, @hook, @failOpen)
+                """,
+                new { name, teamId, description = Blank(body.Description), now = clock.GetUtcNow(), hook = Blank(hook), failOpen = body.InUseHookFailOpen == true });
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -65,7 +69,7 @@ public static class RoleEndpoints
         return TypedResults.Created($"/api/v1/roles/{name}", (await FindAsync(c, name!))!);
     }
 
-    /// <summary>Absent fields keep their value; an empty description clears it.</summary>
+    /// <summary>Absent fields keep their value; an empty description or in_use_hook clears it.</summary>
     private static async Task<Ok<RoleView>> UpdateAsync(string name, RoleCreate body, HttpContext http, Database db, CancellationToken ct)
     {
         Caller.From(http).RequireOperator("Changing a role");
@@ -75,6 +79,7 @@ public static class RoleEndpoints
             "a role cannot be renamed, because machine hostnames are made from it; create a new role instead.");
         var team = body.Team?.Trim().ToLowerInvariant();
         v.When(team is { Length: 0 }, "team", "a role always has an owning team; name the team that takes it over.");
+        var hook = InUseHookField.Check(v, body.InUseHook);
         await using var c = await db.OpenAsync(ct);
         var teamId = team is { Length: > 0 } ? await TeamIdAsync(c, v, team) : null;
         v.ThrowIfInvalid();
@@ -84,10 +89,16 @@ public static class RoleEndpoints
                 """
                 UPDATE roles SET
                     team_id = COALESCE(@teamId, team_id),
-                    description = CASE WHEN @setDescription THEN @description ELSE description END
+                    description = CASE WHEN @setDescription THEN @description ELSE description END,
+                    in_use_hook = CASE WHEN @setHook THEN @hook ELSE in_use_hook END,
+                    in_use_hook_fail_open = COALESCE(@failOpen, in_use_hook_fail_open)
                 WHERE name = @name
                 """,
-                new { name, teamId, setDescription = body.Description is not null, description = Blank(body.Description) });
+                new
+                {
+                    name, teamId, setDescription = body.Description is not null, description = Blank(body.Description),
+                    setHook = hook is not null, hook = Blank(hook), failOpen = body.InUseHookFailOpen,
+                });
             if (changed == 0) throw new NotFoundException("role", name);
         }
         catch (Exception e) when (DbErrors.IsForeignKeyViolation(e))
@@ -125,6 +136,8 @@ public static class RoleEndpoints
         public string Team { get; init; } = "";
         public string? Description { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
-        public RoleView View() => new(Id, Name, Team, Description, CreatedAt);
+        public string? InUseHook { get; init; }
+        public bool InUseHookFailOpen { get; init; }
+        public RoleView View() => new(Id, Name, Team, Description, CreatedAt, InUseHook, InUseHookFailOpen);
     }
 }

@@ -21,7 +21,8 @@ public static class SiteEndpoints
         sites.MapDelete("/{name}", DeleteAsync);
     }
 
-    private const string Select = "SELECT id, name, description, created_at FROM sites";
+    private const string Columns = "id, name, description, created_at, in_use_hook, in_use_hook_fail_open";
+    private const string Select = $"SELECT {Columns} FROM sites";
 
     private static async Task<Ok<List<SiteView>>> ListAsync(Database db, CancellationToken ct)
     {
@@ -41,13 +42,17 @@ public static class SiteEndpoints
         Caller.From(http).RequireOperator("Creating a site");
         var v = new Validation();
         var name = v.Slug("name", body.Name, "site");
+        var hook = InUseHookField.Check(v, body.InUseHook);
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         try
         {
             var row = await c.QuerySingleAsync<SiteRow>(
-                "INSERT INTO sites (name, description, created_at) VALUES (@name, @description, @now) RETURNING id, name, description, created_at",
-                new { name, description = body.Description, now = clock.GetUtcNow() });
+                $"""
+                INSERT INTO sites (name, description, created_at, in_use_hook, in_use_hook_fail_open)
+                VALUES (@name, @description, @now, @hook, @failOpen) RETURNING {Columns}
+                """,
+                new { name, description = body.Description, now = clock.GetUtcNow(), hook = hook is { Length: > 0 } ? hook : null, failOpen = body.InUseHookFailOpen == true });
             return TypedResults.Created($"/api/v1/sites/{name}", row.View());
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
@@ -62,10 +67,18 @@ public static class SiteEndpoints
         Preconditions.RequireUntaggedMatch(http, "Sites");
         if (body.Name is not null && body.Name != name)
             throw new ValidationException("name", "a site cannot be renamed; create a new one and move its racks.");
+        var v = new Validation();
+        var hook = InUseHookField.Check(v, body.InUseHook);
+        v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<SiteRow>(
-            "UPDATE sites SET description = NULLIF(COALESCE(@description, description), '') WHERE name = @name RETURNING id, name, description, created_at",
-            new { name, description = body.Description });
+            $"""
+            UPDATE sites SET description = NULLIF(COALESCE(@description, description), ''),
+                             in_use_hook = NULLIF(COALESCE(@hook, in_use_hook), ''),
+                             in_use_hook_fail_open = COALESCE(@failOpen, in_use_hook_fail_open)
+            WHERE name = @name RETURNING {Columns}
+            """,
+            new { name, description = body.Description, hook, failOpen = body.InUseHookFailOpen });
         return TypedResults.Ok(row?.View() ?? throw new NotFoundException("site", name));
     }
 
@@ -83,6 +96,8 @@ public static class SiteEndpoints
         public string Name { get; init; } = "";
         public string? Description { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
-        public SiteView View() => new(Id, Name, Description, CreatedAt);
+        public string? InUseHook { get; init; }
+        public bool InUseHookFailOpen { get; init; }
+        public SiteView View() => new(Id, Name, Description, CreatedAt, InUseHook, InUseHookFailOpen);
     }
 }

@@ -27,13 +27,14 @@ public static class JobEndpoints
     // Who may act on which machine is docs/authorization.md's table (Api/Permissions), checked before the job is queued.
     /// <summary>202 with the queued job; 200 with the first one when the same Idempotency-Key, machine and body come again.</summary>
     private static async Task<Results<Accepted<JobView>, Ok<JobView>>> SubmitAsync(
-        string id, JobSubmit? body, HttpContext http, Database db, JobSubmission submission, CancellationToken ct)
+        string id, JobSubmit? body, HttpContext http, Database db, JobSubmission submission, InUseHooks hooks, CancellationToken ct)
     {
         var (plan, parameters) = JobSubmission.Check(body);
         var caller = Caller.From(http);
         caller.RequireScope(plan.Action);
         var key = Idempotency.Key(http);
         string Hash(long machineId) => Idempotency.Hash(body, machineId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (JobPlans.Erases(plan.Action)) await AskHooksAsync(db, hooks, id, plan, caller, key, Hash, ct);
         try
         {
             var (view, created) = await db.InTransactionAsync(async c =>
@@ -58,6 +59,19 @@ public static class JobEndpoints
             if (await JobIdempotency.PreviousAsync(c, caller.Name, key, Hash(await MachineReader.ResolveAsync(c, id))) is not { } previous) throw;
             return TypedResults.Ok(await JobReader.GetAsync(c, previous));
         }
+    }
+
+    /// <summary>Before a destructive job, outside its transaction (a hook may take seconds): the in-use hooks of the
+    /// machine's role and site (InUseHooks). Only for a caller who may act on the machine, and not for a repeat of a
+    /// request already accepted (its answer is the job it queued).</summary>
+    private static async Task AskHooksAsync(Database db, InUseHooks hooks, string id, JobPlan plan, Caller caller, string? key,
+                                            Func<long, string> hash, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var machineId = await MachineReader.ResolveAsync(c, id);
+        caller.RequireMachineAction(plan.Action, await MachineOwners.ReadAsync(c, machineId));
+        if (key is not null && await JobIdempotency.PreviousAsync(c, caller.Name, key, hash(machineId)) is not null) return;
+        if ((await hooks.RefusalsAsync(c, plan.Action, [machineId], ct)).Values.FirstOrDefault() is { } refusal) throw refusal.Exception();
     }
 
     private static async Task<Ok<Page<JobView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)

@@ -24,9 +24,13 @@ internal static class RoleCommands
         var name = new Argument<string>("name") { Description = "Role name, e.g. fancydb." };
         var team = new Option<string?>("--team") { Description = "The team that owns the role and may manage its machines.", Required = true };
         var description = new Option<string?>("--description") { Description = "What the role's machines do." };
-        return new Command("create", "Create a role owned by a team.") { name, team, description }.Set(context, async (s, parse, ct) =>
+        var hook = new InUseHookOptions("role");
+        var command = new Command("create", "Create a role owned by a team.") { name, team, description };
+        hook.AddTo(command);
+        return command.Set(context, async (s, parse, ct) =>
         {
-            var role = await s.Client.CreateRoleAsync(new RoleCreate(parse.GetValue(name), parse.GetValue(team), parse.GetValue(description)), ct);
+            var (url, failOpen) = hook.From(parse);
+            var role = await s.Client.CreateRoleAsync(new RoleCreate(parse.GetValue(name), parse.GetValue(team), parse.GetValue(description), url, failOpen), ct);
             await s.Output.WriteAsync(role, one => Table([one]), ct);
             return 0;
         });
@@ -45,8 +49,8 @@ internal static class RoleCommands
 
     private static IRenderable Table(IReadOnlyList<RoleView> roles)
     {
-        var table = Output.Table("ID", "NAME", "TEAM", "DESCRIPTION", "CREATED");
-        foreach (var role in roles) Output.Row(table, role.Id, role.Name, role.Team, role.Description, role.CreatedAt);
+        var table = Output.Table("ID", "NAME", "TEAM", "DESCRIPTION", "CREATED", "HOOK");
+        foreach (var role in roles) Output.Row(table, role.Id, role.Name, role.Team, role.Description, role.CreatedAt, InUseHookOptions.Show(role.InUseHook, role.InUseHookFailOpen));
         return table;
     }
 }

@@ -23,9 +23,13 @@ internal static class SiteCommands
     {
         var name = new Argument<string>("name") { Description = "Site name, e.g. lon1." };
         var description = new Option<string?>("--description") { Description = "What and where the site is." };
-        return new Command("create", "Create a site.") { name, description }.Set(context, async (s, parse, ct) =>
+        var hook = new InUseHookOptions("site");
+        var command = new Command("create", "Create a site.") { name, description };
+        hook.AddTo(command);
+        return command.Set(context, async (s, parse, ct) =>
         {
-            var site = await s.Client.CreateSiteAsync(new SiteCreate(parse.GetValue(name), parse.GetValue(description)), ct);
+            var (url, failOpen) = hook.From(parse);
+            var site = await s.Client.CreateSiteAsync(new SiteCreate(parse.GetValue(name), parse.GetValue(description), url, failOpen), ct);
             await s.Output.WriteAsync(site, one => Table([one]), ct);
             return 0;
         });
@@ -44,8 +48,8 @@ internal static class SiteCommands
 
     private static IRenderable Table(IReadOnlyList<SiteView> sites)
     {
-        var table = Output.Table("ID", "NAME", "DESCRIPTION", "CREATED");
-        foreach (var site in sites) Output.Row(table, site.Id, site.Name, site.Description, site.CreatedAt);
+        var table = Output.Table("ID", "NAME", "DESCRIPTION", "CREATED", "HOOK");
+        foreach (var site in sites) Output.Row(table, site.Id, site.Name, site.Description, site.CreatedAt, InUseHookOptions.Show(site.InUseHook, site.InUseHookFailOpen));
         return table;
     }
 }

@@ -28,6 +28,25 @@ public sealed class RoleCommandsTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_role_or_site_is_created_with_an_in_use_hook_that_the_listings_show()
+    {
+        using var cli = CliRunner.For(Server);
+        var team = Unique.Name("storage");
+        var role = Unique.Name("fancydb");
+        var site = Unique.Name("lon");
+        await cli.OkAsync("teams", "create", team);
+        await cli.OkAsync("roles", "create", role, "--team", team, "--in-use-hook", "https://cmdb.example/in-use", "--in-use-hook-fail-open");
+        await cli.OkAsync("sites", "create", site, "--in-use-hook", "http://sched.example/busy");
+
+        Assert.Equal(["https://cmdb.example/in-use", "(fails", "open)"], Lines.Row((await cli.OkAsync("roles", "list")).Out, role, column: 1)[^3..]);
+        Assert.Equal("http://sched.example/busy", Lines.Row((await cli.OkAsync("sites", "list")).Out, site, column: 1)[^1]);
+        var json = (await cli.OkAsync("roles", "list", "-o", "json")).Json<List<RoleView>>().Single(r => r.Name == role);
+        Assert.Equal(("https://cmdb.example/in-use", true), (json.InUseHook, json.InUseHookFailOpen));
+        var bad = await cli.FailsAsync(1, "sites", "create", Unique.Name("lon"), "--in-use-hook", "cmdb");
+        Assert.Contains("in_use_hook", bad.Error);
+    }
+
+    [Fact]
     public async Task A_role_for_an_unknown_team_is_refused_naming_the_team()
     {
         using var cli = CliRunner.For(Server);

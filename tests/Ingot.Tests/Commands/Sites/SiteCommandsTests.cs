@@ -14,7 +14,7 @@ public sealed class SiteCommandsTests(ServerFixture fixture) : IClassFixture<Ser
         using var cli = CliRunner.For(Server);
         var name = Unique.Name("site");
         var created = await cli.OkAsync("sites", "create", name, "--description", "London [east]");
-        Assert.Equal(["ID", "NAME", "DESCRIPTION", "CREATED"], Lines.Cells(Lines.Of(created.Out)[0]));
+        Assert.Equal(["ID", "NAME", "DESCRIPTION", "CREATED", "HOOK"], Lines.Cells(Lines.Of(created.Out)[0]));
         Assert.Contains(name, created.Out);
 
         var list = await cli.OkAsync("sites", "list");
