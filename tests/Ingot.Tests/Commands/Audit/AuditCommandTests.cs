@@ -17,9 +17,10 @@ public sealed class AuditCommandTests(ServerFixture fixture) : IClassFixture<Ser
         await cli.FailsAsync(1, "sites", "create", site);
 
         var table = await cli.OkAsync("audit", "--actor", "admin");
-        Assert.Equal(["AT", "ACTOR", "ACTION", "TARGET", "STATUS", "OUTCOME"], Lines.Cells(Lines.Of(table.Out)[0]));
+        Assert.Equal(["AT", "ACTOR", "ACTION", "TARGET", "STATUS", "OUTCOME", "TOKEN", "REASON"], Lines.Cells(Lines.Of(table.Out)[0]));
         Assert.Contains(Lines.Of(table.Out), l => l.Contains("POST /api/v1/sites") && l.Contains("201") && l.Contains("succeeded"));
-        Assert.Contains(Lines.Of(table.Out), l => l.Contains("POST /api/v1/sites") && l.Contains("409") && l.Contains("rejected"));
+        // A refusal says why, as its answer did (issue 12).
+        Assert.Contains(Lines.Of(table.Out), l => l.Contains("POST /api/v1/sites") && l.Contains("409") && l.Contains("rejected") && l.Contains("already exists"));
 
         var page = (await cli.OkAsync("audit", "--limit", "1", "-o", "json")).Json<Page<AuditEntry>>();
         Assert.Single(page.Items);
