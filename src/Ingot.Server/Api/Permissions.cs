@@ -27,4 +27,4 @@ public static class Permissions
 }
 
 /// <summary>Whose a machine is: the team that owns its role (both null for the free pool).</summary>
-public sealed record MachineOwner(string Machine, string? Role, long? TeamId, string? Team);
+public sealed record MachineOwner(string Machine, string? Role, long? TeamId, string? Team, string? Site = null);

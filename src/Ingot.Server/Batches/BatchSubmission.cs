@@ -33,6 +33,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         public string? OwnerRole { get; init; }
         public long? OwnerTeamId { get; init; }
         public string? OwnerTeam { get; init; }
+        public string? OwnerSite { get; init; }
     }
 
     /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
@@ -171,7 +172,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     /// <c>force</c>, since one wrong line in a host list would otherwise erase a running service.</summary>
     /// The caller's right to act on each machine (docs/authorization.md) is read with the machines: no round trip per host.
     private static string? Reason(MachineRow m, JobPlan plan, bool force, Caller caller) =>
-        caller.MachineRefusal(plan.Action, new MachineOwner(Name(m), m.OwnerRole, m.OwnerTeamId, m.OwnerTeam))
+        caller.MachineRefusal(plan.Action, new MachineOwner(Name(m), m.OwnerRole, m.OwnerTeamId, m.OwnerTeam, m.OwnerSite))
         ?? JobSubmission.Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)?.Message
         ?? JobSubmission.ForceRefusal(m.State, plan, force);
 

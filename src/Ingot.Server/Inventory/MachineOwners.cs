@@ -8,15 +8,15 @@ public static class MachineOwners
 {
     /// <summary>The columns that name a machine's owner, for queries that read machines anyway (a batch's hosts): join
     /// <see cref="Joins"/> on <c>m</c>.</summary>
-    public const string Columns = "r.name AS owner_role, r.team_id AS owner_team_id, t.name AS owner_team";
+    public const string Columns = "r.name AS owner_role, r.team_id AS owner_team_id, t.name AS owner_team, os.name AS owner_site";
 
-    public const string Joins = "LEFT JOIN roles r ON r.id = m.role_id LEFT JOIN teams t ON t.id = r.team_id";
+    public const string Joins = "LEFT JOIN roles r ON r.id = m.role_id LEFT JOIN teams t ON t.id = r.team_id LEFT JOIN sites os ON os.id = m.site_id";
 
     public static async Task<MachineOwner> ReadAsync(DataContext c, long machineId)
     {
         var row = await c.QuerySingleAsync<OwnerRow>(
             $"SELECT COALESCE(m.hostname, m.hardware_name) AS machine, {Columns} FROM machines m {Joins} WHERE m.id = @machineId", new { machineId });
-        return new MachineOwner(row.Machine, row.OwnerRole, row.OwnerTeamId, row.OwnerTeam);
+        return new MachineOwner(row.Machine, row.OwnerRole, row.OwnerTeamId, row.OwnerTeam, row.OwnerSite);
     }
 
     private sealed class OwnerRow
@@ -25,5 +25,6 @@ public static class MachineOwners
         public string? OwnerRole { get; init; }
         public long? OwnerTeamId { get; init; }
         public string? OwnerTeam { get; init; }
+        public string? OwnerSite { get; init; }
     }
 }

@@ -35,7 +35,7 @@ public sealed class TokenAuthentication(
         // (one row with no team for a user in none).
         var rows = (await connection.QueryAsync<TokenRow>(
             """
-            SELECT u.id AS user_id, u.name, u.is_admin, u.grant_level, t.id AS token_id, t.name AS token_name, t.expires_at, t.scope,
+            SELECT u.id AS user_id, u.name, u.is_admin, u.grant_level, u.operator_sites, t.id AS token_id, t.name AS token_name, t.expires_at, t.scope,
                    st.name AS service_of, tm.team_id, tt.name AS team
             FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN teams st ON st.id = u.service_team_id
             LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams tt ON tt.id = tm.team_id
@@ -54,6 +54,8 @@ public sealed class TokenAuthentication(
         ], SchemeName);
         if (row.GrantLevel is { } grant) identity.AddClaim(new Claim(Caller.GrantClaim, grant));
         identity.AddClaim(new Claim(Caller.TokenClaim, $"{row.TokenName} (id {row.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
+        foreach (var site in row.OperatorSites is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(row.OperatorSites) ?? [])
+            identity.AddClaim(new Claim(Caller.OperatorSiteClaim, site));
         if (row.Scope is { } scope) identity.AddClaim(new Claim(Caller.ScopeClaim, scope));
         if (row.ExpiresAt is { } at) identity.AddClaim(new Claim(Caller.TokenExpiresClaim, at.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
         if (row.ServiceOf is { } team) identity.AddClaim(new Claim(Caller.ServiceOfClaim, team));
@@ -88,6 +90,7 @@ public sealed class TokenAuthentication(
         public string Name { get; init; } = "";
         public bool IsAdmin { get; init; }
         public string? GrantLevel { get; init; }
+        public string? OperatorSites { get; init; }
         public long TokenId { get; init; }
         public string TokenName { get; init; } = "";
         public DateTimeOffset? ExpiresAt { get; init; }

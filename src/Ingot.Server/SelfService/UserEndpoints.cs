@@ -26,7 +26,7 @@ public static partial class UserEndpoints
     private static partial Regex UserName();
 
     private const string Select =
-        "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
+        "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of, u.operator_sites FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
 
     private static async Task<Ok<List<UserView>>> ListAsync(Database db, CancellationToken ct)
     {
@@ -58,6 +58,8 @@ public static partial class UserEndpoints
         v.When(grant is not null && !Caller.Grants.Contains(grant), "grant",
             $"'{grant}' is not a grant; use one of {string.Join(", ", Caller.Grants)}, or none for a team member (an admin is admin: true).");
 
+        var sites = body.Sites?.Select(x => x?.Trim().ToLowerInvariant() ?? "").ToList();
+        v.When(sites is { Count: > 0 } && grant != Caller.OperatorGrant, "sites", "only an operator is limited to sites; give grant: operator too.");
         if (serviceOf is not null)
         {
             // A robot of one team: it has that team's rights and nothing beside them.
@@ -86,14 +88,21 @@ public static partial class UserEndpoints
                 if (id is { } found) teamIds.Add(found);
                 else v.Add($"teams[{i}]", string.IsNullOrEmpty(team) ? "is empty." : $"no team '{team}' exists; create it first.");
             }
+            for (var i = 0; i < (sites?.Count ?? 0); i++)
+                if (await c.ExecuteScalarAsync<long?>("SELECT id FROM sites WHERE name = @site", new { site = sites![i] }) is null)
+                    v.Add($"sites[{i}]", sites[i].Length == 0 ? "is empty." : $"no site '{sites[i]}' exists.");
             v.ThrowIfInvalid();
             try
             {
                 var userId = await c.ExecuteScalarAsync<long>(
                     """
-                    INSERT INTO users (name, is_admin, grant_level, created_at, service_team_id)
-                    VALUES (@name, @admin, @grant, @now, @serviceTeamId) RETURNING id
-                    """, new { name, admin = body.Admin ?? false, grant, now = clock.GetUtcNow(), serviceTeamId });
+                    INSERT INTO users (name, is_admin, grant_level, created_at, service_team_id, operator_sites)
+                    VALUES (@name, @admin, @grant, @now, @serviceTeamId, @operatorSites) RETURNING id
+                    """, new
+                    {
+                        name, admin = body.Admin ?? false, grant, now = clock.GetUtcNow(), serviceTeamId,
+                        operatorSites = sites is { Count: > 0 } ? System.Text.Json.JsonSerializer.Serialize(sites.Distinct()) : null,
+                    });
                 foreach (var teamId in teamIds)
                     await c.ExecuteAsync("INSERT INTO team_members (team_id, user_id) VALUES (@teamId, @userId)", new { teamId, userId });
                 return (await FindAsync(c, name!))!;
@@ -133,6 +142,8 @@ public static partial class UserEndpoints
         public string? GrantLevel { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public string? ServiceOf { get; init; }
-        public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt, GrantLevel, ServiceOf);
+        public string? OperatorSites { get; init; }
+        public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt, GrantLevel, ServiceOf,
+            OperatorSites is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(OperatorSites));
     }
 }

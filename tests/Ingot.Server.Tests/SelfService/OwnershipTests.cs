@@ -68,7 +68,7 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
         var mine = await MachineAsync(role);
         var refused = await RefusedAsync(member.Client.UpdateMachineAsync(mine.HardwareName, new MachineUpdate(Vendor: "mine now")));
         Assert.Equal(403, refused.Status);
-        Assert.Contains("needs an operator or an admin", refused.Detail);
+        Assert.Contains("needs an operator (of every site) or an admin", refused.Detail);
     }
 
     [Fact]
@@ -158,6 +158,33 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(("POST /api/v1/machines/{id}/jobs", theirs.HardwareName, 403, "denied"), (entry.Action, entry.Target, entry.Status, entry.Outcome));
         Assert.StartsWith("test (id ", entry.Token);
         Assert.Contains($"belongs to team {storageTeam} through role {storageRole}", entry.Reason);
+    }
+
+    [Fact]
+    public async Task An_operator_limited_to_a_site_acts_on_its_machines_only_and_not_on_the_catalog()
+    {
+        var (lon, ash) = (Unique.Name("lon"), Unique.Name("ash"));
+        foreach (var site in new[] { lon, ash }) await Server.Admin.CreateSiteAsync(new SiteCreate(site));
+        var user = await Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("siteop"), Grant: "operator", Sites: [lon]));
+        Assert.Equal([lon], user.Sites);
+        var op = Server.Client((await Server.Admin.CreateTokenAsync(new TokenCreate("t", user.Name))).Token);
+        async Task<MachineView> InAsync(string site) => await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site,
+            Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
+        var here = await InAsync(lon);
+        var there = await InAsync(ash);
+
+        Assert.Equal(JobStatus.Queued, (await op.SubmitJobAsync(here.HardwareName, JobActions.PowerOn)).Status);
+        var refused = await RefusedAsync(op.SubmitJobAsync(there.HardwareName, JobActions.PowerOn));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains($"operates the machines of {lon} only; machine {there.HardwareName} is in {ash}", refused.Detail);
+        var batch = await RefusedAsync(op.SubmitBatchAsync(new BatchSubmit(JobActions.PowerOn, [here.HardwareName, there.HardwareName])));
+        Assert.Equal([there.HardwareName], batch.Extensions!["hosts"].EnumerateArray().Select(h => h.GetProperty("host").GetString()));
+        Assert.Equal(403, (await RefusedAsync(op.CreateSiteAsync(new SiteCreate(Unique.Name("more"))))).Status);
+
+        var notOperator = await RefusedAsync(Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("u"), Sites: [lon])));
+        Assert.Contains("only an operator is limited to sites", Assert.Single(notOperator.Errors!["sites"]));
+        var unknown = await RefusedAsync(Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("u"), Grant: "operator", Sites: ["no-such-site"])));
+        Assert.Contains("no site 'no-such-site' exists", Assert.Single(unknown.Errors!["sites[0]"]));
     }
 
     [Fact]

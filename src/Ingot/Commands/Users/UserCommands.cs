@@ -34,12 +34,13 @@ internal static class UserCommands
             Description = "A service account of this team: a robot whose tokens act with the team's rights (the team's members may create it).",
             HelpName = "team",
         };
-        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams, grant, serviceOf }
+        var sites = new Option<string[]>("--site") { Description = "With --grant operator: the sites they operate (repeatable); without it, every site." };
+        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams, grant, serviceOf, sites }
             .Set(context, async (s, parse, ct) =>
             {
                 var user = await s.Client.CreateUserAsync(new UserCreate(
                     parse.GetValue(name), parse.GetValue(admin) ? true : null, parse.GetValue(teams) is { Length: > 0 } t ? t : null, parse.GetValue(grant),
-                    parse.GetValue(serviceOf)), ct);
+                    parse.GetValue(serviceOf), parse.GetValue(sites) is { Length: > 0 } limited ? limited : null), ct);
                 await s.Output.WriteAsync(user, one => Table([one]), ct);
                 return 0;
             });
