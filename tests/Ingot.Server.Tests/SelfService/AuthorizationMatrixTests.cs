@@ -82,15 +82,18 @@ public sealed partial class AuthorizationMatrixTests(ServerFixture fixture) : IC
             ["operator"] = (await Accounts.WithGrantAsync(Server, "operator")).Token,
             ["viewer"] = (await Accounts.WithGrantAsync(Server, "viewer")).Token,
             ["member"] = member.Token,
+            ["read-only token"] = (await Server.Admin.CreateTokenAsync(new TokenCreate("ro", "admin", Scope: ["read"]))).Token,
             ["no token"] = "",
         };
     }
 
     /// <summary>Refused means 401 or 403; anything else (200, 404 for a made-up id, 422 for an empty body) is let through.</summary>
-    private static bool Allowed(Who who, string caller) => who switch
+    private static bool Allowed(Who who, string caller, bool read) => who switch
     {
         Who.Anonymous => true,
         _ when caller == "no token" => false,
+        // A read-only token reads and writes nothing, whoever's it is.
+        _ when caller == "read-only token" => read,
         Who.Read or Who.Self => true,
         Who.Operator => caller is "admin" or "operator",
         Who.Admin => caller == "admin",
@@ -114,7 +117,8 @@ public sealed partial class AuthorizationMatrixTests(ServerFixture fixture) : IC
                 if (method is "POST" or "PATCH") request.Content = JsonContent.Create(new { });
                 using var response = await http.SendAsync(request);
                 var refused = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
-                if (refused == Allowed(who, caller)) wrong.Add($"{route} as {caller}: {(int)response.StatusCode}, expected {(Allowed(who, caller) ? "allowed" : "refused")}");
+                var allowed = Allowed(who, caller, method is "GET" or "HEAD");
+                if (refused == allowed) wrong.Add($"{route} as {caller}: {(int)response.StatusCode}, expected {(allowed ? "allowed" : "refused")}");
             }
         }
         Assert.Empty(wrong);
@@ -127,6 +131,11 @@ public sealed partial class AuthorizationMatrixTests(ServerFixture fixture) : IC
         var (_, _, otherRole) = await Accounts.TeamMemberAsync(Server);
         var callers = await CallersAsync();
         callers["member"] = member.Token;
+        // A service account of the member's team acts with the team's rights; a member's token scoped to power_cycle may
+        // do that and nothing else.
+        var robot = await Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("robot"), ServiceOf: (await member.Client.WhoAmIAsync()).Teams[0]));
+        callers["service account"] = (await Server.Admin.CreateTokenAsync(new TokenCreate("robot", robot.Name))).Token;
+        callers["power_cycle token"] = (await Server.Admin.CreateTokenAsync(new TokenCreate("pc", member.Name, Scope: [JobActions.PowerCycle]))).Token;
         async Task<MachineView> MachineAsync(string? machineRole) => await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Role: machineRole,
             Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
         var machines = new Dictionary<string, MachineView>
@@ -137,7 +146,7 @@ public sealed partial class AuthorizationMatrixTests(ServerFixture fixture) : IC
         bool Expected(string caller, string machine, string action) => caller switch
         {
             "admin" or "operator" => true,
-            "member" => machine == "own" && action == JobActions.PowerCycle,
+            "member" or "service account" or "power_cycle token" => machine == "own" && action == JobActions.PowerCycle,
             _ => false,
         };
         var wrong = new List<string>();
