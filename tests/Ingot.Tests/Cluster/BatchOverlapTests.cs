@@ -24,7 +24,7 @@ public sealed class BatchOverlapTests(ITestOutputHelper output)
 
     private sealed record Attempt(int Index, ServeProcess Via, IReadOnlyList<string> Hosts, BatchView? Batch, IngotApiException? Refusal, Exception? Failure);
 
-    [MultiNodeFact]
+    [Fact]
     public async Task Fifty_concurrent_overlapping_batches_through_two_nodes_accept_only_disjoint_ones_and_every_refusal_names_a_real_holder()
     {
         var clock = Stopwatch.StartNew();

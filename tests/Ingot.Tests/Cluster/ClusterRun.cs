@@ -40,10 +40,12 @@ public sealed class ClusterRun : IAsyncDisposable
 
     /// <param name="jobs">INGOT_JOBS_* settings of every node.</param>
     /// <param name="faults">Per-BMC faults (latency, say), by BMC index.</param>
-    public static async Task<ClusterRun> StartAsync(int bmcs, IReadOnlyDictionary<string, string> jobs, Func<int, BmcFaults>? faults = null)
+    /// <param name="severalNodes">Whether nodes run side by side (on PostgreSQL, whatever the run's engine).</param>
+    public static async Task<ClusterRun> StartAsync(int bmcs, IReadOnlyDictionary<string, string> jobs, Func<int, BmcFaults>? faults = null,
+                                                    bool severalNodes = true)
     {
         var root = Directory.CreateTempSubdirectory("ingot-cluster-").FullName;
-        var store = await ClusterStore.CreateAsync(root);
+        var store = await ClusterStore.CreateAsync(root, severalNodes);
         // 127.0.7.x is this folder's range of loopback addresses; other test projects use other ones.
         var fleet = await IpmiFleet.StartAsync(new SimulatorOptions
         {

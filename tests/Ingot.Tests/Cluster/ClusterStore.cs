@@ -7,7 +7,7 @@ namespace Ingot.Tests.Cluster;
 /// <summary>The one database the nodes of a cluster share, on the run's engine (INGOT_TEST_ENGINE, see
 /// <see cref="TestDatabase"/>): on PostgreSQL a fresh database, each node with a data directory of its own; on
 /// SQLite one file in a shared data directory, served by one node at a time (SQLite is one node: a killed node's
-/// successor opens it once the dead process has released it, see <see cref="MultiNodeFactAttribute"/>).</summary>
+/// successor opens it once the dead process has released it). Runs of several live nodes always use PostgreSQL.</summary>
 public sealed class ClusterStore : IAsyncDisposable
 {
     private readonly string root;
@@ -20,7 +20,9 @@ public sealed class ClusterStore : IAsyncDisposable
         this.postgres = postgres;
     }
 
-    public static async Task<ClusterStore> CreateAsync(string root) => new(root, await TestDatabase.CreateAsync());
+    /// <param name="severalNodes">Nodes that run side by side: PostgreSQL on either engine's run (DESIGN.md §4.2).</param>
+    public static async Task<ClusterStore> CreateAsync(string root, bool severalNodes) =>
+        new(root, severalNodes ? await TestDatabase.CreatePostgresAsync() : await TestDatabase.CreateAsync());
 
     public string Engine => postgres is null ? "sqlite" : "postgres";
 

@@ -22,7 +22,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
         // power_on before and after the BMC applied it. The 2 s lease keeps the take-over short.
         var clock = Stopwatch.StartNew();
         await using var cluster = await ClusterRun.StartAsync(Machines, ClusterCollection.FastJobs(workers: 100, leaseSeconds: 2),
-            faults: i => new BmcFaults { Latency = TimeSpan.FromMilliseconds(20 + i * 37 % 181) });
+            faults: i => new BmcFaults { Latency = TimeSpan.FromMilliseconds(20 + i * 37 % 181) }, severalNodes: false);
         var first = await cluster.StartNodeAsync();
         await cluster.ImportMachinesAsync(first);
         var ledger = new JobLedger(cluster);

@@ -11,7 +11,7 @@ public sealed class TwoNodeTests(ITestOutputHelper output)
 {
     private const int Machines = 1000;
 
-    [MultiNodeFact]
+    [Fact]
     public async Task Two_nodes_on_one_database_cycle_each_of_1000_machines_exactly_once_and_both_run_jobs()
     {
         // A 5 s lease rather than the default 30 s: a node whose heartbeat falls behind loses its jobs to the other
