@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Ingot.Server.Tests.Infrastructure;
 
@@ -14,10 +9,9 @@ namespace Ingot.Server.Tests.Infrastructure;
 /// counts the downloads, as the web server that holds a fleet's kernels and initrds would.</summary>
 public sealed class ImageFileServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private WebApplication app = null!;
     private readonly ConcurrentDictionary<string, byte[]> files = new(StringComparer.Ordinal);
 
-    private ImageFileServer(WebApplication app) => this.app = app;
 
     public Uri Url { get; private set; } = null!;
 
@@ -25,19 +19,13 @@ public sealed class ImageFileServer : IAsyncDisposable
 
     public static async Task<ImageFileServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new ImageFileServer(app);
-        app.MapGet("/{**path}", (string path) =>
+        var server = new ImageFileServer();
+        (server.app, server.Url) = await LoopbackWeb.StartAsync(app => app.MapGet("/{**path}", (string path) =>
         {
             if (!server.files.TryGetValue(path, out var bytes)) return Results.NotFound();
             server.Downloads.AddOrUpdate(path, 1, (_, n) => n + 1);
             return Results.Bytes(bytes, "application/octet-stream");
-        });
-        await app.StartAsync();
-        server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        }));
         return server;
     }
 

@@ -3,12 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Ingot.Server.Tests.Infrastructure;
 
@@ -16,10 +11,9 @@ namespace Ingot.Server.Tests.Infrastructure;
 /// hook that answers as the test says (<see cref="Answer"/>), and every request it gets is kept, body and all.</summary>
 public sealed class InUseHookServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private WebApplication app = null!;
     private readonly ConcurrentDictionary<string, Func<JsonDocument, HttpContext, Task<IResult>>> answers = new(StringComparer.Ordinal);
 
-    private InUseHookServer(WebApplication app) => this.app = app;
 
     public Uri Url { get; private set; } = null!;
 
@@ -28,19 +22,13 @@ public sealed class InUseHookServer : IAsyncDisposable
 
     public static async Task<InUseHookServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new InUseHookServer(app);
-        app.MapPost("/{path}", async (string path, HttpContext http) =>
+        var server = new InUseHookServer();
+        (server.app, server.Url) = await LoopbackWeb.StartAsync(app => app.MapPost("/{path}", async (string path, HttpContext http) =>
         {
             var body = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted);
             server.Requests.Enqueue((path, body));
             return server.answers.TryGetValue(path, out var answer) ? await answer(body, http) : Results.NotFound();
-        });
-        await app.StartAsync();
-        server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        }));
         return server;
     }
 
