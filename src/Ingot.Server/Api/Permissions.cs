@@ -1,12 +1,98 @@
 namespace Ingot.Server.Api;
 
-/// <summary>Who may act on a machine, by action: the one table docs/authorization.md shows (a test holds the two
-/// together). Admins and operators may do everything here; <see cref="Who.Team"/> adds the members of the team that
-/// owns the machine's role. A machine without a role is the free pool, which only operators manage; viewers act on
-/// nothing.</summary>
+/// <summary>Who may do what: the tables docs/authorization.md shows (AuthorizationTableTests holds them together).
+/// <see cref="Endpoints"/> has a row for every endpoint the server maps, enforced once for all of them
+/// (SelfService/EndpointPermissions; an endpoint without a row is refused); <see cref="MachineActions"/> says who may
+/// run each job action on a machine. Admins and operators may do everything there; <see cref="Who.Team"/> adds the
+/// members of the team that owns the machine's role. A machine without a role is the free pool, which only operators
+/// manage; viewers act on nothing.</summary>
 public static class Permissions
 {
     public enum Who { Team, Operator }
+
+    /// <summary>Who may call an endpoint. Anonymous: anyone, without a token. Read: anyone signed in. Self: anyone signed
+    /// in, on their own things (their tokens; their jobs and batches, their team's), which the endpoint checks. Owner: the
+    /// machine's owner, by <see cref="MachineActions"/>. Operator: operators of every site and admins. Admin: admins.
+    /// AdminOrTeam: admins, and a team's members for that team's service accounts (the endpoint checks).</summary>
+    public enum Access { Anonymous, Read, Self, Owner, Operator, Admin, AdminOrTeam }
+
+    /// <summary>An endpoint as "METHOD /route" (route constraints dropped), who may call it, and what calling it does, in
+    /// the words its refusal uses ("Creating a site needs an operator…").</summary>
+    public sealed record EndpointRow(string Endpoint, Access Who, string What);
+
+    public static IReadOnlyList<EndpointRow> Endpoints { get; } =
+    [
+        new("GET /healthz", Access.Anonymous, "Asking whether the server is alive"),
+        new("GET /readyz", Access.Anonymous, "Asking whether the server is ready"),
+        new("GET /boot/boot.ipxe", Access.Anonymous, "Fetching the first iPXE script"),
+        new("GET /boot/ipxe", Access.Anonymous, "Fetching a machine's boot script"),
+        new("POST /boot/events", Access.Anonymous, "Reporting an installer's progress (with the attempt's boot token)"),
+        new("POST /boot/discovery", Access.Anonymous, "Reporting a racked machine's hardware"),
+        new("GET /openapi/{documentName}.json", Access.Read, "Reading the API's description"),
+        new("POST /api/v1/discovery", Access.Read, "The retired discovery address (410 Gone)"),
+
+        new("GET /api/v1/sites", Access.Read, "Listing sites"),
+        new("GET /api/v1/sites/{name}", Access.Read, "Reading a site"),
+        new("POST /api/v1/sites", Access.Operator, "Creating a site"),
+        new("PATCH /api/v1/sites/{name}", Access.Operator, "Changing a site"),
+        new("DELETE /api/v1/sites/{name}", Access.Operator, "Deleting a site"),
+        new("GET /api/v1/racks", Access.Read, "Listing racks"),
+        new("GET /api/v1/racks/{id}", Access.Read, "Reading a rack"),
+        new("POST /api/v1/racks", Access.Operator, "Creating a rack"),
+        new("DELETE /api/v1/racks/{id}", Access.Operator, "Deleting a rack"),
+        new("GET /api/v1/skus", Access.Read, "Listing SKUs"),
+        new("GET /api/v1/skus/{name}", Access.Read, "Reading a SKU"),
+        new("POST /api/v1/skus", Access.Operator, "Creating a SKU"),
+        new("PATCH /api/v1/skus/{name}", Access.Operator, "Changing a SKU"),
+        new("DELETE /api/v1/skus/{name}", Access.Operator, "Deleting a SKU"),
+        new("GET /api/v1/roles", Access.Read, "Listing roles"),
+        new("GET /api/v1/roles/{name}", Access.Read, "Reading a role"),
+        new("POST /api/v1/roles", Access.Operator, "Creating a role"),
+        new("PATCH /api/v1/roles/{name}", Access.Operator, "Changing a role"),
+        new("DELETE /api/v1/roles/{name}", Access.Operator, "Deleting a role"),
+        new("GET /api/v1/images", Access.Read, "Listing images"),
+        new("GET /api/v1/images/{name}", Access.Read, "Reading an image"),
+        new("POST /api/v1/images", Access.Operator, "Adding an image"),
+        new("DELETE /api/v1/images/{name}", Access.Operator, "Deleting an image"),
+
+        new("GET /api/v1/machines", Access.Read, "Searching machines"),
+        new("GET /api/v1/machines/{id}", Access.Read, "Reading a machine"),
+        new("GET /api/v1/machines/{id}/history", Access.Read, "Reading a machine's history"),
+        new("POST /api/v1/machines", Access.Operator, "Adding a machine"),
+        new("PATCH /api/v1/machines/{id}", Access.Operator, "Changing a machine"),
+        new("DELETE /api/v1/machines/{id}", Access.Operator, "Deleting a machine"),
+        new("POST /api/v1/machines/{id}/transitions", Access.Operator, "Changing a machine's state by hand"),
+        new("POST /api/v1/machines/{id}/maintenance", Access.Operator, "Changing maintenance"),
+        new("POST /api/v1/machines/import", Access.Operator, "Importing machines"),
+        new("POST /api/v1/machines/{id}/jobs", Access.Owner, "Submitting a job on a machine"),
+
+        new("GET /api/v1/jobs", Access.Read, "Listing jobs"),
+        new("GET /api/v1/jobs/broker", Access.Read, "Reading the broker's state"),
+        new("GET /api/v1/jobs/{id}", Access.Read, "Reading a job"),
+        new("POST /api/v1/jobs/{id}/cancel", Access.Self, "Cancelling a job"),
+        new("GET /api/v1/batches", Access.Read, "Listing batches"),
+        new("GET /api/v1/batches/stats", Access.Read, "Reading batch statistics"),
+        new("GET /api/v1/batches/{id}", Access.Read, "Reading a batch"),
+        new("GET /api/v1/batches/{id}/hosts", Access.Read, "Reading a batch's hosts"),
+        new("POST /api/v1/batches", Access.Owner, "Submitting a batch"),
+        new("POST /api/v1/batches/{id}/cancel", Access.Self, "Cancelling a batch"),
+        new("GET /api/v1/activity", Access.Read, "Reading what is running"),
+
+        new("GET /api/v1/whoami", Access.Read, "Asking who you are"),
+        new("GET /api/v1/teams", Access.Read, "Listing teams"),
+        new("GET /api/v1/teams/{name}", Access.Read, "Reading a team"),
+        new("POST /api/v1/teams", Access.Admin, "Creating a team"),
+        new("DELETE /api/v1/teams/{name}", Access.Admin, "Deleting a team"),
+        new("POST /api/v1/teams/{name}/members", Access.Admin, "Changing a team's members"),
+        new("DELETE /api/v1/teams/{name}/members/{user}", Access.Admin, "Changing a team's members"),
+        new("GET /api/v1/users", Access.Read, "Listing users"),
+        new("GET /api/v1/users/{name}", Access.Read, "Reading a user"),
+        new("POST /api/v1/users", Access.AdminOrTeam, "Creating a user"),
+        new("GET /api/v1/tokens", Access.Self, "Listing tokens"),
+        new("POST /api/v1/tokens", Access.Self, "Creating a token"),
+        new("DELETE /api/v1/tokens/{id}", Access.Self, "Revoking a token"),
+        new("GET /api/v1/audit", Access.Admin, "Reading the audit log"),
+    ];
 
     public static IReadOnlyList<(string Action, Who Who, string Why)> MachineActions { get; } =
     [

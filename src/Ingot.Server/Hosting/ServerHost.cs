@@ -86,6 +86,7 @@ public static class ServerHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTokenScopes();
+        app.UseEndpointPermissions();
 
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ExcludeFromDescription();

@@ -46,7 +46,6 @@ public static class MachineImport
         CancellationToken ct)
     {
         var caller = Caller.From(http);
-        caller.RequireOperator("Importing machines");
         var rows = await ReadAsync(http, CsvEncoding(http.Request), ct);
 
         Catalog catalog;

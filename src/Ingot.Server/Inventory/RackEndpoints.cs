@@ -45,7 +45,6 @@ public static class RackEndpoints
 
     private static async Task<Created<RackView>> CreateAsync(RackCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Creating a rack");
         var v = new Validation();
         var name = v.Slug("name", body.Name, "rack");
         var site = v.Required("site", body.Site)?.ToLowerInvariant();
@@ -79,7 +78,6 @@ public static class RackEndpoints
 
     private static async Task<NoContent> DeleteAsync(long id, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Deleting a rack");
         await ReferencedRows.DeleteAsync(db, "DELETE FROM racks WHERE id = @id", new { id },
             () => new NotFoundException("rack", id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             async c => $"Rack {id} still holds {await c.ExecuteScalarAsync<long>(

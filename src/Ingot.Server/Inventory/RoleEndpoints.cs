@@ -41,7 +41,6 @@ public static class RoleEndpoints
 
     private static async Task<Created<RoleView>> CreateAsync(RoleCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Creating a role");
         var v = new Validation();
         var name = v.Slug("name", body.Name, "role");
         var team = v.Required("team", body.Team)?.ToLowerInvariant();
@@ -72,7 +71,6 @@ public static class RoleEndpoints
     /// <summary>Absent fields keep their value; an empty description or in_use_hook clears it.</summary>
     private static async Task<Ok<RoleView>> UpdateAsync(string name, RoleCreate body, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Changing a role");
         Preconditions.RequireUntaggedMatch(http, "Roles");
         var v = new Validation();
         v.When(body.Name is not null && body.Name != name, "name",
@@ -110,7 +108,6 @@ public static class RoleEndpoints
 
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Deleting a role");
         await ReferencedRows.DeleteAsync(db, "DELETE FROM roles WHERE name = @name", new { name }, () => new NotFoundException("role", name),
             async c => $"Role '{name}' still has {await c.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM machines m JOIN roles r ON r.id = m.role_id WHERE r.name = @name", new { name })} machine(s); recycle them or give them another role first.", ct);

@@ -39,7 +39,6 @@ public static class SiteEndpoints
 
     private static async Task<Created<SiteView>> CreateAsync(SiteCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Creating a site");
         var v = new Validation();
         var name = v.Slug("name", body.Name, "site");
         var hook = InUseHookField.Check(v, body.InUseHook);
@@ -63,7 +62,6 @@ public static class SiteEndpoints
 
     private static async Task<Ok<SiteView>> UpdateAsync(string name, SiteCreate body, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Changing a site");
         Preconditions.RequireUntaggedMatch(http, "Sites");
         if (body.Name is not null && body.Name != name)
             throw new ValidationException("name", "a site cannot be renamed; create a new one and move its racks.");
@@ -84,7 +82,6 @@ public static class SiteEndpoints
 
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Deleting a site");
         await ReferencedRows.DeleteAsync(db, "DELETE FROM sites WHERE name = @name", new { name }, () => new NotFoundException("site", name),
             _ => Task.FromResult($"Site '{name}' still has racks or machines; move or delete them first."), ct);
         return TypedResults.NoContent();

@@ -39,7 +39,6 @@ public static class SkuEndpoints
 
     private static async Task<Created<SkuView>> CreateAsync(SkuCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Creating a SKU");
         var v = new Validation();
         var name = v.Slug("name", body.Name, "SKU");
         CheckHardware(v, body, required: true);
@@ -70,7 +69,6 @@ public static class SkuEndpoints
     /// <summary>Absent fields keep their value; an empty description or boot mode clears it.</summary>
     private static async Task<Ok<SkuView>> UpdateAsync(string name, SkuCreate body, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Changing a SKU");
         Preconditions.RequireUntaggedMatch(http, "SKUs");
         var v = new Validation();
         v.When(body.Name is not null && body.Name != name, "name",
@@ -104,7 +102,6 @@ public static class SkuEndpoints
 
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireOperator("Deleting a SKU");
         await ReferencedRows.DeleteAsync(db, "DELETE FROM skus WHERE name = @name", new { name }, () => new NotFoundException("SKU", name),
             async c => $"SKU '{name}' is used by {await c.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM machines m JOIN skus s ON s.id = m.sku_id WHERE s.name = @name", new { name })} machine(s); change their SKU first.", ct);

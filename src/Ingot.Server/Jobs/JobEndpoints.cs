@@ -29,18 +29,19 @@ public static class JobEndpoints
     private static async Task<Results<Accepted<JobView>, Ok<JobView>>> SubmitAsync(
         string id, JobSubmit? body, HttpContext http, Database db, JobSubmission submission, InUseHooks hooks, CancellationToken ct)
     {
-        var (plan, parameters) = JobSubmission.Check(body);
+        var plan = JobSubmission.CheckAction(body);
         var caller = Caller.From(http);
         caller.RequireScope(plan.Action);
         var key = Idempotency.Key(http);
         string Hash(long machineId) => Idempotency.Hash(body, machineId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (JobPlans.Erases(plan.Action)) await AskHooksAsync(db, hooks, id, plan, caller, key, Hash, ct);
+        if (JobPlans.Erases(plan.Action)) await AskHooksAsync(db, hooks, id, plan, body, caller, key, Hash, ct);
         try
         {
             var (view, created) = await db.InTransactionAsync(async c =>
             {
                 var machineId = await MachineReader.ResolveAsync(c, id);
                 caller.RequireMachineAction(plan.Action, await MachineOwners.ReadAsync(c, machineId));
+                var parameters = JobSubmission.CheckParams(plan, body);
                 var hash = Hash(machineId);
                 if (key is not null && await JobIdempotency.PreviousAsync(c, caller.Name, key, hash) is { } previous)
                     return (await JobReader.GetAsync(c, previous), false);
@@ -62,14 +63,15 @@ public static class JobEndpoints
     }
 
     /// <summary>Before a destructive job, outside its transaction (a hook may take seconds): the in-use hooks of the
-    /// machine's role and site (InUseHooks). Only for a caller who may act on the machine, and not for a repeat of a
+    /// machine's role and site (InUseHooks). Only for a caller who may act on the machine, with valid params, and not for a repeat of a
     /// request already accepted (its answer is the job it queued).</summary>
-    private static async Task AskHooksAsync(Database db, InUseHooks hooks, string id, JobPlan plan, Caller caller, string? key,
-                                            Func<long, string> hash, CancellationToken ct)
+    private static async Task AskHooksAsync(Database db, InUseHooks hooks, string id, JobPlan plan, JobSubmit? body, Caller caller,
+                                            string? key, Func<long, string> hash, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var machineId = await MachineReader.ResolveAsync(c, id);
         caller.RequireMachineAction(plan.Action, await MachineOwners.ReadAsync(c, machineId));
+        JobSubmission.CheckParams(plan, body);
         if (key is not null && await JobIdempotency.PreviousAsync(c, caller.Name, key, hash(machineId)) is not null) return;
         if ((await hooks.RefusalsAsync(c, plan.Action, [machineId], ct)).Values.FirstOrDefault() is { } refusal) throw refusal.Exception();
     }

@@ -39,18 +39,27 @@ public sealed class RefusedMachinesException(IReadOnlyList<RefusedMachine> refus
 /// in one transaction. Everything valid is accepted and queued (DESIGN.md §6: limits shape execution, not admission).</summary>
 public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProvider clock)
 {
-    /// <summary>Checks what does not need the database; throws a 422 listing every problem.</summary>
-    public static (JobPlan Plan, IReadOnlyDictionary<string, JsonElement> Params) Check(JobSubmit? body)
+    /// <summary>The action, which the caller's right to act is checked for; a 422 when it is missing or unknown. Its params
+    /// are checked after that right (<see cref="CheckParams"/>): a caller who may not act learns nothing more.</summary>
+    public static JobPlan CheckAction(JobSubmit? body)
     {
         var v = new Validation();
         var action = v.Required("action", body?.Action)?.ToLowerInvariant();
         var plan = action is null ? null : JobPlans.Find(action);
         if (action is not null && plan is null)
             v.Add("action", $"'{action}' is not an action; use one of {string.Join(", ", JobPlans.Actions)}.");
-        var parameters = body?.Params ?? new Dictionary<string, JsonElement>();
-        if (plan is not null) JobPlans.Validate(plan.Action, parameters, v);
         v.ThrowIfInvalid();
-        return (plan!, parameters);
+        return plan!;
+    }
+
+    /// <summary>The params of <paramref name="plan"/>'s action; throws a 422 listing every problem.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> CheckParams(JobPlan plan, JobSubmit? body)
+    {
+        var v = new Validation();
+        var parameters = body?.Params ?? new Dictionary<string, JsonElement>();
+        JobPlans.Validate(plan.Action, parameters, v);
+        v.ThrowIfInvalid();
+        return parameters;
     }
 
     private sealed class MachineRow

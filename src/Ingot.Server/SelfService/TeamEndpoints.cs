@@ -26,7 +26,6 @@ public static class TeamEndpoints
     /// nothing). Rights follow at once: the token lookup reads a caller's teams on every request.</summary>
     private static async Task<Ok<UserView>> AddMemberAsync(string name, TeamMemberAdd body, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireAdmin("Changing a team's members");
         var user = new Validation().Required("user", body.User)?.ToLowerInvariant() ?? throw new ValidationException("user", "is required.");
         return TypedResults.Ok(await db.InTransactionAsync(async c =>
         {
@@ -40,7 +39,6 @@ public static class TeamEndpoints
     /// <summary>Removes a user from the team (204): from their next request on, they act on none of its machines.</summary>
     private static async Task<NoContent> RemoveMemberAsync(string name, string user, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireAdmin("Changing a team's members");
         user = user.ToLowerInvariant();
         await db.InTransactionAsync(async c =>
         {
@@ -76,7 +74,6 @@ public static class TeamEndpoints
 
     private static async Task<Created<TeamView>> CreateAsync(TeamCreate body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
-        Caller.From(http).RequireAdmin("Creating a team");
         var v = new Validation();
         var name = v.Slug("name", body.Name, "team");
         v.ThrowIfInvalid();
@@ -96,7 +93,6 @@ public static class TeamEndpoints
 
     private static async Task<NoContent> DeleteAsync(string name, HttpContext http, Database db, CancellationToken ct)
     {
-        Caller.From(http).RequireAdmin("Deleting a team");
         // Memberships go with the team (ON DELETE CASCADE); roles do not, because a role must always have an owner.
         await ReferencedRows.DeleteAsync(db, "DELETE FROM teams WHERE name = @name", new { name }, () => new NotFoundException("team", name),
             async c => $"Team '{name}' still owns roles {string.Join(", ", await c.QueryAsync<string>(

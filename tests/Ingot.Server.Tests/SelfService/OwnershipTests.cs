@@ -62,6 +62,20 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Whose_the_machine_is_is_checked_before_the_params_so_a_stranger_learns_nothing_more()
+    {
+        var (_, _, role) = await Accounts.TeamMemberAsync(Server);
+        var (stranger, _, _) = await Accounts.TeamMemberAsync(Server);
+        var theirs = await MachineAsync(role);
+
+        // set_boot_device without its device: the owner's mistake is a 422; a stranger's request is a 403 all the same.
+        var refused = await RefusedAsync(stranger.Client.SubmitJobAsync(theirs.HardwareName, JobActions.SetBootDevice));
+        Assert.Equal(403, refused.Status);
+        var invalid = await RefusedAsync(Server.Admin.SubmitJobAsync(theirs.HardwareName, JobActions.SetBootDevice));
+        Assert.Equal((422, true), (invalid.Status, invalid.Errors!.ContainsKey("params.device")));
+    }
+
+    [Fact]
     public async Task A_team_member_cannot_edit_the_inventory()
     {
         var (member, _, role) = await Accounts.TeamMemberAsync(Server);
