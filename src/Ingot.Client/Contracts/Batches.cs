@@ -12,6 +12,8 @@ public sealed record BatchSubmit(string? Action, IReadOnlyList<string>? Hosts, I
 
 public sealed record BatchCounts(long Queued, long Running, long Succeeded, long Failed, long Cancelled);
 
+/// <summary><c>teams</c>: the teams whose machines the batch acts on, by their roles as they stand now (a free-pool host
+/// adds none).</summary>
 public sealed record BatchView(
     long Id,
     string Action,
@@ -25,14 +27,16 @@ public sealed record BatchView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
     string? CancelledBy,
-    IReadOnlyList<BatchExclusion> Excluded);
+    IReadOnlyList<BatchExclusion> Excluded,
+    IReadOnlyList<string>? Teams = null);
 
 /// <summary>A host a <c>precheck: "exclude"</c> left out of its batch, and why (its BMC's error). <c>hosts</c> counts
 /// only the hosts admitted; these are the rest.</summary>
 public sealed record BatchExclusion(string Host, string Reason);
 
-/// <summary>A host of a batch and its job.</summary>
-public sealed record BatchHostView(long MachineId, string HardwareName, string? Hostname, long JobId, JobStatus Status, string? CurrentStep, string? Error);
+/// <summary>A host of a batch and its job; <c>team</c>: whose the machine is now (null: the free pool).</summary>
+public sealed record BatchHostView(long MachineId, string HardwareName, string? Hostname, long JobId, JobStatus Status, string? CurrentStep, string? Error,
+                                   string? Team = null);
 
 public sealed record BatchQuery(string? User = null, string? Status = null, string? Action = null, DateTimeOffset? Since = null,
                                 int? Limit = null, string? After = null);

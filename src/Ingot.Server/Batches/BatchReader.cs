@@ -47,9 +47,10 @@ public static class BatchReader
 
     /// <summary>A batch as it stands the moment it is accepted — every job queued — built from what the submission
     /// wrote rather than read back: the 201 then costs no second connection and query.</summary>
-    public static BatchView Accepted(long id, string action, string parameters, string user, bool force, int hosts, DateTimeOffset createdAt, string? excluded) =>
+    public static BatchView Accepted(long id, string action, string parameters, string user, bool force, int hosts, DateTimeOffset createdAt, string? excluded,
+                                     IEnumerable<string?> teams) =>
         View(new BatchRow { Id = id, Action = action, Params = parameters, UserName = user, Force = force, HostCount = hosts, CreatedAt = createdAt, Excluded = excluded },
-            [new CountRow { BatchId = id, Status = "queued", Count = hosts }]);
+            [new CountRow { BatchId = id, Status = "queued", Count = hosts }], teams);
 
     private static readonly string[] Known = ["user", "status", "action", "since", "limit", "after"];
 
@@ -90,10 +91,16 @@ public static class BatchReader
                 FROM jobs WHERE {Sql.AnyOf(c, "batch_id", "ids")} GROUP BY batch_id, status
                 """, new { ids = Sql.List(rows.Select(r => r.Id)) }))
             .ToLookup(r => r.BatchId);
-        return [.. rows.Select(r => View(r, counts[r.Id].ToList()))];
+        var teams = (await c.QueryAsync<(long BatchId, string Team)>(
+                $"""
+                SELECT DISTINCT j.batch_id, t.name FROM jobs j JOIN machines m ON m.id = j.machine_id
+                JOIN roles ro ON ro.id = m.role_id JOIN teams t ON t.id = ro.team_id WHERE {Sql.AnyOf(c, "j.batch_id", "ids")}
+                """, new { ids = Sql.List(rows.Select(r => r.Id)) }))
+            .ToLookup(r => r.BatchId, r => (string?)r.Team);
+        return [.. rows.Select(r => View(r, counts[r.Id].ToList(), teams[r.Id]))];
     }
 
-    private static BatchView View(BatchRow r, List<CountRow> jobs)
+    private static BatchView View(BatchRow r, List<CountRow> jobs, IEnumerable<string?> teams)
     {
         long Count(string s) => jobs.Where(j => j.Status == s).Sum(j => j.Count);
         var counts = new BatchCounts(Count("queued"), Count("running"), Count("succeeded"), Count("failed"), Count("cancelled"));
@@ -107,7 +114,8 @@ public static class BatchReader
             : BatchStatus.CompletedWithErrors;
         return new BatchView(r.Id, r.Action, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.Params) ?? [], r.UserName, status,
             r.HostCount, counts, r.Force, r.CreatedAt, jobs.Min(j => j.StartedAt), active > 0 ? null : jobs.Max(j => j.EndedAt), r.CancelledBy,
-            r.Excluded is null ? [] : JsonSerializer.Deserialize<List<BatchExclusion>>(r.Excluded, IngotJson.Options) ?? []);
+            r.Excluded is null ? [] : JsonSerializer.Deserialize<List<BatchExclusion>>(r.Excluded, IngotJson.Options) ?? [],
+            [.. teams.OfType<string>().Distinct().Order(StringComparer.Ordinal)]);
     }
 
     private sealed class HostRow
@@ -119,6 +127,7 @@ public static class BatchReader
         public string Status { get; init; } = "";
         public string? Error { get; init; }
         public string? Step { get; init; }
+        public string? Team { get; init; }
     }
 
     private static readonly string[] HostFilters = ["hostname", "status", "limit", "after"];
@@ -143,15 +152,16 @@ public static class BatchReader
         args.Add("take", limit + 1);
         var rows = (await c.QueryAsync<HostRow>(
             $"""
-            SELECT j.id, j.machine_id, m.hardware_name, m.hostname, j.status, j.error,
+            SELECT j.id, j.machine_id, m.hardware_name, m.hostname, j.status, j.error, t.name AS team,
                    (SELECT s.name FROM job_steps s WHERE s.job_id = j.id AND s.status IN ('running', 'waiting') ORDER BY s.position LIMIT 1) AS step
-            FROM jobs j JOIN machines m ON m.id = j.machine_id {where} ORDER BY j.id LIMIT @take
+            FROM jobs j JOIN machines m ON m.id = j.machine_id
+            LEFT JOIN roles ro ON ro.id = m.role_id LEFT JOIN teams t ON t.id = ro.team_id {where} ORDER BY j.id LIMIT @take
             """, args)).AsList();
         var more = rows.Count > limit;
         if (more) rows.RemoveAt(rows.Count - 1);
         return new Page<BatchHostView>(
             [.. rows.Select(r => new BatchHostView(r.MachineId, r.HardwareName, r.Hostname, r.Id,
-                Wire.TryParse<JobStatus>(r.Status, out var s) ? s : JobStatus.Queued, r.Step, r.Error))],
+                Wire.TryParse<JobStatus>(r.Status, out var s) ? s : JobStatus.Queued, r.Step, r.Error, r.Team))],
             more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null);
     }
 }

@@ -51,7 +51,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
             var json = JsonSerializer.Serialize(parameters, IngotJson.Options);
             var now = clock.GetUtcNow();
             now = now.AddTicks(-(now.Ticks % 10)); // microseconds, as both engines store it: the 201 equals a later GET
-            var (id, count) = await db.InTransactionAsync(async c =>
+            var (id, count, teams) = await db.InTransactionAsync(async c =>
             {
                 var machines = (await ResolveAsync(c, hosts, plan, body!.Force == true, caller)).Where(m => !excluded.ContainsKey(m.Id)).ToList();
                 // Nothing left to run: a batch of no hosts would only hide the reasons, so they are the refusal.
@@ -74,10 +74,10 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                 // The jobs are the claims: a unique violation here means another batch took one of the machines first.
                 await jobs.QueueAsync(c, BatchClaims.InClaimOrder(machines.Select(m => (m.Id, m.SiteId)), m => m.Id),
                     plan, parameters, user, $"batch:{batchId}", batchId);
-                return (batchId, ids.Count);
+                return (batchId, ids.Count, machines.Select(m => m.OwnerTeam));
             }, ct);
             jobs.WakeWorkers();
-            return (BatchReader.Accepted(id, plan.Action, json, user, body!.Force == true, count, now, excludedJson), true);
+            return (BatchReader.Accepted(id, plan.Action, json, user, body!.Force == true, count, now, excludedJson, teams), true);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {

@@ -76,6 +76,25 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_batch_shows_the_teams_whose_machines_it_acts_on_and_each_hosts_team()
+    {
+        var (_, web, webRole) = await Accounts.TeamMemberAsync(Server);
+        var (_, storage, storageRole) = await Accounts.TeamMemberAsync(Server);
+        var mine = await MachineAsync(webRole);
+        var theirs = await MachineAsync(storageRole);
+        var free = await MachineAsync();
+        var op = await Accounts.WithGrantAsync(Server, "operator");
+
+        var accepted = await op.Client.SubmitBatchAsync(new BatchSubmit(JobActions.PowerOn, [mine.HardwareName, theirs.HardwareName, free.HardwareName]));
+        var expected = new[] { web, storage }.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, accepted.Teams);
+        Assert.Equal(expected, (await op.Client.GetBatchAsync(accepted.Id)).Teams);
+        Assert.Equal(expected, (await op.Client.ListBatchesAsync(new BatchQuery(User: op.Name))).Items.Single().Teams);
+        var hosts = (await op.Client.GetBatchHostsAsync(accepted.Id)).Items.ToDictionary(h => h.HardwareName, h => h.Team);
+        Assert.Equal(new Dictionary<string, string?> { [mine.HardwareName] = web, [theirs.HardwareName] = storage, [free.HardwareName] = null }, hosts);
+    }
+
+    [Fact]
     public async Task A_team_member_cannot_edit_the_inventory()
     {
         var (member, _, role) = await Accounts.TeamMemberAsync(Server);

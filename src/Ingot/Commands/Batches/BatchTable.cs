@@ -12,15 +12,15 @@ internal static class BatchTable
 {
     public static Table Rows(IEnumerable<BatchView> batches)
     {
-        var table = Output.Table("ID", "ACTION", "STATUS", "HOSTS", "DONE", "FAILED", "CANCELLED", "USER", "CREATED");
+        var table = Output.Table("ID", "ACTION", "STATUS", "HOSTS", "DONE", "FAILED", "CANCELLED", "USER", "TEAMS", "CREATED");
         foreach (var b in batches)
-            Output.Row(table, b.Id, b.Action, b.Status, b.Hosts, Percent(b), b.Counts.Failed, b.Counts.Cancelled, b.User, b.CreatedAt);
+            Output.Row(table, b.Id, b.Action, b.Status, b.Hosts, Percent(b), b.Counts.Failed, b.Counts.Cancelled, b.User, Teams(b), b.CreatedAt);
         return table;
     }
 
     public static IRenderable Details(BatchView b) => new Rows(
         Output.Details(
-            ("id", b.Id), ("action", b.Action), ("params", Json(b.Params)), ("user", b.User), ("status", b.Status), ("hosts", b.Hosts),
+            ("id", b.Id), ("action", b.Action), ("params", Json(b.Params)), ("user", b.User), ("teams", Teams(b)), ("status", b.Status), ("hosts", b.Hosts),
             ("force", b.Force), ("cancelled by", b.CancelledBy), ("created", b.CreatedAt), ("started", b.StartedAt), ("ended", b.EndedAt),
             ("duration", JobTable.Duration(b.StartedAt, b.EndedAt))),
         new Text(""),
@@ -45,8 +45,8 @@ internal static class BatchTable
 
     public static Table Hosts(IEnumerable<BatchHostView> hosts)
     {
-        var table = Output.Table("HOST", "MACHINE", "JOB", "STATUS", "STEP", "ERROR");
-        foreach (var h in hosts) Output.Row(table, Host(h), h.MachineId, h.JobId, h.Status, h.CurrentStep, h.Error);
+        var table = Output.Table("HOST", "MACHINE", "TEAM", "JOB", "STATUS", "STEP", "ERROR");
+        foreach (var h in hosts) Output.Row(table, Host(h), h.MachineId, h.Team, h.JobId, h.Status, h.CurrentStep, h.Error);
         return table;
     }
 
@@ -67,6 +67,9 @@ internal static class BatchTable
 
     /// <summary>"2 queued, 1 running, 0 succeeded, 0 failed, 0 cancelled".</summary>
     public static string CountsLine(BatchView b) => string.Join(", ", PerStatus(b).Select(c => $"{c.Count} {Output.Cell(c.Status)}"));
+
+    /// <summary>Whose machines the batch acts on: "web, storage"; none for the free pool alone.</summary>
+    public static string? Teams(BatchView b) => b.Teams is { Count: > 0 } teams ? string.Join(", ", teams) : null;
 
     /// <summary>The hostname people know a machine by, else its hardware name.</summary>
     public static string Host(BatchHostView h) => h.Hostname is { Length: > 0 } hostname ? hostname : h.HardwareName;

@@ -4,12 +4,12 @@ using Spectre.Console.Rendering;
 
 namespace Ingot.Commands.Roles;
 
-/// <summary>`ingot roles list|create|delete`: what machines are for, each owned by a team.</summary>
+/// <summary>`ingot roles list|create|update|delete`: what machines are for, each owned by a team.</summary>
 internal static class RoleCommands
 {
-    public static Command Create(CliContext context) => new("roles", "Roles (what machines are for, owned by a team): list, create, delete.")
+    public static Command Create(CliContext context) => new("roles", "Roles (what machines are for, owned by a team): list, create, update, delete.")
     {
-        List(context), New(context), Delete(context),
+        List(context), New(context), Update(context), Delete(context),
     };
 
     private static Command List(CliContext context) =>
@@ -31,6 +31,24 @@ internal static class RoleCommands
         {
             var (url, failOpen) = hook.From(parse);
             var role = await s.Client.CreateRoleAsync(new RoleCreate(parse.GetValue(name), parse.GetValue(team), parse.GetValue(description), url, failOpen), ct);
+            await s.Output.WriteAsync(role, one => Table([one]), ct);
+            return 0;
+        });
+    }
+
+    /// <summary>Changes what is given and keeps the rest (PATCH): the owning team, the description, the in-use hook.</summary>
+    private static Command Update(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The role to change." };
+        var team = new Option<string?>("--team") { Description = "The team that takes the role (and its machines) over." };
+        var description = new Option<string?>("--description") { Description = "What the role's machines do; \"\" clears it." };
+        var hook = new InUseHookOptions("role");
+        var command = new Command("update", "Change a role's team, description or in-use hook; what is not given stays.") { name, team, description };
+        hook.AddUpdatesTo(command);
+        return command.Set(context, async (s, parse, ct) =>
+        {
+            var (url, failOpen) = hook.Updates(parse);
+            var role = await s.Client.UpdateRoleAsync(parse.GetValue(name)!, new RoleCreate(null, parse.GetValue(team), parse.GetValue(description), url, failOpen), ct);
             await s.Output.WriteAsync(role, one => Table([one]), ct);
             return 0;
         });

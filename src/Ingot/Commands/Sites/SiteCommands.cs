@@ -4,12 +4,12 @@ using Spectre.Console.Rendering;
 
 namespace Ingot.Commands.Sites;
 
-/// <summary>`ingot sites list|create|delete`: the datacenters machines sit in.</summary>
+/// <summary>`ingot sites list|create|update|delete`: the datacenters machines sit in.</summary>
 internal static class SiteCommands
 {
-    public static Command Create(CliContext context) => new("sites", "Datacenters (sites): list, create, delete.")
+    public static Command Create(CliContext context) => new("sites", "Datacenters (sites): list, create, update, delete.")
     {
-        List(context), New(context), Delete(context),
+        List(context), New(context), Update(context), Delete(context),
     };
 
     private static Command List(CliContext context) =>
@@ -30,6 +30,23 @@ internal static class SiteCommands
         {
             var (url, failOpen) = hook.From(parse);
             var site = await s.Client.CreateSiteAsync(new SiteCreate(parse.GetValue(name), parse.GetValue(description), url, failOpen), ct);
+            await s.Output.WriteAsync(site, one => Table([one]), ct);
+            return 0;
+        });
+    }
+
+    /// <summary>Changes what is given and keeps the rest (PATCH): the description, the in-use hook.</summary>
+    private static Command Update(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The site to change." };
+        var description = new Option<string?>("--description") { Description = "What and where the site is; \"\" clears it." };
+        var hook = new InUseHookOptions("site");
+        var command = new Command("update", "Change a site's description or in-use hook; what is not given stays.") { name, description };
+        hook.AddUpdatesTo(command);
+        return command.Set(context, async (s, parse, ct) =>
+        {
+            var (url, failOpen) = hook.Updates(parse);
+            var site = await s.Client.UpdateSiteAsync(parse.GetValue(name)!, new SiteCreate(null, parse.GetValue(description), url, failOpen), ct);
             await s.Output.WriteAsync(site, one => Table([one]), ct);
             return 0;
         });

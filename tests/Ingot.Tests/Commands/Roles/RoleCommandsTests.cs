@@ -47,6 +47,28 @@ public sealed class RoleCommandsTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Update_changes_a_roles_team_and_hook_and_a_sites_hook_and_keeps_what_it_is_not_given()
+    {
+        using var cli = CliRunner.For(Server);
+        var (web, storage, role, site) = (Unique.Name("web"), Unique.Name("storage"), Unique.Name("fancydb"), Unique.Name("lon"));
+        await cli.OkAsync("teams", "create", web);
+        await cli.OkAsync("teams", "create", storage);
+        await cli.OkAsync("roles", "create", role, "--team", web, "--description", "the fancy database", "--in-use-hook", "https://cmdb.example/a", "--in-use-hook-fail-open");
+        await cli.OkAsync("sites", "create", site, "--description", "London", "--in-use-hook", "http://sched.example/busy");
+
+        await cli.OkAsync("roles", "update", role, "--team", storage, "--in-use-hook", "https://cmdb.example/b", "--in-use-hook-fail-open", "false");
+        var changed = (await Server.Admin.ListRolesAsync()).Single(r => r.Name == role);
+        Assert.Equal((storage, "the fancy database", "https://cmdb.example/b", false), (changed.Team, changed.Description, changed.InUseHook, changed.InUseHookFailOpen));
+
+        await cli.OkAsync("sites", "update", site, "--in-use-hook", "");
+        var cleared = await Server.Admin.GetSiteAsync(site);
+        Assert.Equal(("London", (string?)null), (cleared.Description, cleared.InUseHook));
+        var bad = await cli.FailsAsync(1, "roles", "update", role, "--in-use-hook", "ftp://cmdb");
+        Assert.Contains("in_use_hook", bad.Error);
+        Assert.Contains("no-such-role", (await cli.FailsAsync(1, "roles", "update", "no-such-role", "--description", "x")).Error);
+    }
+
+    [Fact]
     public async Task A_role_for_an_unknown_team_is_refused_naming_the_team()
     {
         using var cli = CliRunner.For(Server);
