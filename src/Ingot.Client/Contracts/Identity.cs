@@ -17,10 +17,13 @@ public sealed record UserView(long Id, string Name, bool Admin, IReadOnlyList<st
 public sealed record TokenCreate(string? Name, string? User = null, DateTimeOffset? ExpiresAt = null,
     [property: JsonConverter(typeof(OneOrMany))] IReadOnlyList<string>? Scope = null);
 /// <summary><c>scope</c>: null (the user's full rights), <c>["read"]</c>, or the job actions the token may submit.</summary>
-public sealed record TokenView(long Id, string Name, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null);
+/// <summary><c>created_by</c>: who made the token (a team member for a service account's; null before it was kept).</summary>
+public sealed record TokenView(long Id, string Name, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null,
+                               string? CreatedBy = null);
 
 /// <summary>A new API token. <see cref="Token"/> is shown this once; the server keeps only its hash.</summary>
-public sealed record TokenCreated(long Id, string Name, string User, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null);
+public sealed record TokenCreated(long Id, string Name, string User, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null,
+                                  string? CreatedBy = null);
 
 /// <summary>Who the presented token speaks for, and that token's scope and expiry; <c>service_of</c> names the team of a
 /// service account.</summary>

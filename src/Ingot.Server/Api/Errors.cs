@@ -10,6 +10,10 @@ public abstract class IngotException(string message) : Exception(message)
     public abstract string Title { get; }
     public virtual IReadOnlyDictionary<string, string[]>? Errors => null;
     public virtual IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>();
+
+    /// <summary>The audit log's outcome when it is not the status's own: a batch refused (422) because some host is not
+    /// the caller's is "denied", like a 403.</summary>
+    public virtual string? AuditOutcome => null;
 }
 
 /// <param name="near">Existing names close to <paramref name="key"/>, for a caller who mistyped it: named in the detail

@@ -65,8 +65,9 @@ public static class Problems
         return problem;
     }
 
-    /// <summary>Where the detail of the problem a request was answered with is kept for the audit record.</summary>
-    public const string DetailKey = "ingot.problem.detail";
+    /// <summary>Where the detail of the problem a request was answered with is kept for the audit record, and the
+    /// outcome the refusal asked to be recorded with (<see cref="IngotException.AuditOutcome"/>).</summary>
+    public const string DetailKey = "ingot.problem.detail", OutcomeKey = "ingot.problem.outcome";
 
     public static Task WriteAsync(HttpContext context, int status, Dictionary<string, object?> problem)
     {
@@ -84,6 +85,7 @@ public static class Problems
         {
             case IngotException ingot:
                 status = ingot.Status;
+                context.Items[OutcomeKey] = ingot.AuditOutcome;
                 var problem = Build(status, ingot.Slug, ingot.Title, ingot.Message, context);
                 if (ingot.Errors is not null) problem["errors"] = ingot.Errors;
                 foreach (var (key, value) in ingot.Extensions) problem[key] = value;

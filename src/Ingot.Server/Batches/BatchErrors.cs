@@ -6,7 +6,8 @@ namespace Ingot.Server.Batches;
 public sealed record HostReason(string Host, string Reason, long? Batch = null);
 
 /// <summary>The whole batch is refused (422): every offending host with its reason, so the caller fixes them all at once.</summary>
-public sealed class BatchInvalidException(IReadOnlyList<HostReason> hosts)
+/// <param name="denied">Some host is not the caller's to act on: the audit records the refusal as denied.</param>
+public sealed class BatchInvalidException(IReadOnlyList<HostReason> hosts, bool denied = false)
     : IngotException($"{hosts.Count} host(s) cannot be in this batch: " +
                      string.Join("; ", hosts.Take(10).Select(h => $"{h.Host}: {h.Reason}")) + (hosts.Count > 10 ? "; …" : "") +
                      ". Nothing was queued.")
@@ -14,6 +15,7 @@ public sealed class BatchInvalidException(IReadOnlyList<HostReason> hosts)
     public override int Status => 422;
     public override string Slug => "batch-invalid";
     public override string Title => "Invalid batch";
+    public override string? AuditOutcome => denied ? "denied" : null;
     public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
     {
         ["hosts"] = hosts.Select(h => new Dictionary<string, object?> { ["host"] = h.Host, ["reason"] = h.Reason }).ToArray(),

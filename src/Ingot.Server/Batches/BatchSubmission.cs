@@ -151,6 +151,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         var seen = new HashSet<long>();
         var machines = new List<MachineRow>();
         var suggested = 0;
+        var denied = false;
         foreach (var host in hosts)
         {
             if (!byName.TryGetValue(host, out var m))
@@ -161,19 +162,23 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                 continue;
             }
             if (!seen.Add(m.Id)) { reasons.Add(new(host, "is listed more than once")); continue; }
-            if (Reason(m, plan, force, caller) is { } reason) reasons.Add(new(host, reason));
+            if (caller.MachineRefusal(plan.Action, new MachineOwner(Name(m), m.OwnerRole, m.OwnerTeamId, m.OwnerTeam, m.OwnerSite)) is { } refusal)
+            {
+                reasons.Add(new(host, refusal));
+                denied = true;
+            }
+            else if (Reason(m, plan, force) is { } reason) reasons.Add(new(host, reason));
             machines.Add(m);
         }
-        if (reasons.Count > 0) throw new BatchInvalidException(reasons);
+        if (reasons.Count > 0) throw new BatchInvalidException(reasons, denied);
         return machines;
     }
 
     /// <summary>The single-job admission rule, then the batch's own: a destructive action on an in_use machine needs
-    /// <c>force</c>, since one wrong line in a host list would otherwise erase a running service.</summary>
-    /// The caller's right to act on each machine (docs/authorization.md) is read with the machines: no round trip per host.
-    private static string? Reason(MachineRow m, JobPlan plan, bool force, Caller caller) =>
-        caller.MachineRefusal(plan.Action, new MachineOwner(Name(m), m.OwnerRole, m.OwnerTeamId, m.OwnerTeam, m.OwnerSite))
-        ?? JobSubmission.Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)?.Message
+    /// <c>force</c>, since one wrong line in a host list would otherwise erase a running service. (Before these, the
+    /// caller's right to act on each machine, read with the machines: no round trip per host.)</summary>
+    private static string? Reason(MachineRow m, JobPlan plan, bool force) =>
+        JobSubmission.Refusal(m.HardwareName, m.State, m.Maintenance, m.MaintenanceReason, m.BmcDriver, plan)?.Message
         ?? JobSubmission.ForceRefusal(m.State, plan, force);
 
     private static BatchOverlapException Overlap(IEnumerable<MachineRow> machines, Dictionary<long, long> held) =>

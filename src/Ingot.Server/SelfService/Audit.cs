@@ -84,7 +84,8 @@ public static class Audit
                 action,
                 target = context.Items.TryGetValue(TargetKey, out var named) ? named as string : target,
                 status,
-                outcome = status < 400 ? "succeeded" : status is 401 or 403 ? "denied" : status < 500 ? "rejected" : "failed",
+                outcome = context.Items[Api.Problems.OutcomeKey] as string
+                          ?? (status < 400 ? "succeeded" : status is 401 or 403 ? "denied" : status < 500 ? "rejected" : "failed"),
                 token = context.User.FindFirst(Api.Caller.TokenClaim)?.Value,
                 // Why a request was refused is what a reader of the log looks for; a success needs no reason.
                 // Capped: a refused batch of thousands of hosts names them all in its answer, the log needs the start.

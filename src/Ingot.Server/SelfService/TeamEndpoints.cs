@@ -36,7 +36,9 @@ public static class TeamEndpoints
         }, ct));
     }
 
-    /// <summary>Removes a user from the team (204): from their next request on, they act on none of its machines.</summary>
+    /// <summary>Removes a user from the team (204): from their next request on, they act on none of its machines, and the
+    /// tokens they made for the team's service accounts are revoked with the membership (a robot's token must not keep
+    /// the rights its maker lost).</summary>
     private static async Task<NoContent> RemoveMemberAsync(string name, string user, HttpContext http, Database db, CancellationToken ct)
     {
         user = user.ToLowerInvariant();
@@ -45,6 +47,9 @@ public static class TeamEndpoints
             var (teamId, userId) = await IdsAsync(c, name, user);
             if (await c.ExecuteAsync("DELETE FROM team_members WHERE team_id = @teamId AND user_id = @userId", new { teamId, userId }) == 0)
                 throw new NotFoundException("member", $"{user}' in team '{name}");
+            await c.ExecuteAsync(
+                "DELETE FROM api_tokens WHERE created_by = @userId AND user_id IN (SELECT id FROM users WHERE service_team_id = @teamId)",
+                new { teamId, userId });
             return 0;
         }, ct);
         return TypedResults.NoContent();

@@ -21,16 +21,27 @@ public static class TokenEndpoints
     }
 
     private const string Select =
-        "SELECT t.id, t.name, u.name AS user_name, t.created_at, t.expires_at, t.scope FROM api_tokens t JOIN users u ON u.id = t.user_id";
+        """
+        SELECT t.id, t.name, u.name AS user_name, t.created_at, t.expires_at, t.scope, cb.name AS created_by
+        FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN users cb ON cb.id = t.created_by
+        """;
 
-    /// <summary>The caller's own tokens; an admin sees everyone's.</summary>
+    /// <summary>Whose tokens the caller sees and revokes: their own, and those of their teams' service accounts when they
+    /// may manage them (docs/authorization.md); an admin everyone's.</summary>
+    private static string Visible(DataContext c, Caller caller) =>
+        caller.Admin ? "1 = 1"
+        : caller.Teams.Keys.Any(t => caller.MayManageServiceAccountsOf(t))
+            ? $"(t.user_id = @UserId OR t.user_id IN (SELECT id FROM users WHERE {Sql.AnyOf(c, "service_team_id", "teams")}))"
+            : "t.user_id = @UserId";
+
+    private static object Args(Caller caller, long? id = null) => new { id, caller.UserId, teams = Sql.List(caller.Teams.Keys) };
+
+    /// <summary>The caller's own tokens and their teams' service accounts'; an admin sees everyone's.</summary>
     private static async Task<Ok<List<TokenView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)
     {
         var caller = Caller.From(http);
         await using var c = await db.OpenAsync(ct);
-        var rows = caller.Admin
-            ? await c.QueryAsync<TokenRow>(Select + " ORDER BY t.id")
-            : await c.QueryAsync<TokenRow>(Select + " WHERE t.user_id = @UserId ORDER BY t.id", new { caller.UserId });
+        var rows = await c.QueryAsync<TokenRow>($"{Select} WHERE {Visible(c, caller)} ORDER BY t.id", Args(caller));
         return TypedResults.Ok(rows.Select(r => r.View()).ToList());
     }
 
@@ -61,12 +72,12 @@ public static class TokenEndpoints
         var token = Tokens.Generate();
         var id = await c.ExecuteScalarAsync<long>(
             """
-            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, scope)
-            VALUES (@userId, @name, @hash, @now, @ExpiresAt, @scope) RETURNING id
-            """, new { userId, name, hash = Tokens.Hash(token), now, body.ExpiresAt, scope = scope?.Stored });
+            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, scope, created_by)
+            VALUES (@userId, @name, @hash, @now, @ExpiresAt, @scope, @createdBy) RETURNING id
+            """, new { userId, name, hash = Tokens.Hash(token), now, body.ExpiresAt, scope = scope?.Stored, createdBy = caller.UserId });
         var row = await c.QuerySingleAsync<TokenRow>(Select + " WHERE t.id = @id", new { id });
         return TypedResults.Created($"/api/v1/tokens/{id}",
-            new TokenCreated(row.Id, row.Name, row.UserName, token, row.CreatedAt, row.ExpiresAt, row.View().Scope));
+            new TokenCreated(row.Id, row.Name, row.UserName, token, row.CreatedAt, row.ExpiresAt, row.View().Scope, row.CreatedBy));
     }
 
     /// <summary>null (the user's full rights), "read" alone, or job actions of the permission table (docs/authorization.md).</summary>
@@ -84,14 +95,14 @@ public static class TokenEndpoints
         return new TokenScope([.. names.Select(n => n?.Trim() ?? "").Where(n => n != TokenScope.Read).Distinct()]);
     }
 
-    /// <summary>Revokes a token at once: the next request that presents it gets a 401.</summary>
+    /// <summary>Revokes a token at once: the next request that presents it gets a 401. The caller's own, their teams'
+    /// service accounts' (when they may manage them), or, for an admin, anyone's.</summary>
     private static async Task<NoContent> DeleteAsync(long id, HttpContext http, Database db, CancellationToken ct)
     {
         var caller = Caller.From(http);
         await using var c = await db.OpenAsync(ct);
         // Another user's token answers 404 like a missing one, so ids cannot be probed for existence.
-        var deleted = await c.ExecuteAsync(
-            "DELETE FROM api_tokens WHERE id = @id AND (@Admin OR user_id = @UserId)", new { id, caller.Admin, caller.UserId });
+        var deleted = await c.ExecuteAsync($"DELETE FROM api_tokens WHERE id = @id AND id IN (SELECT t.id FROM api_tokens t WHERE {Visible(c, caller)})", Args(caller, id));
         if (deleted == 0) throw new NotFoundException("token", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return TypedResults.NoContent();
     }
@@ -104,6 +115,7 @@ public static class TokenEndpoints
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset? ExpiresAt { get; init; }
         public string? Scope { get; init; }
-        public TokenView View() => new(Id, Name, UserName, CreatedAt, ExpiresAt, TokenScope.Parse(Scope)?.Names);
+        public string? CreatedBy { get; init; }
+        public TokenView View() => new(Id, Name, UserName, CreatedAt, ExpiresAt, TokenScope.Parse(Scope)?.Names, CreatedBy);
     }
 }

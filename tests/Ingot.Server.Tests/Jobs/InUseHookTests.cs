@@ -71,6 +71,9 @@ public sealed class InUseHookTests(InUseHookFixture fixture) : IClassFixture<InU
         Assert.EndsWith("/in-use-elsewhere", refused.Type);
         Assert.Equal($"Machine {m.Hostname} is in use elsewhere, says the in-use hook of role {role}: primary of shard 7. Nothing was queued.", refused.Detail);
         Assert.Equal(0, await JobCountAsync(m));
+        // The audit keeps the refusal with the hook's reason, on the machine it was for.
+        var audited = (await Server.Admin.ListAuditAsync(actor: "admin", limit: 1000)).Items.First(e => e.Target == m.Hostname);
+        Assert.Equal((409, "rejected", refused.Detail), (audited.Status, audited.Outcome, audited.Reason));
         var asked = Assert.Single(Hooks.RequestsTo(Path(hook))).RootElement;
         Assert.Equal("wipe_disks", asked.GetProperty("action").GetString());
         var machine = Assert.Single(asked.GetProperty("machines").EnumerateArray());

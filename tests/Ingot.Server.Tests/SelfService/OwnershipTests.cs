@@ -95,6 +95,31 @@ public sealed class OwnershipTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task Refusals_by_ownership_are_audited_as_denied_with_whose_the_machine_is_and_a_robot_is_named_with_its_token()
+    {
+        var (web, webTeam, webRole) = await Accounts.TeamMemberAsync(Server);
+        var (_, storageTeam, storageRole) = await Accounts.TeamMemberAsync(Server);
+        var mine = await MachineAsync(webRole);
+        var theirs = await MachineAsync(storageRole);
+        var robot = await Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("robot"), ServiceOf: webTeam));
+        var robotToken = await Server.Admin.CreateTokenAsync(new TokenCreate("deployer", robot.Name));
+
+        await RefusedAsync(web.Client.SubmitJobAsync(theirs.HardwareName, JobActions.PowerCycle));
+        await RefusedAsync(web.Client.SubmitBatchAsync(new BatchSubmit(JobActions.PowerCycle, [mine.HardwareName, theirs.HardwareName])));
+        // Refused for a reason that is not ownership: rejected, not denied.
+        await RefusedAsync(web.Client.SubmitBatchAsync(new BatchSubmit(JobActions.PowerCycle, [mine.HardwareName, "no-such-host"])));
+        await RefusedAsync(Server.Client(robotToken.Token).SubmitJobAsync(theirs.HardwareName, JobActions.Reboot));
+
+        var entries = (await Server.Admin.ListAuditAsync(actor: web.Name)).Items;
+        Assert.Equal([("POST /api/v1/batches", 422, "rejected"), ("POST /api/v1/batches", 422, "denied"), ("POST /api/v1/machines/{id}/jobs", 403, "denied")],
+            entries.Select(e => (e.Action, e.Status, e.Outcome)));
+        Assert.All(entries.Skip(1), e => Assert.Contains($"belongs to team {storageTeam} through role {storageRole}", e.Reason));
+        var robots = Assert.Single((await Server.Admin.ListAuditAsync(actor: robot.Name)).Items);
+        Assert.Equal(("denied", theirs.HardwareName, $"deployer (id {robotToken.Id})"), (robots.Outcome, robots.Target, robots.Token));
+        Assert.Contains($"is a service account of {webTeam}", robots.Reason);
+    }
+
+    [Fact]
     public async Task A_team_member_cannot_edit_the_inventory()
     {
         var (member, _, role) = await Accounts.TeamMemberAsync(Server);

@@ -72,4 +72,31 @@ public sealed class ServiceAccountTests(ServerFixture fixture) : IClassFixture<S
         var missing = await RefusedAsync(Server.Admin.CreateUserAsync(new UserCreate(Unique.Name("bot"), ServiceOf: "no-such-team")));
         Assert.Contains("no team 'no-such-team' exists", Assert.Single(missing.Errors!["service_of"]));
     }
+
+    [Fact]
+    public async Task A_teams_members_see_and_revoke_its_robots_tokens_and_a_leavers_tokens_go_with_their_membership()
+    {
+        var (alice, team, role) = await Accounts.TeamMemberAsync(Server);
+        var bob = await Accounts.CreateAsync(Server, false, team);
+        var (outsider, _, _) = await Accounts.TeamMemberAsync(Server);
+        var mine = await MachineAsync(role);
+        var robot = await alice.Client.CreateUserAsync(new UserCreate(Unique.Name("deployer"), ServiceOf: team));
+        var alices = await alice.Client.CreateTokenAsync(new TokenCreate("by-alice", robot.Name));
+        var bobs = await bob.Client.CreateTokenAsync(new TokenCreate("by-bob", robot.Name));
+        Assert.Equal(alice.Name, alices.CreatedBy);
+
+        // Bob sees both of the robot's tokens, who made each, and may revoke Alice's; an outsider sees neither.
+        var seen = (await bob.Client.ListTokensAsync()).Where(t => t.User == robot.Name).ToDictionary(t => t.Name, t => t.CreatedBy);
+        Assert.Equal(new Dictionary<string, string?> { ["by-alice"] = alice.Name, ["by-bob"] = bob.Name }, seen);
+        Assert.DoesNotContain(await outsider.Client.ListTokensAsync(), t => t.User == robot.Name);
+        Assert.Equal(404, (await RefusedAsync(outsider.Client.DeleteTokenAsync(bobs.Id))).Status);
+        var spare = await alice.Client.CreateTokenAsync(new TokenCreate("spare", robot.Name));
+        await bob.Client.DeleteTokenAsync(spare.Id);
+
+        // Alice leaves the team: the robot token she made stops at once; Bob's goes on working.
+        await Server.Admin.RemoveTeamMemberAsync(team, alice.Name);
+        Assert.Equal(401, (await RefusedAsync(Server.Client(alices.Token).SubmitJobAsync(mine.HardwareName, JobActions.PowerCycle))).Status);
+        Assert.Equal(robot.Name, (await Server.Client(bobs.Token).SubmitJobAsync(mine.HardwareName, JobActions.PowerCycle)).User);
+        Assert.Equal(["by-bob"], (await bob.Client.ListTokensAsync()).Where(t => t.User == robot.Name).Select(t => t.Name));
+    }
 }

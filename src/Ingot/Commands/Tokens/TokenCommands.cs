@@ -67,8 +67,8 @@ internal static class TokenCommands
 
     private static IRenderable Table(IReadOnlyList<TokenView> tokens)
     {
-        var table = Output.Table("ID", "NAME", "USER", "SCOPE", "CREATED", "EXPIRES");
-        foreach (var token in tokens) Output.Row(table, token.Id, token.Name, token.User, Scope(token.Scope), token.CreatedAt, token.ExpiresAt);
+        var table = Output.Table("ID", "NAME", "USER", "SCOPE", "CREATED", "BY", "EXPIRES");
+        foreach (var token in tokens) Output.Row(table, token.Id, token.Name, token.User, Scope(token.Scope), token.CreatedAt, token.CreatedBy, token.ExpiresAt);
         return table;
     }
 

@@ -183,8 +183,9 @@ public sealed class BatchCommandTests(BatchServerFixture fixture) : IClassFixtur
 
         var table = await cli.OkAsync("batch", "list", "--user", "admin", "--action", "power_cycle", "--since", "1h", "--limit", "100");
 
-        Assert.Equal(["ID", "ACTION", "STATUS", "HOSTS", "DONE", "FAILED", "CANCELLED", "USER", "CREATED"], Lines.Cells(Lines.Of(table.Out)[0]));
-        Assert.Equal(["power_cycle", "succeeded", "2", "100%", "0", "0", "admin"], Lines.Row(table.Out, Id(batch.Id))[1..8]);
+        Assert.Equal(["ID", "ACTION", "STATUS", "HOSTS", "DONE", "FAILED", "CANCELLED", "USER", "TEAMS", "CREATED"], Lines.Cells(Lines.Of(table.Out)[0]));
+        // Free-pool machines: the batch acts on no team's.
+        Assert.Equal(["power_cycle", "succeeded", "2", "100%", "0", "0", "admin", "-"], Lines.Row(table.Out, Id(batch.Id))[1..9]);
 
         var page = (await cli.OkAsync("batch", "list", "--status", "succeeded", "--since", "1h", "--limit", "100", "-o", "json")).Json<Page<BatchView>>();
         Assert.Contains(page.Items, b => b.Id == batch.Id);
@@ -239,12 +240,12 @@ public sealed class BatchCommandTests(BatchServerFixture fixture) : IClassFixtur
 
         var result = await cli.OkAsync("batch", "hosts", Id(batch.Id));
 
-        Assert.Equal(["HOST", "MACHINE", "JOB", "STATUS", "STEP", "ERROR"], Lines.Cells(Lines.Of(result.Out)[0]));
+        Assert.Equal(["HOST", "MACHINE", "TEAM", "JOB", "STATUS", "STEP", "ERROR"], Lines.Cells(Lines.Of(result.Out)[0]));
         foreach (var m in machines)
         {
             var row = Lines.Row(result.Out, m.HardwareName);
-            Assert.Equal(Id(m.Id), row[1]);
-            Assert.Equal("succeeded", row[3]);
+            Assert.Equal((Id(m.Id), "-"), (row[1], row[2]));
+            Assert.Equal("succeeded", row[4]);
         }
 
         var one = (await cli.OkAsync("batch", "hosts", Id(batch.Id), "--hostname", machines[1].HardwareName, "-o", "json")).Json<Page<BatchHostView>>();
