@@ -10,7 +10,10 @@ namespace Ingot.Bench;
 /// <summary>Issue 6's benchmark: acceptance of batches over HTTP. N batches of H distinct hosts (power_on) from C concurrent
 /// clients, overlap checking on (the batch_claims table, always), against a baseline of N `GET /api/v1/batches/{id}` from
 /// the same clients; then one batch of 10,000 hosts. The server is a child process (<c>jobs-server --run-workers false</c>):
-/// no worker runs, so every job stays queued and the figures are acceptance alone. Machines are imported first, not measured.</summary>
+/// no worker runs, so every job stays queued and the figures are acceptance alone. Machines are imported first, not measured.
+/// Every machine has one role, owned by a team: the measured run is made twice over the same machines, by the admin (the
+/// ownership check passes at its first test) and by a member of that team (each host's team is compared), the admin's
+/// batches cancelled in between (issue 12).</summary>
 public static class BatchesBenchmark
 {
     private const string Url = "http://127.0.0.1:7494";
@@ -48,7 +51,13 @@ public static class BatchesBenchmark
         var total = (WarmupBatches + SequentialBatches + batches) * hosts + BigBatch;
         Console.WriteLine($"-- {engine}: server pid {server.Id} (workers off); importing {total:N0} machines (not measured)");
         var importClock = Stopwatch.StartNew();
-        var machines = await JobsBenchmark.ImportAsync(client, total, i => Address(i).ToString());
+        const string role = "bench-db";
+        await client.CreateTeamAsync(new TeamCreate("bench"));
+        await client.CreateRoleAsync(new RoleCreate(role, "bench"));
+        await client.CreateUserAsync(new UserCreate("member", Teams: ["bench"]));
+        var member = new IngotClient(new HttpClient { BaseAddress = new Uri(Url + "/"), Timeout = TimeSpan.FromMinutes(10) },
+            (await client.CreateTokenAsync(new TokenCreate("bench", "member"))).Token);
+        var machines = await JobsBenchmark.ImportAsync(client, total, i => Address(i).ToString(), role);
         Console.WriteLine($"   imported {machines.Count:N0} in {importClock.Elapsed.TotalSeconds:F0} s");
         var groups = machines.Chunk(hosts).ToList();
         var warmup = groups.Take(WarmupBatches).ToList();
@@ -56,13 +65,14 @@ public static class BatchesBenchmark
         var measured = groups.Skip(WarmupBatches + SequentialBatches).Take(batches).ToList();
         var big = machines.Skip(machines.Count - BigBatch).ToArray();
 
-        // Warm-up (JIT, connection pools, auto-prepared statements), not measured: batches and reads from all clients,
-        // each round's batches cancelled so that the next round can take the same machines again.
+        // Warm-up (JIT, connection pools, auto-prepared statements), not measured: batches and reads from all clients, by
+        // the admin and the member in turn, each round's batches cancelled so that the next round can take the same
+        // machines again.
         var warmClock = Stopwatch.StartNew();
         var rounds = 0;
         while (warmClock.Elapsed < WarmupTime)
         {
-            var (warmIds, _, _) = await SubmitAsync(client, warmup, clients, hosts);
+            var (warmIds, _, _) = await SubmitAsync(rounds % 2 == 0 ? client : member, warmup, clients, hosts);
             await ReadAsync(client, [.. Enumerable.Repeat(warmIds, 4).SelectMany(x => x)], clients);
             foreach (var id in warmIds) await client.CancelBatchAsync(id);
             rounds++;
@@ -81,12 +91,19 @@ public static class BatchesBenchmark
         // Baseline: the same number of reads of those batches, same clients, no writes.
         var (readMs, readSeconds) = await ReadAsync(client, ids, clients);
 
+        // The same run by the team's member, once the admin's batches are cancelled (not measured) and their machines free.
+        foreach (var id in ids) await client.CancelBatchAsync(id);
+        var (mcpu0, mpg0) = (ChildCpu.OfProcess(server.Id), pg ? JobsProcesses.PostgresCpu() : 0);
+        var (memberIds, memberMs, memberSeconds) = await SubmitAsync(member, measured, clients, hosts);
+        var (mcpu1, mpg1) = (ChildCpu.OfProcess(server.Id), pg ? JobsProcesses.PostgresCpu() : 0);
+        Console.WriteLine($"   the member accepted {memberIds.Count:N0} batches in {memberSeconds:F2} s");
+
         // One batch of 10,000 hosts.
         var (bigIds, bigMs, _) = await SubmitAsync(client, [big], 1, BigBatch);
         var bigSeconds = bigMs[0] / 1000;
 
         var status = await client.GetBrokerStatusAsync();
-        var expected = (long)total - WarmupBatches * hosts; // the warm-up's batches were cancelled
+        var expected = (long)total - WarmupBatches * hosts; // the warm-up's and the admin's measured batches were cancelled
         if (status.Queued != expected || status.Running != 0)
             throw new InvalidOperationException($"broker has {status.Queued} queued, {status.Running} running; expected {expected} queued, none running");
         await JobsProcesses.StopAsync(server);
@@ -108,6 +125,9 @@ public static class BatchesBenchmark
             (F($"per batch, {hosts}-batch p50 − {hosts} × per host"), F($"{Median(sequentialMs) - hosts * perHostMs:F1} ms")),
             ("server CPU per batch in the measured run", F($"{(cpu1 - cpu0) / batches * 1000:F1} ms")),
             ("PostgreSQL CPU per batch in the measured run", pg ? F($"{(pg1 - pg0) / batches * 1000:F1} ms") : "(in server)"),
+            (F($"**the same run by a member of the owning team**, first sent → last 201"), F($"**{memberSeconds:F2} s** = {memberSeconds / seconds:F2}× the admin's")),
+            ("member: per submission, p50 / p99 / max", P(memberMs)),
+            ("member: server CPU per batch / PostgreSQL CPU per batch", F($"{(mcpu1 - mcpu0) / batches * 1000:F1} ms / ") + (pg ? F($"{(mpg1 - mpg0) / batches * 1000:F1} ms") : "(in server)")),
         };
         foreach (var (measure, value) in rows) Console.WriteLine($"   {measure,-80} {value}");
         return rows;

@@ -105,15 +105,16 @@ public static class JobsBenchmark
 
     /// <summary>Imports <paramref name="count"/> machines with an IPMI BMC each (at <paramref name="address"/>(i)),
     /// 10,000 rows per CSV; returns their hardware names. Shared with the batches benchmark.</summary>
-    internal static async Task<List<string>> ImportAsync(IngotClient client, int count, Func<int, string>? address = null)
+    /// <param name="role">A role every machine gets (its team then owns them all), or none: the free pool.</param>
+    internal static async Task<List<string>> ImportAsync(IngotClient client, int count, Func<int, string>? address = null, string? role = null)
     {
         address ??= i => JobsProcesses.BmcEndpoint(i).Address.ToString();
         var names = new List<string>(count);
         for (var from = 0; from < count; from += 10_000)
         {
-            var csv = new StringBuilder("serial,bmc_driver,bmc_address,bmc_username,bmc_password\n");
+            var csv = new StringBuilder("serial,role,bmc_driver,bmc_address,bmc_username,bmc_password\n");
             for (var i = from; i < Math.Min(count, from + 10_000); i++)
-                csv.Append(CultureInfo.InvariantCulture, $"{InventoryBenchmark.Serial(i)},ipmi,{address(i)},admin,password\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{InventoryBenchmark.Serial(i)},{role},ipmi,{address(i)},admin,password\n");
             var result = await client.ImportMachinesAsync(csv.ToString());
             if (result.Rejected > 0) throw new InvalidOperationException($"import rejected rows: {result.Errors[0].Reason}");
             names.AddRange(result.HardwareNames);
