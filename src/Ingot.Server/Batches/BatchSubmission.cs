@@ -135,12 +135,15 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     {
         var byName = new Dictionary<string, MachineRow>();
         foreach (var row in await c.QueryAsync<MachineRow>(
+                     // The owners are joined once, outside the union: PostgreSQL plans every run (custom plans), and the
+                     // joins inside each leg doubled that planning.
                      $"""
                      SELECT m.id, m.hardware_name, m.hostname, m.state, m.maintenance, m.maintenance_reason, m.bmc_driver, m.site_id, {MachineOwners.Columns}
-                     FROM machines m {MachineOwners.Joins} WHERE {Sql.AnyOf(c, "m.hostname", "names")}
-                     UNION ALL
-                     SELECT m.id, m.hardware_name, m.hostname, m.state, m.maintenance, m.maintenance_reason, m.bmc_driver, m.site_id, {MachineOwners.Columns}
-                     FROM machines m {MachineOwners.Joins} WHERE {Sql.AnyOf(c, "m.hardware_name", "names")}
+                     FROM (SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id, role_id
+                           FROM machines WHERE {Sql.AnyOf(c, "hostname", "names")}
+                           UNION ALL
+                           SELECT id, hardware_name, hostname, state, maintenance, maintenance_reason, bmc_driver, site_id, role_id
+                           FROM machines WHERE {Sql.AnyOf(c, "hardware_name", "names")}) m {MachineOwners.Joins}
                      """, new { names = Sql.List(hosts.Distinct()) }))
         {
             // A name that is one machine's hostname and another's hardware_name means the hostname: people act by it.

@@ -45,6 +45,9 @@ public static class TeamEndpoints
         await db.InTransactionAsync(async c =>
         {
             var (teamId, userId) = await IdsAsync(c, name, user);
+            // A service account is its team's: without the membership it would be a robot of nobody's.
+            if (await c.ExecuteScalarAsync<long?>("SELECT service_team_id FROM users WHERE id = @userId", new { userId }) == teamId)
+                throw new ConflictException($"'{user}' is a service account of team '{name}' and stays in it; revoke its tokens instead.");
             if (await c.ExecuteAsync("DELETE FROM team_members WHERE team_id = @teamId AND user_id = @userId", new { teamId, userId }) == 0)
                 throw new NotFoundException("member", $"{user}' in team '{name}");
             await c.ExecuteAsync(

@@ -32,12 +32,13 @@ public sealed class TokenAuthentication(
         var token = header["Bearer ".Length..].Trim();
         await using var connection = await db.OpenAsync(Context.RequestAborted);
         // The user, their teams, the token's scope and the team of a service account in one statement: a row per team
-        // (one row with no team for a user in none).
+        // (one row with no team for a user in none). A service account is a member of its team (it cannot be removed from
+        // it), so the team's name comes with the memberships: a join fewer for PostgreSQL to plan on every request.
         var rows = (await connection.QueryAsync<TokenRow>(
             """
             SELECT u.id AS user_id, u.name, u.is_admin, u.grant_level, u.operator_sites, t.id AS token_id, t.name AS token_name, t.expires_at, t.scope,
-                   st.name AS service_of, tm.team_id, tt.name AS team
-            FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN teams st ON st.id = u.service_team_id
+                   u.service_team_id, tm.team_id, tt.name AS team
+            FROM api_tokens t JOIN users u ON u.id = t.user_id
             LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams tt ON tt.id = tm.team_id
             WHERE t.token_hash = @hash
             """, new { hash = Tokens.Hash(token) })).ToList();
@@ -58,7 +59,7 @@ public sealed class TokenAuthentication(
             identity.AddClaim(new Claim(Caller.OperatorSiteClaim, site));
         if (row.Scope is { } scope) identity.AddClaim(new Claim(Caller.ScopeClaim, scope));
         if (row.ExpiresAt is { } at) identity.AddClaim(new Claim(Caller.TokenExpiresClaim, at.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
-        if (row.ServiceOf is { } team) identity.AddClaim(new Claim(Caller.ServiceOfClaim, team));
+        if (row.ServiceTeamId is { } of && rows.FirstOrDefault(r => r.TeamId == of)?.Team is { } team) identity.AddClaim(new Claim(Caller.ServiceOfClaim, team));
         foreach (var member in rows.Where(r => r.TeamId is not null))
             identity.AddClaim(new Claim(Caller.TeamClaim, $"{member.TeamId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{member.Team}"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -95,7 +96,7 @@ public sealed class TokenAuthentication(
         public string TokenName { get; init; } = "";
         public DateTimeOffset? ExpiresAt { get; init; }
         public string? Scope { get; init; }
-        public string? ServiceOf { get; init; }
+        public long? ServiceTeamId { get; init; }
         public long? TeamId { get; init; }
         public string? Team { get; init; }
     }

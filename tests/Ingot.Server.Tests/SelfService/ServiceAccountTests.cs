@@ -98,5 +98,10 @@ public sealed class ServiceAccountTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(401, (await RefusedAsync(Server.Client(alices.Token).SubmitJobAsync(mine.HardwareName, JobActions.PowerCycle))).Status);
         Assert.Equal(robot.Name, (await Server.Client(bobs.Token).SubmitJobAsync(mine.HardwareName, JobActions.PowerCycle)).User);
         Assert.Equal(["by-bob"], (await bob.Client.ListTokensAsync()).Where(t => t.User == robot.Name).Select(t => t.Name));
+        // The robot itself stays in its team, and so keeps its team's name in whoami.
+        var stays = await RefusedAsync(Server.Admin.RemoveTeamMemberAsync(team, robot.Name));
+        Assert.Equal(409, stays.Status);
+        Assert.Contains($"is a service account of team '{team}'", stays.Detail);
+        Assert.Equal(team, (await Server.Client(bobs.Token).WhoAmIAsync()).ServiceOf);
     }
 }
