@@ -13,8 +13,9 @@ public static class Permissions
     /// <summary>Who may call an endpoint. Anonymous: anyone, without a token. Read: anyone signed in. Self: anyone signed
     /// in, on their own things (their tokens; their jobs and batches, their team's), which the endpoint checks. Owner: the
     /// machine's owner, by <see cref="MachineActions"/>. Operator: operators of every site and admins. Admin: admins.
-    /// AdminOrTeam: admins, and a team's members for that team's service accounts (the endpoint checks).</summary>
-    public enum Access { Anonymous, Read, Self, Owner, Operator, Admin, AdminOrTeam }
+    /// AdminOrTeam: admins, and a team's members for that team's service accounts (the endpoint checks). Team: the members
+    /// of the team that owns the role named in the body, and operators of the site it names (the endpoint checks).</summary>
+    public enum Access { Anonymous, Read, Self, Owner, Operator, Admin, AdminOrTeam, Team }
 
     /// <summary>An endpoint as "METHOD /route" (route constraints dropped), who may call it, and what calling it does, in
     /// the words its refusal uses ("Creating a site needs an operator…").</summary>
@@ -77,6 +78,10 @@ public static class Permissions
         new("POST /api/v1/batches", Access.Owner, "Submitting a batch"),
         new("POST /api/v1/batches/{id}/cancel", Access.Self, "Cancelling a batch"),
         new("GET /api/v1/activity", Access.Read, "Reading what is running"),
+        new("GET /api/v1/requests", Access.Read, "Listing provisioning requests"),
+        new("GET /api/v1/requests/{id}", Access.Read, "Reading a provisioning request"),
+        new("POST /api/v1/requests", Access.Team, "Requesting machines for a role"),
+        new("POST /api/v1/requests/{id}/cancel", Access.Self, "Cancelling a provisioning request"),
 
         new("GET /api/v1/whoami", Access.Read, "Asking who you are"),
         new("GET /api/v1/teams", Access.Read, "Listing teams"),

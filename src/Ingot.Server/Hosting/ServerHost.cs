@@ -3,6 +3,7 @@ using Ingot.Server.Data;
 using Ingot.Bmc;
 using Ingot.Bmc.Ipmi;
 using Ingot.Server.Batches;
+using Ingot.Server.Capacity;
 using Ingot.Server.Boot;
 using Ingot.Server.Inventory;
 using Ingot.Server.Jobs;
@@ -103,6 +104,7 @@ public static class ServerHost
         api.MapJobs();
         api.MapImages();
         api.MapBatches();
+        api.MapRequests();
         app.MapBoot();
         return app;
     }
@@ -122,6 +124,11 @@ public static class ServerHost
         services.AddSingleton(s => new BmcDriverOptions { IpmiTransport = s.GetRequiredService<IpmiTransport>() });
         services.AddSingleton<JobWorkers>();
         services.AddHostedService(s => s.GetRequiredService<JobWorkers>());
+        services.AddSingleton(settings.Requests);
+        services.AddSingleton<Capacity.Allocator>();
+        services.AddSingleton<Capacity.RequestPass>();
+        services.AddSingleton<Capacity.RequestReconciler>();
+        services.AddHostedService(s => s.GetRequiredService<Capacity.RequestReconciler>());
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

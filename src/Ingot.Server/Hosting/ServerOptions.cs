@@ -31,6 +31,11 @@ public static class ServerOptions
         ServerOption.Seconds("hooks.timeout_seconds", 0.01, 300,
             "How long a role's or site's in-use hook may take to answer before a destructive action; past it the hook has not answered (refused unless in_use_hook_fail_open).",
             s => s.HookTimeout, (s, v) => s with { HookTimeout = v }),
+        ServerOption.Text("domain", "The domain of the hostnames provisioning requests give: {role}-{random}.{site}.{domain}.",
+            s => s.Requests.Domain, (s, v) => s with { Requests = s.Requests with { Domain = v?.ToLowerInvariant() ?? new Capacity.RequestOptions().Domain } },
+            check: Domain),
+        ServerOption.Seconds("requests.interval_seconds", 0.01, 3600, "How often the request reconciler looks at every open provisioning request.",
+            s => s.Requests.Interval, (s, v) => s with { Requests = s.Requests with { Interval = v } }),
         ServerOption.Text("discovery.bmc_user", "BMC user given to machines that discover themselves (with the password: they are commissioned at once).",
             s => s.DiscoveryBmc.Username, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Username = v } }, check: v => IpmiBytes(v, Api.Names.IpmiUserBytes)),
         ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves (IPMI: at most 20 bytes).",
@@ -172,6 +177,11 @@ public static class ServerOptions
     }
 
     /// <summary>A token anyone could guess is no token: as long as a generated one's secret part, and no blanks.</summary>
+    private static void Domain(string text)
+    {
+        if (!Api.Names.IsHostname(text.ToLowerInvariant()) || text.Length > 200) throw new FormatException("a DNS name of at most 200 characters, e.g. example.net");
+    }
+
     private static void AdminToken(string text)
     {
         if (text.Length < 32 || text.Any(char.IsWhiteSpace) || text.Distinct().Count() < 8)

@@ -37,6 +37,9 @@ public sealed record ServerSettings
     /// (INGOT_HOOKS_TIMEOUT_SECONDS); past it the hook counts as not answering. Default 5 s: a submission waits on it.</summary>
     public TimeSpan HookTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The domain of requests' hostnames (INGOT_DOMAIN) and the reconciler's pace (INGOT_REQUESTS_*).</summary>
+    public Capacity.RequestOptions Requests { get; init; } = new();
+
     /// <summary>BMC credentials given to machines that register themselves through network discovery
     /// (INGOT_DISCOVERY_BMC_USER, INGOT_DISCOVERY_BMC_PASSWORD): with them, a discovered machine is commissioned at once.
     /// Fleets provision one account on every BMC for this; without it, discovered machines wait for an operator.</summary>

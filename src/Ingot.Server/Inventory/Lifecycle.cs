@@ -24,6 +24,9 @@ public static class Lifecycle
             [(Installing, FinishInstall)] = InUse,
             [(InUse, Reimage)] = Installing,
             [(InUse, Recycle)] = Recycling,
+            // Giving back a machine that was allocated and never installed (a cancelled provisioning request, issue 13):
+            // wiped all the same, since an install may have begun writing its disk before it was abandoned.
+            [(Allocated, Recycle)] = Recycling,
             [(Recycling, FinishRecycle)] = Available,
             [(Broken, Repair)] = Available,
             // A cancelled install or reimage (issue 11 A.3): the disk may hold half an image, so the machine is not in

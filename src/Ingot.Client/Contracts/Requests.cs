@@ -1,0 +1,27 @@
+namespace Ingot.Client;
+
+/// <summary>The life of a provisioning request (docs/requests.md). <c>pending</c>: nothing could be allocated yet (short of
+/// capacity); <c>installing</c>: machines are being installed; <c>fulfilled</c>: every machine asked for is in use;
+/// <c>partially_fulfilled</c>: some are, and the request waits for capacity for the rest; <c>failed</c>: it ran out of
+/// replacements; <c>cancelled</c>: its machines are released.</summary>
+public enum RequestStatus { Pending, Allocating, Installing, Fulfilled, PartiallyFulfilled, Failed, Cancelled }
+
+/// <summary>"count machines of SKU in site for role, installed with image". <c>hostname_template</c>: <c>{role}</c>,
+/// <c>{site}</c>, <c>{domain}</c>, <c>{random}</c> (six letters and digits) and <c>{n}</c> (the machine's number in the
+/// request); default <c>{role}-{random}.{site}.{domain}</c>. <c>spread</c> (default true): no rack holds more than its
+/// share (count ÷ racks of the site with such machines, rounded up); false lets machines stack in a rack.</summary>
+public sealed record RequestCreate(string? Role, string? Site, string? Sku, int? Count, string? Image, string? HostnameTemplate = null,
+                                   bool? Spread = null, DateTimeOffset? ExpiresAt = null);
+
+/// <summary>A machine a request took: <c>installing</c>, <c>in_use</c>, <c>failed</c> (its installs failed; left
+/// <c>broken</c> with its evidence and replaced), <c>releasing</c> or <c>released</c> (the request was cancelled).</summary>
+public sealed record RequestMachineView(long MachineId, string HardwareName, string Hostname, string? Rack, string Status, long? JobId,
+                                        string? Reason, DateTimeOffset UpdatedAt);
+
+/// <summary><c>short_by</c>: machines still missing, with <c>short_reason</c> saying why while it is not zero.</summary>
+public sealed record RequestView(long Id, string Role, string Team, string Site, string Sku, int Count, string Image, string HostnameTemplate,
+                                 bool Spread, DateTimeOffset? ExpiresAt, string User, RequestStatus Status, int InUse, int Installing, int ShortBy,
+                                 string? ShortReason, int Replacements, string? CancelledBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+                                 IReadOnlyList<RequestMachineView> Machines);
+
+public sealed record RequestQuery(string? Status = null, string? Role = null, string? User = null, int? Limit = null, string? After = null);

@@ -1,0 +1,131 @@
+using System.Globalization;
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Api;
+using Ingot.Server.Data;
+using Ingot.Server.Jobs;
+
+namespace Ingot.Server.Capacity;
+
+/// <summary>One look at one request, in one transaction holding its row: what its installs came to (in use, or failed:
+/// the machine is left broken with its evidence and replaced), what its releases came to, then the allocation of what
+/// it still lacks, and its status. The same pass runs when the request is made, when it is cancelled and on every tick of
+/// the reconciler, so no path has rules of its own; repeating it changes nothing that has not changed.</summary>
+public sealed class RequestPass(Allocator allocator, JobSubmission jobs, RequestOptions options, TimeProvider clock)
+{
+    public const string Select =
+        """
+        SELECT q.id, q.role_id, ro.name AS role, q.site_id, s.name AS site, q.sku_id, k.name AS sku, q.count, q.image, q.hostname_template,
+               q.spread, q.user_name, q.status, q.replacements
+        FROM provisioning_requests q JOIN roles ro ON ro.id = q.role_id JOIN sites s ON s.id = q.site_id JOIN skus k ON k.id = q.sku_id
+        """;
+
+    private sealed class MemberRow
+    {
+        public long Id { get; init; }
+        public long MachineId { get; init; }
+        public string Status { get; init; } = "";
+        public long? JobId { get; init; }
+        public string? JobStatus { get; init; }
+        public string? JobAction { get; init; }
+        public string? JobError { get; init; }
+        public string State { get; init; } = "";
+        public long? SiteId { get; init; }
+    }
+
+    /// <summary>Ends that a job reaches and does not leave.</summary>
+    private static bool Ended(string? status) => status is "succeeded" or "failed" or "cancelled";
+
+    /// <returns>Whether it queued jobs (the caller wakes this node's workers after the commit).</returns>
+    public async Task<bool> RunAsync(DataContext c, long id, string? cancelledBy = null)
+    {
+        var now = clock.GetUtcNow();
+        var r = await c.QuerySingleOrDefaultAsync<Allocator.RequestRow>($"{Select} WHERE q.id = @id{(c.IsPostgres ? " FOR UPDATE OF q" : "")}", new { id })
+                ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
+        var cancelled = r.Status == Wire.Name(RequestStatus.Cancelled) || cancelledBy is not null;
+        var queued = false;
+        var failures = r.Replacements;
+        var members = (await c.QueryAsync<MemberRow>(
+            """
+            SELECT rm.id, rm.machine_id, rm.status, rm.job_id, j.status AS job_status, j.action AS job_action, j.error AS job_error,
+                   m.state, m.site_id
+            FROM request_machines rm JOIN machines m ON m.id = rm.machine_id LEFT JOIN jobs j ON j.id = rm.job_id
+            WHERE rm.request_id = @id AND rm.status IN ('installing', 'in_use', 'releasing')
+            """, new { id })).AsList();
+        async Task<long> Recycle(MemberRow m)
+        {
+            queued = true;
+            return await RecycleAsync(c, r, m);
+        }
+        foreach (var m in members)
+        {
+            if (m.Status == "installing" && cancelled && !Ended(m.JobStatus) && m.JobId is { } running)
+            {
+                await JobCancellation.CancelAsync(c, "id = @id", running, cancelledBy ?? r.UserName, now);
+                await SetAsync(c, m.Id, "releasing", "the request was cancelled", now);
+            }
+            else if (m.Status == "installing" && m.State == "in_use" && m.JobStatus == "succeeded")
+                await SetAsync(c, m.Id, cancelled ? "releasing" : "in_use", null, now, cancelled ? await Recycle(m) : m.JobId);
+            else if (m.Status == "installing" && Ended(m.JobStatus))
+            {
+                failures++;
+                var evidence = $"install job {m.JobId} {m.JobStatus}: {m.JobError ?? "no error recorded"}";
+                // A machine the broker gave up on is broken: left there for repair, with the job as its evidence. One that
+                // is not (its install was cancelled from outside) goes back to the pool.
+                if (m.State == "broken") await SetAsync(c, m.Id, "failed", evidence, now);
+                else await SetAsync(c, m.Id, "releasing", evidence, now, await Recycle(m));
+            }
+            else if (m.Status == "in_use" && cancelled)
+                await SetAsync(c, m.Id, "releasing", "the request was cancelled", now, await Recycle(m));
+            else if (m.Status == "releasing" && Ended(m.JobStatus))
+            {
+                if (m.JobAction == JobActions.Recycle || m.State is not ("allocated" or "in_use"))
+                    await SetAsync(c, m.Id, "released", m.JobAction == JobActions.Recycle ? $"recycle job {m.JobId} {m.JobStatus}" : null, now);
+                else
+                    await SetAsync(c, m.Id, "releasing", null, now, await Recycle(m));
+            }
+        }
+
+        var counts = (await c.QueryAsync<(string Status, int Count)>(
+            "SELECT status, COUNT(*) AS count FROM request_machines WHERE request_id = @id GROUP BY status", new { id })).ToDictionary(x => x.Status, x => x.Count);
+        int Count(string s) => counts.GetValueOrDefault(s);
+        string? shortReason = null;
+        var exhausted = failures >= Math.Max(options.MinReplacements, r.Count);
+        if (!cancelled && !exhausted && Count("installing") + Count("in_use") < r.Count)
+        {
+            var wanted = r.Count - Count("installing") - Count("in_use");
+            var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, now);
+            queued |= taken > 0;
+            shortReason = reason;
+            counts["installing"] = Count("installing") + taken;
+        }
+        var status = cancelled ? RequestStatus.Cancelled
+            : Count("in_use") >= r.Count ? RequestStatus.Fulfilled
+            : Count("installing") > 0 ? RequestStatus.Installing
+            : exhausted ? RequestStatus.Failed
+            : Count("in_use") > 0 ? RequestStatus.PartiallyFulfilled
+            : RequestStatus.Pending;
+        if (exhausted && status is not (RequestStatus.Fulfilled or RequestStatus.Cancelled))
+            shortReason = $"{failures} machine(s) failed their installs, the most this request replaces; short by {r.Count - Count("in_use") - Count("installing")}";
+        await c.ExecuteAsync(
+            """
+            UPDATE provisioning_requests SET status = @status, short_reason = @shortReason, replacements = @failures, updated_at = @now,
+                cancelled_by = COALESCE(cancelled_by, @cancelledBy)
+            WHERE id = @id
+            """, new { id, status = Wire.Name(status), shortReason, failures, now, cancelledBy });
+        return queued;
+    }
+
+    private static Task SetAsync(DataContext c, long memberId, string status, string? reason, DateTimeOffset now, long? jobId = null) =>
+        c.ExecuteAsync(
+            "UPDATE request_machines SET status = @status, reason = COALESCE(@reason, reason), job_id = COALESCE(@jobId, job_id), updated_at = @now WHERE id = @memberId",
+            new { memberId, status, reason, jobId, now });
+
+    /// <summary>Gives a machine back: a recycle job wipes it and returns it to available, its role and name released.</summary>
+    private async Task<long> RecycleAsync(DataContext c, Allocator.RequestRow r, MemberRow m)
+    {
+        var plan = JobPlans.Find(JobActions.Recycle)!;
+        var ids = await jobs.QueueAsync(c, [(m.MachineId, m.SiteId)], plan, new Dictionary<string, System.Text.Json.JsonElement>(), r.UserName, $"request:{r.Id}", null);
+        return ids[0];
+    }
+}

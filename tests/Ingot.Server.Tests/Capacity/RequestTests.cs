@@ -1,0 +1,126 @@
+using Ingot.Client;
+using Ingot.Server.Tests.Infrastructure;
+using Ingot.Server.Tests.SelfService;
+using Ingot.Simulator.Machines;
+
+namespace Ingot.Server.Tests.Capacity;
+
+/// <summary>Issue 13's provisioning requests, end to end on simulated machines that network-boot and install.</summary>
+public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFleet>
+{
+    private IngotClient Admin => fleet.Server.Admin;
+
+    private static RequestCreate Ask(RequestFleet.Place p, int count, string? template = null, bool? spread = null) =>
+        new(p.Role, p.Site, p.Sku, count, "debian-12", template, spread);
+
+    [Fact]
+    public async Task A_request_installs_machines_spread_over_the_racks_names_them_and_is_fulfilled()
+    {
+        var place = await fleet.PlaceAsync(racks: 3);
+        foreach (var rack in place.Racks) { await fleet.AvailableAsync(place, rack); await fleet.AvailableAsync(place, rack); }
+        var member = await Accounts.CreateAsync(fleet.Server, false, place.Team);
+
+        var accepted = await member.Client.CreateRequestAsync(Ask(place, 3));
+        Assert.Equal((RequestStatus.Installing, 3, 0, member.Name), (accepted.Status, accepted.Installing, accepted.ShortBy, accepted.User));
+        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled);
+
+        Assert.Equal(3, done.InUse);
+        Assert.Equal(place.Racks, done.Machines.Select(m => m.Rack!).Order());
+        Assert.All(done.Machines, m => Assert.Matches($"^{place.Role}-[a-z0-9]{{6}}\\.{place.Site}\\.{RequestFleet.Domain.Replace(".", "\\.")}$", m.Hostname));
+        foreach (var line in done.Machines)
+        {
+            var machine = await Admin.GetMachineAsync(line.Hostname);
+            Assert.Equal((MachineState.InUse, place.Role, place.Team, "debian-12", "in_use"), (machine.State, machine.Role, machine.Team, machine.Image, line.Status));
+        }
+        Assert.Contains(done.Id, (await Admin.ListRequestsAsync(new RequestQuery(Role: place.Role))).Items.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_machine_whose_installs_keep_failing_is_left_broken_with_its_evidence_and_replaced()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        var (_, bad) = await fleet.AvailableAsync(place, "r1", new MachineFaults { InstallerFails = true, FailureMessage = "disk sda not found" });
+        await fleet.AvailableAsync(place, "r1");
+        await fleet.AvailableAsync(place, "r1");
+
+        var accepted = await Admin.CreateRequestAsync(Ask(place, 2));
+        Assert.Contains(bad.Id, accepted.Machines.Select(m => m.MachineId)); // lowest ids first
+        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled);
+
+        Assert.Equal((2, 1, 3), (done.InUse, done.Replacements, done.Machines.Count));
+        var failed = Assert.Single(done.Machines, m => m.Status == "failed");
+        Assert.Equal(bad.Id, failed.MachineId);
+        Assert.Contains("disk sda not found", failed.Reason);
+        Assert.Equal(MachineState.Broken, (await Admin.GetMachineAsync(bad.HardwareName)).State);
+        // Two attempts of the install (the broker's retries) before the machine was given up on.
+        Assert.Equal(2, (await Admin.GetJobAsync(failed.JobId!.Value)).Attempt);
+    }
+
+    [Fact]
+    public async Task A_request_short_of_capacity_says_why_and_completes_when_machines_become_available()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        await fleet.AvailableAsync(place, "r1");
+
+        var accepted = await Admin.CreateRequestAsync(Ask(place, 2));
+        Assert.Equal((1, 1), (accepted.Installing, accepted.ShortBy));
+        Assert.Equal($"short by 1: 1 available machine(s) of SKU {place.Sku} in site {place.Site}", accepted.ShortReason);
+        var partly = await fleet.WaitAsync(accepted.Id, r => r.InUse == 1);
+        Assert.Equal((RequestStatus.PartiallyFulfilled, 1), (partly.Status, partly.ShortBy));
+        Assert.StartsWith("short by 1: 0 available", partly.ShortReason);
+
+        await fleet.AvailableAsync(place, "r1");
+        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled);
+        Assert.Equal((2, 0, (string?)null), (done.InUse, done.ShortBy, done.ShortReason));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_request_mid_install_stops_the_installs_and_gives_every_machine_back()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        var hangs = new MachineFaults { InstallerHangs = true };
+        var (a, _) = await fleet.AvailableAsync(place, "r1", hangs);
+        var (b, _) = await fleet.AvailableAsync(place, "r1", hangs);
+        var accepted = await Admin.CreateRequestAsync(Ask(place, 2));
+        // Both installers have started and hang: the jobs wait for a 'finished' that never comes.
+        await fleet.WaitAsync(accepted.Id, _ => a.Counters.Hangs > 0 && b.Counters.Hangs > 0);
+        a.Faults = b.Faults = MachineFaults.None; // the wipe that gives them back must finish
+
+        var cancelled = await Admin.CancelRequestAsync(accepted.Id);
+        Assert.Equal((RequestStatus.Cancelled, "admin"), (cancelled.Status, cancelled.CancelledBy));
+        var released = await fleet.WaitAsync(accepted.Id, r => r.Machines.All(m => m.Status == "released"));
+        foreach (var line in released.Machines)
+        {
+            var machine = await Admin.GetMachineAsync(line.HardwareName);
+            Assert.Equal((MachineState.Available, (string?)null, (string?)null), (machine.State, machine.Role, machine.Hostname));
+            // The line's job is now the recycle that wiped it; the install it replaced was cancelled.
+            var recycle = await Admin.GetJobAsync(line.JobId!.Value);
+            Assert.Equal((JobActions.Recycle, JobStatus.Succeeded), (recycle.Action, recycle.Status));
+            var installs = (await Admin.ListJobsAsync(new JobQuery(Machine: line.HardwareName, Action: JobActions.Install))).Items;
+            Assert.Equal(JobStatus.Cancelled, Assert.Single(installs).Status);
+        }
+        Assert.Equal(RequestStatus.Cancelled, released.Status);
+    }
+
+    [Fact]
+    public async Task Only_the_roles_team_and_the_sites_operators_may_ask_for_its_machines_and_a_bad_request_names_each_field()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        var (outsider, _, _) = await Accounts.TeamMemberAsync(fleet.Server);
+        var viewer = await Accounts.WithGrantAsync(fleet.Server, "viewer");
+        static async Task<Problem> RefusedAsync(Task task) => (await Assert.ThrowsAsync<IngotApiException>(() => task)).Problem;
+
+        var refused = await RefusedAsync(outsider.Client.CreateRequestAsync(Ask(place, 1)));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains($"needs a member of its team {place.Team} or an operator of {place.Site}", refused.Detail);
+        Assert.Equal(403, (await RefusedAsync(viewer.Client.CreateRequestAsync(Ask(place, 1)))).Status);
+
+        var bad = await RefusedAsync(Admin.CreateRequestAsync(new RequestCreate("no-such-role", place.Site, "no-such-sku", 0, null)));
+        Assert.Equal(["count", "image", "role", "sku"], bad.Errors!.Keys.Order());
+        var same = await RefusedAsync(Admin.CreateRequestAsync(Ask(place, 2, "{role}.{site}")));
+        Assert.Contains("{random} or {n}", Assert.Single(same.Errors!["hostname_template"]));
+        var wipe = await RefusedAsync(Admin.CreateRequestAsync(Ask(place, 1) with { Image = "wipe" }));
+        Assert.Contains("not an install image", Assert.Single(wipe.Errors!["image"]));
+        Assert.Empty((await Admin.ListRequestsAsync(new RequestQuery(Role: place.Role))).Items);
+    }
+}
