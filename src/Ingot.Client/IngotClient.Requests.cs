@@ -19,3 +19,24 @@ public sealed partial class IngotClient
     public Task<RequestView> CancelRequestAsync(long id, CancellationToken ct = default) =>
         PostAsync<RequestView>($"api/v1/requests/{id.ToString(CultureInfo.InvariantCulture)}/cancel", null, ct);
 }
+
+public sealed partial class IngotClient
+{
+    /// <summary>Creates a pool (201) as it stands after its first allocation.</summary>
+    public Task<PoolView> CreatePoolAsync(PoolCreate pool, CancellationToken ct = default) => PostAsync<PoolView>("api/v1/pools", pool, ct);
+
+    public Task<PoolView> GetPoolAsync(long id, CancellationToken ct = default) =>
+        GetAsync<PoolView>($"api/v1/pools/{id.ToString(CultureInfo.InvariantCulture)}", ct);
+
+    public Task<Page<PoolView>> ListPoolsAsync(RequestQuery query, CancellationToken ct = default) =>
+        GetAsync<Page<PoolView>>("api/v1/pools" + Query(
+            ("status", query.Status), ("role", query.Role), ("user", query.User), ("limit", query.Limit), ("after", query.After)), ct);
+
+    /// <summary>A new desired size: larger allocates, smaller drains the newest members.</summary>
+    public Task<PoolView> ResizePoolAsync(long id, int desired, CancellationToken ct = default) =>
+        PatchAsync<PoolView>($"api/v1/pools/{id.ToString(CultureInfo.InvariantCulture)}", new PoolResize(desired), ct);
+
+    /// <summary>Deletes the pool: every member is given back (recycled).</summary>
+    public Task<PoolView> DeletePoolAsync(long id, CancellationToken ct = default) =>
+        SendAsync<PoolView>(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/pools/{id.ToString(CultureInfo.InvariantCulture)}"), ct);
+}

@@ -25,3 +25,30 @@ public sealed record RequestView(long Id, string Role, string Team, string Site,
                                  IReadOnlyList<RequestMachineView> Machines);
 
 public sealed record RequestQuery(string? Status = null, string? Role = null, string? User = null, int? Limit = null, string? After = null);
+
+/// <summary>A standing count of machines for a role, SKU and site, kept true by the server: a member that breaks is
+/// replaced, a resize adds or drains members (docs/requests.md). Fields as a request's; <c>desired</c> is its count.</summary>
+public sealed record PoolCreate(string? Role, string? Site, string? Sku, int? Desired, string? Image, string? HostnameTemplate = null, bool? Spread = null);
+
+public sealed record PoolResize(int? Desired);
+
+/// <summary><c>steady</c>: every desired member in use; <c>installing</c>; <c>short</c>: fewer than desired and waiting for
+/// capacity; <c>failed</c>: it stopped replacing after too many failed installs in a row (a resize tries again);
+/// <c>deleted</c>: its members are being given back or are.</summary>
+public enum PoolStatus { Steady, Installing, Short, Failed, Deleted }
+
+public sealed record PoolView(long Id, string Role, string Team, string Site, string Sku, int Desired, string Image, string HostnameTemplate, bool Spread,
+                              string User, PoolStatus Status, int Healthy, int Installing, int ShortBy, string? ShortReason, int Replacements,
+                              string? DeletedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<RequestMachineView> Machines)
+{
+    /// <summary>A pool as the rows of requests show it (a pool is stored as a request that never ends).</summary>
+    public static PoolView From(RequestView r) => new(r.Id, r.Role, r.Team, r.Site, r.Sku, r.Count, r.Image, r.HostnameTemplate, r.Spread, r.User,
+        r.Status switch
+        {
+            RequestStatus.Fulfilled => PoolStatus.Steady,
+            RequestStatus.Installing or RequestStatus.Allocating => PoolStatus.Installing,
+            RequestStatus.Failed => PoolStatus.Failed,
+            RequestStatus.Cancelled => PoolStatus.Deleted,
+            _ => PoolStatus.Short,
+        }, r.InUse, r.Installing, r.ShortBy, r.ShortReason, r.Replacements, r.CancelledBy, r.CreatedAt, r.UpdatedAt, r.Machines);
+}

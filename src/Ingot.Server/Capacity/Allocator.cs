@@ -17,6 +17,7 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
     public sealed class RequestRow
     {
         public long Id { get; init; }
+        public string Kind { get; init; } = "request";
         public long RoleId { get; init; }
         public string Role { get; init; } = "";
         public long SiteId { get; init; }
@@ -30,6 +31,9 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
         public string UserName { get; init; } = "";
         public string Status { get; init; } = "";
         public int Replacements { get; init; }
+        public int FailureStreak { get; init; }
+        public string? ShortReason { get; init; }
+        public string? CancelledBy { get; init; }
     }
 
     /// <summary>Allocates up to <paramref name="wanted"/> machines and queues their installs.</summary>

@@ -7,16 +7,17 @@ using Ingot.Server.Jobs;
 
 namespace Ingot.Server.Capacity;
 
-/// <summary>One look at one request, in one transaction holding its row: what its installs came to (in use, or failed:
-/// the machine is left broken with its evidence and replaced), what its releases came to, then the allocation of what
-/// it still lacks, and its status. The same pass runs when the request is made, when it is cancelled and on every tick of
+/// <summary>One look at one request or pool, in one transaction holding its row: what its installs came to (in use, or
+/// failed: the machine is left broken with its evidence and replaced), what its releases came to, then the allocation of
+/// what it still lacks, and its status. A pool is a request that never ends: a member that breaks once in use is
+/// replaced too, and a pool larger than its desired size drains its newest members. The same pass runs when the request is made, when it is cancelled and on every tick of
 /// the reconciler, so no path has rules of its own; repeating it changes nothing that has not changed.</summary>
 public sealed class RequestPass(Allocator allocator, JobSubmission jobs, RequestOptions options, TimeProvider clock)
 {
     public const string Select =
         """
-        SELECT q.id, q.role_id, ro.name AS role, q.site_id, s.name AS site, q.sku_id, k.name AS sku, q.count, q.image, q.hostname_template,
-               q.spread, q.user_name, q.status, q.replacements
+        SELECT q.id, q.kind, q.role_id, ro.name AS role, q.site_id, s.name AS site, q.sku_id, k.name AS sku, q.count, q.image, q.hostname_template,
+               q.spread, q.user_name, q.status, q.replacements, q.failure_streak, q.short_reason, q.cancelled_by
         FROM provisioning_requests q JOIN roles ro ON ro.id = q.role_id JOIN sites s ON s.id = q.site_id JOIN skus k ON k.id = q.sku_id
         """;
 
@@ -43,8 +44,10 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         var r = await c.QuerySingleOrDefaultAsync<Allocator.RequestRow>($"{Select} WHERE q.id = @id{(c.IsPostgres ? " FOR UPDATE OF q" : "")}", new { id })
                 ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
         var cancelled = r.Status == Wire.Name(RequestStatus.Cancelled) || cancelledBy is not null;
+        var pool = r.Kind == Pools.Kind;
         var queued = false;
         var failures = r.Replacements;
+        var streak = r.FailureStreak;
         var members = (await c.QueryAsync<MemberRow>(
             """
             SELECT rm.id, rm.machine_id, rm.status, rm.job_id, j.status AS job_status, j.action AS job_action, j.error AS job_error,
@@ -57,6 +60,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             queued = true;
             return await RecycleAsync(c, r, m);
         }
+        var moved = false;
         foreach (var m in members)
         {
             if (m.Status == "installing" && cancelled && !Ended(m.JobStatus) && m.JobId is { } running)
@@ -65,10 +69,15 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 await SetAsync(c, m.Id, "releasing", "the request was cancelled", now);
             }
             else if (m.Status == "installing" && m.State == "in_use" && m.JobStatus == "succeeded")
+            {
                 await SetAsync(c, m.Id, cancelled ? "releasing" : "in_use", null, now, cancelled ? await Recycle(m) : m.JobId);
+                // A pool gives up on failures in a row, not on failures ever: a good install starts the count again.
+                streak = 0;
+            }
             else if (m.Status == "installing" && Ended(m.JobStatus))
             {
                 failures++;
+                streak++;
                 var evidence = $"install job {m.JobId} {m.JobStatus}: {m.JobError ?? "no error recorded"}";
                 // A machine the broker gave up on is broken: left there for repair, with the job as its evidence. One that
                 // is not (its install was cancelled from outside) goes back to the pool.
@@ -77,6 +86,13 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             }
             else if (m.Status == "in_use" && cancelled)
                 await SetAsync(c, m.Id, "releasing", "the request was cancelled", now, await Recycle(m));
+            else if (m.Status == "in_use" && pool && m.State != "in_use")
+            {
+                // A pool member that broke is left for repair and replaced; one taken away by hand (recycled,
+                // decommissioned) is no longer the pool's, and is replaced too.
+                if (m.State == "broken") { failures++; streak++; }
+                await SetAsync(c, m.Id, m.State == "broken" ? "failed" : "released", $"the machine went {m.State} while in the pool", now);
+            }
             else if (m.Status == "releasing" && Ended(m.JobStatus))
             {
                 if (m.JobAction == JobActions.Recycle || m.State is not ("allocated" or "in_use"))
@@ -84,13 +100,16 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 else
                     await SetAsync(c, m.Id, "releasing", null, now, await Recycle(m));
             }
+            else continue;
+            moved = true;
         }
 
+        if (pool && !cancelled && await DrainAsync(c, r, now, Recycle)) moved = true;
         var counts = (await c.QueryAsync<(string Status, int Count)>(
             "SELECT status, COUNT(*) AS count FROM request_machines WHERE request_id = @id GROUP BY status", new { id })).ToDictionary(x => x.Status, x => x.Count);
         int Count(string s) => counts.GetValueOrDefault(s);
         string? shortReason = null;
-        var exhausted = failures >= Math.Max(options.MinReplacements, r.Count);
+        var exhausted = (pool ? streak : failures) >= Math.Max(options.MinReplacements, r.Count);
         if (!cancelled && !exhausted && Count("installing") + Count("in_use") < r.Count)
         {
             var wanted = r.Count - Count("installing") - Count("in_use");
@@ -106,14 +125,37 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             : Count("in_use") > 0 ? RequestStatus.PartiallyFulfilled
             : RequestStatus.Pending;
         if (exhausted && status is not (RequestStatus.Fulfilled or RequestStatus.Cancelled))
-            shortReason = $"{failures} machine(s) failed their installs, the most this request replaces; short by {r.Count - Count("in_use") - Count("installing")}";
-        await c.ExecuteAsync(
-            """
-            UPDATE provisioning_requests SET status = @status, short_reason = @shortReason, replacements = @failures, updated_at = @now,
-                cancelled_by = COALESCE(cancelled_by, @cancelledBy)
-            WHERE id = @id
-            """, new { id, status = Wire.Name(status), shortReason, failures, now, cancelledBy });
+            shortReason = $"{(pool ? streak : failures)} machine(s) failed{(pool ? " in a row" : "")}, the most it replaces; short by {r.Count - Count("in_use") - Count("installing")}";
+        // Written only when something changed: updated_at then says when the request last moved, and a request waiting
+        // for capacity costs the database no write per tick.
+        cancelledBy = r.CancelledBy ?? cancelledBy;
+        if (Wire.Name(status) != r.Status || shortReason != r.ShortReason || failures != r.Replacements || streak != r.FailureStreak || cancelledBy != r.CancelledBy || moved || queued)
+            await c.ExecuteAsync(
+                """
+                UPDATE provisioning_requests SET status = @status, short_reason = @shortReason, replacements = @failures, failure_streak = @streak,
+                    updated_at = @now, cancelled_by = @cancelledBy
+                WHERE id = @id
+                """, new { id, status = Wire.Name(status), shortReason, failures, streak, now, cancelledBy });
         return queued;
+    }
+
+    /// <summary>A pool larger than its desired size gives back its newest members first: those still installing (their
+    /// installs cancelled), then those in use (recycled).</summary>
+    private static async Task<bool> DrainAsync(DataContext c, Allocator.RequestRow r, DateTimeOffset now, Func<MemberRow, Task<long>> recycle)
+    {
+        var members = (await c.QueryAsync<MemberRow>(
+            """
+            SELECT rm.id, rm.machine_id, rm.status, rm.job_id, m.state, m.site_id FROM request_machines rm JOIN machines m ON m.id = rm.machine_id
+            WHERE rm.request_id = @Id AND rm.status IN ('installing', 'in_use')
+            ORDER BY CASE rm.status WHEN 'installing' THEN 0 ELSE 1 END, rm.id DESC
+            """, r)).AsList();
+        var excess = members.Count - r.Count;
+        foreach (var m in members.Take(Math.Max(0, excess)))
+        {
+            if (m.Status == "installing" && m.JobId is { } job) await JobCancellation.CancelAsync(c, "id = @id", job, r.UserName, now);
+            await SetAsync(c, m.Id, "releasing", "the pool was made smaller", now, m.Status == "in_use" ? await recycle(m) : null);
+        }
+        return excess > 0;
     }
 
     private static Task SetAsync(DataContext c, long memberId, string status, string? reason, DateTimeOffset now, long? jobId = null) =>

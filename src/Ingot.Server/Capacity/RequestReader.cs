@@ -53,19 +53,20 @@ public static class RequestReader
         JOIN sites s ON s.id = q.site_id JOIN skus k ON k.id = q.sku_id
         """;
 
-    public static async Task<RequestView> GetAsync(DataContext c, long id) =>
-        (await ViewsAsync(c, (await c.QueryAsync<Row>($"{Select} WHERE q.id = @id", new { id })).AsList())).SingleOrDefault()
-        ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
+    /// <param name="kind">"request" or "pool" (<see cref="Pools.Kind"/>): a pool's id is no request's, and the other way round.</param>
+    public static async Task<RequestView> GetAsync(DataContext c, long id, string kind = "request") =>
+        (await ViewsAsync(c, (await c.QueryAsync<Row>($"{Select} WHERE q.id = @id AND q.kind = @kind", new { id, kind })).AsList())).SingleOrDefault()
+        ?? throw new NotFoundException(kind, id.ToString(CultureInfo.InvariantCulture));
 
     private static readonly string[] Known = ["status", "role", "user", "limit", "after"];
 
     /// <summary>Newest first, keyset paging on id.</summary>
-    public static async Task<Page<RequestView>> ListAsync(DataContext c, IQueryCollection query)
+    public static async Task<Page<RequestView>> ListAsync(DataContext c, IQueryCollection query, string kind = "request")
     {
         var v = new Validation();
-        var q = new QueryText(query, Known, "request", v);
-        var where = new StringBuilder("WHERE 1 = 1");
-        var args = new DynamicParameters();
+        var q = new QueryText(query, Known, kind, v);
+        var where = new StringBuilder("WHERE q.kind = @kind");
+        var args = new DynamicParameters(new { kind });
         if (q.Text("status") is { } status)
         {
             if (Wire.TryParse<RequestStatus>(status, out var s)) { where.Append(" AND q.status = @status"); args.Add("status", Wire.Name(s)); }

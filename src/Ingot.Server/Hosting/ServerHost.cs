@@ -105,6 +105,7 @@ public static class ServerHost
         api.MapImages();
         api.MapBatches();
         api.MapRequests();
+        api.MapPools();
         app.MapBoot();
         return app;
     }

@@ -7,8 +7,10 @@ using Ingot.Commands.Images;
 using Ingot.Commands.Jobs;
 using Ingot.Commands.Login;
 using Ingot.Commands.Machines;
+using Ingot.Commands.Pools;
 using Ingot.Commands.Power;
 using Ingot.Commands.Racks;
+using Ingot.Commands.Requests;
 using Ingot.Commands.Roles;
 using Ingot.Commands.Sites;
 using Ingot.Commands.Skus;
@@ -38,6 +40,8 @@ public static class ClientCommands
         BootCommand.Create(context),
         JobsCommand.Create(context),
         BatchCommand.Create(context),
+        RequestCommands.Create(context),
+        PoolCommands.Create(context),
         ActivityCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),

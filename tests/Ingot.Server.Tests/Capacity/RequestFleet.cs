@@ -24,7 +24,7 @@ public sealed class RequestFleet : IAsyncLifetime
             configure: s => s with { Requests = s.Requests with { Interval = TimeSpan.FromMilliseconds(100), Domain = Domain } });
         Fleet = await SimulatedFleet.StartAsync(new FleetOptions
         {
-            Server = Server.Url, Count = 24, SerialPrefix = $"RQ{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-",
+            Server = Server.Url, Count = 32, SerialPrefix = $"RQ{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-",
             Bmcs = new SimulatorOptions { IpmiBase = IPAddress.Parse("127.0.12.1"), IpmiPort = 0, PortPerBmc = true },
             Timings = BootTimings.Default with { Install = TimeSpan.FromMilliseconds(300), Wipe = TimeSpan.FromMilliseconds(200) },
         });

@@ -123,4 +123,53 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
         Assert.Contains("not an install image", Assert.Single(wipe.Errors!["image"]));
         Assert.Empty((await Admin.ListRequestsAsync(new RequestQuery(Role: place.Role))).Items);
     }
+
+    private async Task<PoolView> PoolAsync(long id, Func<PoolView, bool> until)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var pool = await Admin.GetPoolAsync(id);
+        while (!until(pool))
+        {
+            try { await Task.Delay(100, timeout.Token); }
+            catch (OperationCanceledException) { Assert.Fail($"pool {id}: {System.Text.Json.JsonSerializer.Serialize(pool, IngotJson.Options)}"); }
+            pool = await Admin.GetPoolAsync(id);
+        }
+        return pool;
+    }
+
+    [Fact]
+    public async Task A_pool_replaces_a_member_that_breaks_grows_and_shrinks_by_its_newest_member_and_gives_all_back_when_deleted()
+    {
+        var place = await fleet.PlaceAsync(racks: 2);
+        for (var i = 0; i < 4; i++) await fleet.AvailableAsync(place, place.Racks[i % 2]);
+        var member = await Accounts.CreateAsync(fleet.Server, false, place.Team);
+
+        var created = await member.Client.CreatePoolAsync(new PoolCreate(place.Role, place.Site, place.Sku, 2, "debian-12", "{role}-{n}.{site}"));
+        var steady = await PoolAsync(created.Id, p => p.Status == PoolStatus.Steady);
+        Assert.Equal(2, steady.Healthy);
+
+        // A member breaks in use: the pool leaves it for repair and installs another machine.
+        var broken = steady.Machines[0];
+        await Admin.TransitionAsync(broken.HardwareName, "fail", "disk died");
+        var healed = await PoolAsync(created.Id, p => p.Status == PoolStatus.Steady && p.Machines.Any(m => m.Status == "failed"));
+        Assert.Equal((2, 1), (healed.Healthy, healed.Replacements));
+        Assert.Equal(broken.MachineId, Assert.Single(healed.Machines, m => m.Status == "failed").MachineId);
+        Assert.Contains($"{place.Role}-3.{place.Site}", healed.Machines.Select(m => m.Hostname));
+
+        // Larger, then smaller: the newest member goes, recycled back to available.
+        await member.Client.ResizePoolAsync(created.Id, 3);
+        var grown = await PoolAsync(created.Id, p => p.Status == PoolStatus.Steady && p.Healthy == 3);
+        var newest = grown.Machines.Where(m => m.Status == "in_use").MaxBy(m => m.Hostname)!;
+        await member.Client.ResizePoolAsync(created.Id, 2);
+        var shrunk = await PoolAsync(created.Id, p => p.Healthy == 2 && p.Machines.Single(m => m.MachineId == newest.MachineId).Status == "released");
+        Assert.Equal(PoolStatus.Steady, shrunk.Status);
+        Assert.Equal(MachineState.Available, (await Admin.GetMachineAsync(newest.HardwareName)).State);
+
+        var deleted = await member.Client.DeletePoolAsync(created.Id);
+        Assert.Equal((PoolStatus.Deleted, member.Name), (deleted.Status, deleted.DeletedBy));
+        var gone = await PoolAsync(created.Id, p => p.Machines.All(m => m.Status is "released" or "failed"));
+        Assert.Equal(0, gone.Healthy);
+        Assert.Contains(created.Id, (await Admin.ListPoolsAsync(new RequestQuery(Role: place.Role))).Items.Select(p => p.Id));
+        Assert.Equal(404, (await Assert.ThrowsAsync<IngotApiException>(() => Admin.GetRequestAsync(created.Id))).Problem.Status);
+    }
 }

@@ -21,6 +21,8 @@ public sealed class LifecycleTableTests
         (Broken, Repair, Available),
         // Issue 11 A.3: where a cancelled job leaves a machine it had moved.
         (Installing, Abandon, Allocated), (Recycling, Recycle, Recycling),
+        // Issue 13: an allocated machine given back (a cancelled request) is wiped and returned.
+        (Allocated, Recycle, Recycling),
         (New, Fail, Broken), (Available, Fail, Broken), (Allocated, Fail, Broken), (Installing, Fail, Broken),
         (InUse, Fail, Broken), (Recycling, Fail, Broken),
         (New, Decommission, Decommissioned), (Available, Decommission, Decommissioned),

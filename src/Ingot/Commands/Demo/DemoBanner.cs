@@ -10,8 +10,9 @@ namespace Ingot.Commands.Demo;
 /// <param name="Fresh">A machine in state new, commissioned.</param>
 /// <param name="InUseBmc">The running machine's BMC; null without simulated BMCs.</param>
 /// <param name="Member">A team member and her token, when the inventory is the sample's.</param>
+/// <param name="Failing">The machine the tour's provisioning request takes first and sees fail (SampleRequest).</param>
 internal sealed record DemoBanner(string Url, string Token, string Data, string InUse, string Recycled, string Fresh, string Bmcs,
-    BmcView? InUseBmc, DemoFleet? Fleet, bool Quiet, SampleMember? Member = null)
+    BmcView? InUseBmc, DemoFleet? Fleet, bool Quiet, SampleMember? Member = null, string? Failing = null)
 {
     // The commands as this demo was started: the published binary by its path (each command then starts in a
     // fraction of a second), else the README's 'dotnet run' (which builds first: seconds per command).
@@ -77,6 +78,8 @@ internal sealed record DemoBanner(string Url, string Token, string Data, string 
             $"  INGOT_TOKEN={Member.Token} {Cli} machines list --mine --limit 5",
         };
         if (Member.Foreign is { } foreign) lines.Add($"  INGOT_TOKEN={Member.Token} {Cli} reboot {foreign}   # refused: another team's machine");
+        if (Failing is not null && Fleet is not null)
+            lines.Add($"  INGOT_TOKEN={Member.Token} {SampleRequest.Command(Cli, SampleImages.Install)}   # {Failing} fails its installs: watch it replaced");
         return string.Concat(lines.Select(l => $"{Environment.NewLine}{l}"));
     }
 

@@ -94,7 +94,8 @@ public static class DemoCommand
                 await SampleBmcs.RegisterAsync(client, seats, fleet.Endpoints, ct);
                 fleet.Boot(seats);
             }
-            await context.Out.WriteLineAsync((await BannerAsync(client, settings, token, fleet, parse.GetValue(quiet), ct)).ToString());
+            var failing = fleet is null ? null : await SampleRequest.RigAsync(client, fleet, ct);
+            await context.Out.WriteLineAsync((await BannerAsync(client, settings, token, fleet, parse.GetValue(quiet), ct) with { Failing = failing }).ToString());
             if (fleet is not null)
             {
                 if (!parse.GetValue(quiet)) fleet.Follow(Printer(context));

@@ -97,6 +97,16 @@ public sealed class DemoFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>Makes the machine with this serial fail every install, as a machine with a dead disk would (the tour's
+    /// provisioning request shows it replaced). False when no simulated machine has the serial.</summary>
+    public bool FailInstalls(string serial, string message)
+    {
+        var machine = machines.FirstOrDefault(m => string.Equals(m.Identity.Serial, serial, StringComparison.OrdinalIgnoreCase));
+        if (machine is null) return false;
+        machine.Faults = new MachineFaults { InstallerFails = true, FailureMessage = message };
+        return true;
+    }
+
     private static bool IsUnknown(BmcSeat seat) => seat.Identity.Serial.StartsWith(UnknownPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Powers the blank unknown machines on with a one-time PXE boot, as a technician racking them would: the

@@ -1,7 +1,8 @@
--- Issue 13: provisioning requests. "count machines of a SKU in a site for a role": the allocator picks available
+-- Issue 13: provisioning requests and pools. "count machines of a SKU in a site for a role": the allocator picks available
 -- machines, names them, installs them and replaces those that fail; a reconciler keeps each request moving.
 CREATE TABLE provisioning_requests (
     id                INTEGER PRIMARY KEY,
+    kind              TEXT NOT NULL DEFAULT 'request', -- or 'pool': a request that never ends; count is its desired size
     role_id           INTEGER NOT NULL REFERENCES roles (id),
     site_id           INTEGER NOT NULL REFERENCES sites (id),
     sku_id            INTEGER NOT NULL REFERENCES skus (id),
@@ -13,12 +14,14 @@ CREATE TABLE provisioning_requests (
     user_name         TEXT NOT NULL,
     status            TEXT NOT NULL,
     short_reason      TEXT,                    -- why the request has fewer machines than it asked for, while it does
-    replacements      INTEGER NOT NULL DEFAULT 0,
+    replacements      INTEGER NOT NULL DEFAULT 0, -- machines lost to failed installs (or, in a pool, broken in use)
+    failure_streak    INTEGER NOT NULL DEFAULT 0, -- of them, since the last good install: a pool gives up on a streak
     cancelled_by      TEXT,
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL
 );
 CREATE INDEX provisioning_requests_status ON provisioning_requests (status, id);
+CREATE INDEX provisioning_requests_kind ON provisioning_requests (kind, id);
 
 -- A machine a request took. While it is the request's (installing or in_use), no other request or pool may take it:
 -- the unique partial index refuses the second, whichever node allocates (DESIGN.md §4.3).
