@@ -44,11 +44,18 @@ public static class Floors
             ["Inventory"] = "a batch's hosts are machines, resolved by name",
             ["Jobs"] = "a batch is one job per host, admitted by the jobs' own rule",
         },
+        ["Capacity"] = new Dictionary<string, string>
+        {
+            ["Api"] = "errors, validation, the caller",
+            ["Data"] = "requests, pools and their machines are rows; the reconciler holds a loop lease",
+            ["Inventory"] = "the image catalog; allocation moves machines to allocated with their name and role",
+            ["Jobs"] = "a request's machines are installed, recycled and cancelled as jobs, by the jobs' own rules",
+        },
         // The composition root: it may use everything, and nothing uses it.
         ["Hosting"] = new Dictionary<string, string>
         {
             ["Api"] = "composes", ["Data"] = "composes", ["SelfService"] = "composes", ["Inventory"] = "composes",
-            ["Jobs"] = "composes", ["Boot"] = "composes", ["Batches"] = "composes",
+            ["Jobs"] = "composes", ["Boot"] = "composes", ["Batches"] = "composes", ["Capacity"] = "composes",
         },
     };
 }
