@@ -15,6 +15,10 @@ public sealed partial class IngotClient
         GetAsync<Page<RequestView>>("api/v1/requests" + Query(
             ("status", query.Status), ("role", query.Role), ("user", query.User), ("limit", query.Limit), ("after", query.After)), ct);
 
+    /// <summary>Moves the request's lease end (null: no expiry).</summary>
+    public Task<RequestView> ExtendLeaseAsync(long id, DateTimeOffset? expiresAt, CancellationToken ct = default) =>
+        PatchAsync<RequestView>($"api/v1/requests/{id.ToString(CultureInfo.InvariantCulture)}/lease", new LeaseExtend(expiresAt), ct);
+
     /// <summary>Cancels the request: its installs stop and every machine it took is recycled.</summary>
     public Task<RequestView> CancelRequestAsync(long id, CancellationToken ct = default) =>
         PostAsync<RequestView>($"api/v1/requests/{id.ToString(CultureInfo.InvariantCulture)}/cancel", null, ct);

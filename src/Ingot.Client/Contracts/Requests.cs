@@ -3,8 +3,12 @@ namespace Ingot.Client;
 /// <summary>The life of a provisioning request (docs/requests.md). <c>pending</c>: nothing could be allocated yet (short of
 /// capacity); <c>installing</c>: machines are being installed; <c>fulfilled</c>: every machine asked for is in use;
 /// <c>partially_fulfilled</c>: some are, and the request waits for capacity for the rest; <c>failed</c>: it ran out of
-/// replacements; <c>cancelled</c>: its machines are released.</summary>
-public enum RequestStatus { Pending, Allocating, Installing, Fulfilled, PartiallyFulfilled, Failed, Cancelled }
+/// replacements; <c>cancelled</c>: its machines are released; <c>expired</c>: its lease ran out and its machines are
+/// released.</summary>
+public enum RequestStatus { Pending, Allocating, Installing, Fulfilled, PartiallyFulfilled, Failed, Cancelled, Expired }
+
+/// <summary>A new end for a request's lease (<c>ingot lease extend</c>); null: the machines do not expire.</summary>
+public sealed record LeaseExtend(DateTimeOffset? ExpiresAt);
 
 /// <summary>"count machines of SKU in site for role, installed with image". <c>hostname_template</c>: <c>{role}</c>,
 /// <c>{site}</c>, <c>{domain}</c>, <c>{random}</c> (six letters and digits) and <c>{n}</c> (the machine's number in the

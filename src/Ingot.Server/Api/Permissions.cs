@@ -82,6 +82,7 @@ public static class Permissions
         new("GET /api/v1/requests/{id}", Access.Read, "Reading a provisioning request"),
         new("POST /api/v1/requests", Access.Team, "Requesting machines for a role"),
         new("POST /api/v1/requests/{id}/cancel", Access.Self, "Cancelling a provisioning request"),
+        new("PATCH /api/v1/requests/{id}/lease", Access.Self, "Extending a provisioning request's lease"),
         new("GET /api/v1/pools", Access.Read, "Listing pools"),
         new("GET /api/v1/pools/{id}", Access.Read, "Reading a pool"),
         new("POST /api/v1/pools", Access.Team, "Creating a pool for a role"),

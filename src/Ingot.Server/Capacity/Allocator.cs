@@ -34,6 +34,9 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
         public int FailureStreak { get; init; }
         public string? ShortReason { get; init; }
         public string? CancelledBy { get; init; }
+        public DateTimeOffset? ExpiresAt { get; init; }
+        public DateTimeOffset? LeaseRemindedAt { get; init; }
+        public DateTimeOffset? LeaseExpiredAt { get; init; }
     }
 
     /// <summary>Allocates up to <paramref name="wanted"/> machines and queues their installs.</summary>

@@ -23,6 +23,7 @@ public static class RequestEndpoints
         requests.MapGet("/{id:long}", GetAsync);
         requests.MapPost("", CreateAsync);
         requests.MapPost("/{id:long}/cancel", CancelAsync);
+        requests.MapPatch("/{id:long}/lease", ExtendAsync);
     }
 
     private static async Task<Ok<Page<RequestView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)
@@ -54,6 +55,40 @@ public static class RequestEndpoints
         return TypedResults.Accepted($"/api/v1/requests/{id}", await RequestReader.GetAsync(read, id));
     }
 
+    /// <summary>Moves a request's lease end (<c>null</c>: it no longer expires). Its reminder and expiry are noted afresh
+    /// against the new end. The submitter, the role's team and the site's operators may; not once the request ended.</summary>
+    private static async Task<Ok<RequestView>> ExtendAsync(long id, LeaseExtend body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var now = clock.GetUtcNow();
+        if (body.ExpiresAt <= now) throw new ValidationException("expires_at", $"{body.ExpiresAt:O} is not in the future (server time {now:O}); send null for no expiry.");
+        await db.InTransactionAsync(async c =>
+        {
+            var r = await AuthorizeAsync(c, caller, id, "extending its lease");
+            if (r.Status is "cancelled" or "expired" or "failed")
+                throw new ConflictException($"Request {id} is {r.Status}: its lease ended with it; make a new request.");
+            return await c.ExecuteAsync(
+                "UPDATE provisioning_requests SET expires_at = @expires, lease_reminded_at = NULL, lease_expired_at = NULL, updated_at = @now WHERE id = @id",
+                new { id, expires = body.ExpiresAt, now });
+        }, ct);
+        await using var read = await db.OpenAsync(ct);
+        return TypedResults.Ok(await RequestReader.GetAsync(read, id));
+    }
+
+    private sealed record Owner(string UserName, long TeamId, string Site, string Status);
+
+    private static async Task<Owner> AuthorizeAsync(DataContext c, Caller caller, long id, string doing)
+    {
+        var r = await c.QuerySingleOrDefaultAsync<Owner>(
+            """
+            SELECT q.user_name, ro.team_id, s.name AS site, q.status FROM provisioning_requests q JOIN roles ro ON ro.id = q.role_id
+            JOIN sites s ON s.id = q.site_id WHERE q.id = @id AND q.kind = 'request'
+            """, new { id }) ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
+        if (r.UserName != caller.Name && !CapacityAsk.MayAskFor(caller, r.TeamId, r.Site))
+            throw new ForbiddenException($"Request {id} is {r.UserName}'s; {doing} needs its submitter, a member of its role's team or an operator of {r.Site}.");
+        return r;
+    }
+
     /// <summary>Cancels the request: installs under way are cancelled, and every machine it took is given back (recycled),
     /// which the reconciler sees through. The submitter, the role's team and the site's operators may.</summary>
     private static async Task<Ok<RequestView>> CancelAsync(long id, HttpContext http, Database db, RequestPass pass, JobSubmission jobs, CancellationToken ct)
@@ -61,15 +96,8 @@ public static class RequestEndpoints
         var caller = Caller.From(http);
         var queued = await db.InTransactionAsync(async c =>
         {
-            var r = await c.QuerySingleOrDefaultAsync<(string UserName, long TeamId, string Site, string Status)>(
-                """
-                SELECT q.user_name, ro.team_id, s.name, q.status FROM provisioning_requests q JOIN roles ro ON ro.id = q.role_id
-                JOIN sites s ON s.id = q.site_id WHERE q.id = @id
-                """, new { id });
-            if (r.UserName is null) throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
-            if (r.UserName != caller.Name && !CapacityAsk.MayAskFor(caller, r.TeamId, r.Site))
-                throw new ForbiddenException($"Request {id} is {r.UserName}'s; cancelling it needs its submitter, a member of its role's team or an operator of {r.Site}.");
-            if (r.Status == Wire.Name(RequestStatus.Cancelled)) return false;
+            var r = await AuthorizeAsync(c, caller, id, "cancelling it");
+            if (r.Status is "cancelled" or "expired") return false;
             return await pass.RunAsync(c, id, caller.Name);
         }, ct);
         if (queued) jobs.WakeWorkers();

@@ -16,4 +16,10 @@ public sealed record RequestOptions
     /// <summary>Machines a request may lose to failed installs before it gives up (failed), at least this many or its
     /// count, whichever is more: each one lost is replaced while it has replacements left.</summary>
     public int MinReplacements { get; init; } = 3;
+
+    /// <summary>How long before a request's <c>expires_at</c> its reminder event is written (request.lease_expiring).</summary>
+    public TimeSpan LeaseReminder { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Whether an expired request's machines are given back (recycled); off, expiry is only an event.</summary>
+    public bool RecycleOnExpiry { get; init; } = true;
 }

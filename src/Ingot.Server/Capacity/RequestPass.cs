@@ -17,7 +17,8 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
     public const string Select =
         """
         SELECT q.id, q.kind, q.role_id, ro.name AS role, q.site_id, s.name AS site, q.sku_id, k.name AS sku, q.count, q.image, q.hostname_template,
-               q.spread, q.user_name, q.status, q.replacements, q.failure_streak, q.short_reason, q.cancelled_by
+               q.spread, q.user_name, q.status, q.replacements, q.failure_streak, q.short_reason, q.cancelled_by,
+               q.expires_at, q.lease_reminded_at, q.lease_expired_at
         FROM provisioning_requests q JOIN roles ro ON ro.id = q.role_id JOIN sites s ON s.id = q.site_id JOIN skus k ON k.id = q.sku_id
         """;
 
@@ -45,6 +46,10 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
         var cancelled = r.Status == Wire.Name(RequestStatus.Cancelled) || cancelledBy is not null;
         var pool = r.Kind == Pools.Kind;
+        var expired = r.Status == Wire.Name(RequestStatus.Expired) || (!cancelled && await LeaseAsync(c, r, now) && options.RecycleOnExpiry);
+        // A request that ended either way gives its machines back; only its status says which.
+        var ending = cancelled || expired;
+        var why = cancelled ? "the request was cancelled" : "the request's lease expired";
         var queued = false;
         var failures = r.Replacements;
         var streak = r.FailureStreak;
@@ -63,14 +68,14 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         var moved = false;
         foreach (var m in members)
         {
-            if (m.Status == "installing" && cancelled && !Ended(m.JobStatus) && m.JobId is { } running)
+            if (m.Status == "installing" && ending && !Ended(m.JobStatus) && m.JobId is { } running)
             {
-                await JobCancellation.CancelAsync(c, "id = @id", running, cancelledBy ?? r.UserName, now);
-                await SetAsync(c, m.Id, "releasing", "the request was cancelled", now);
+                await JobCancellation.CancelAsync(c, "id = @id", running, cancelledBy ?? (expired ? "lease expiry" : r.UserName), now);
+                await SetAsync(c, m.Id, "releasing", why, now);
             }
             else if (m.Status == "installing" && m.State == "in_use" && m.JobStatus == "succeeded")
             {
-                await SetAsync(c, m.Id, cancelled ? "releasing" : "in_use", null, now, cancelled ? await Recycle(m) : m.JobId);
+                await SetAsync(c, m.Id, ending ? "releasing" : "in_use", null, now, ending ? await Recycle(m) : m.JobId);
                 // A pool gives up on failures in a row, not on failures ever: a good install starts the count again.
                 streak = 0;
             }
@@ -84,8 +89,8 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 if (m.State == "broken") await SetAsync(c, m.Id, "failed", evidence, now);
                 else await SetAsync(c, m.Id, "releasing", evidence, now, await Recycle(m));
             }
-            else if (m.Status == "in_use" && cancelled)
-                await SetAsync(c, m.Id, "releasing", "the request was cancelled", now, await Recycle(m));
+            else if (m.Status == "in_use" && ending)
+                await SetAsync(c, m.Id, "releasing", why, now, await Recycle(m));
             else if (m.Status == "in_use" && pool && m.State != "in_use")
             {
                 // A pool member that broke is left for repair and replaced; one taken away by hand (recycled,
@@ -104,13 +109,13 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             moved = true;
         }
 
-        if (pool && !cancelled && await DrainAsync(c, r, now, Recycle)) moved = true;
+        if (pool && !ending && await DrainAsync(c, r, now, Recycle)) moved = true;
         var counts = (await c.QueryAsync<(string Status, int Count)>(
             "SELECT status, COUNT(*) AS count FROM request_machines WHERE request_id = @id GROUP BY status", new { id })).ToDictionary(x => x.Status, x => x.Count);
         int Count(string s) => counts.GetValueOrDefault(s);
         string? shortReason = null;
         var exhausted = (pool ? streak : failures) >= Math.Max(options.MinReplacements, r.Count);
-        if (!cancelled && !exhausted && Count("installing") + Count("in_use") < r.Count)
+        if (!ending && !exhausted && Count("installing") + Count("in_use") < r.Count)
         {
             var wanted = r.Count - Count("installing") - Count("in_use");
             var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, now);
@@ -119,12 +124,13 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             counts["installing"] = Count("installing") + taken;
         }
         var status = cancelled ? RequestStatus.Cancelled
+            : expired ? RequestStatus.Expired
             : Count("in_use") >= r.Count ? RequestStatus.Fulfilled
             : Count("installing") > 0 ? RequestStatus.Installing
             : exhausted ? RequestStatus.Failed
             : Count("in_use") > 0 ? RequestStatus.PartiallyFulfilled
             : RequestStatus.Pending;
-        if (exhausted && status is not (RequestStatus.Fulfilled or RequestStatus.Cancelled))
+        if (exhausted && status is not (RequestStatus.Fulfilled or RequestStatus.Cancelled or RequestStatus.Expired))
             shortReason = $"{(pool ? streak : failures)} machine(s) failed{(pool ? " in a row" : "")}, the most it replaces; short by {r.Count - Count("in_use") - Count("installing")}";
         // Written only when something changed: updated_at then says when the request last moved, and a request waiting
         // for capacity costs the database no write per tick.
@@ -137,6 +143,29 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 WHERE id = @id
                 """, new { id, status = Wire.Name(status), shortReason, failures, streak, now, cancelledBy });
         return queued;
+    }
+
+    /// <summary>A request's lease: its reminder event once, <see cref="RequestOptions.LeaseReminder"/> before it ends, and
+    /// its expiry event once, when it ends. True once the lease has run out (a pool's members do not expire).</summary>
+    private async Task<bool> LeaseAsync(DataContext c, Allocator.RequestRow r, DateTimeOffset now)
+    {
+        if (r.Kind == Pools.Kind || r.ExpiresAt is not { } expires) return false;
+        var subject = $"request:{r.Id}";
+        if (expires <= now)
+        {
+            if (r.LeaseExpiredAt is not null) return true;
+            await Events.WriteAsync(c, "request.lease_expired", subject,
+                new { request = r.Id, role = r.Role, site = r.Site, expires_at = expires, user = r.UserName, recycled = options.RecycleOnExpiry }, now);
+            await c.ExecuteAsync("UPDATE provisioning_requests SET lease_expired_at = @now, updated_at = @now WHERE id = @Id", new { r.Id, now });
+            return true;
+        }
+        if (expires - options.LeaseReminder <= now && r.LeaseRemindedAt is null)
+        {
+            await Events.WriteAsync(c, "request.lease_expiring", subject,
+                new { request = r.Id, role = r.Role, site = r.Site, expires_at = expires, user = r.UserName, extend = $"ingot lease extend {r.Id}" }, now);
+            await c.ExecuteAsync("UPDATE provisioning_requests SET lease_reminded_at = @now WHERE id = @Id", new { r.Id, now });
+        }
+        return false;
     }
 
     /// <summary>A pool larger than its desired size gives back its newest members first: those still installing (their

@@ -23,7 +23,9 @@ public sealed partial class RequestReconciler(Database db, RequestPass pass, Job
         await using (var c = await db.OpenAsync(ct))
             open = (await c.QueryAsync<long>(
                 """
-                SELECT id FROM provisioning_requests WHERE status NOT IN ('fulfilled', 'failed', 'cancelled') OR (kind = 'pool' AND status <> 'cancelled')
+                SELECT id FROM provisioning_requests WHERE status NOT IN ('fulfilled', 'failed', 'cancelled', 'expired')
+                    OR (kind = 'pool' AND status <> 'cancelled')
+                    OR (expires_at IS NOT NULL AND lease_expired_at IS NULL AND status NOT IN ('cancelled', 'expired'))
                 UNION SELECT request_id FROM request_machines WHERE status IN ('installing', 'releasing') ORDER BY 1
                 """)).AsList();
         var queued = false;

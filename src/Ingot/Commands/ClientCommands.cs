@@ -41,6 +41,7 @@ public static class ClientCommands
         JobsCommand.Create(context),
         BatchCommand.Create(context),
         RequestCommands.Create(context),
+        LeaseCommands.Create(context),
         PoolCommands.Create(context),
         ActivityCommand.Create(context),
         SiteCommands.Create(context),

@@ -45,13 +45,18 @@ internal static partial class ListCommand
     /// <summary>An absolute time, or an age counted back from <paramref name="now"/>: "the last hour" is what one
     /// usually means, and typing today's date in ISO 8601 for it is a chore.</summary>
     /// <exception cref="UsageException">Neither.</exception>
-    public static DateTimeOffset? Since(string? text, DateTimeOffset now)
+    public static DateTimeOffset? Since(string? text, DateTimeOffset now) => Moment(text, now, -1, "--since");
+
+    /// <summary>An absolute time, or a span counted on from <paramref name="now"/> ("7d": a week from now).</summary>
+    public static DateTimeOffset? Until(string? text, DateTimeOffset now, string option) => Moment(text, now, +1, option);
+
+    private static DateTimeOffset? Moment(string? text, DateTimeOffset now, int direction, string option)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (Age().Match(text.Trim()) is { Success: true } m)
         {
             var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            return now - m.Groups[2].Value switch
+            return now + direction * m.Groups[2].Value switch
             {
                 "s" => TimeSpan.FromSeconds(n),
                 "m" => TimeSpan.FromMinutes(n),
@@ -60,6 +65,6 @@ internal static partial class ListCommand
             };
         }
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return at;
-        throw new UsageException($"--since '{text}' is neither a time (2025-01-31T12:00Z) nor an age (90s, 30m, 2h, 7d).");
+        throw new UsageException($"{option} '{text}' is neither a time (2025-01-31T12:00Z) nor a span (90s, 30m, 2h, 7d).");
     }
 }

@@ -1,0 +1,76 @@
+using Ingot.Client;
+using Ingot.Server.Data;
+using Ingot.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingot.Server.Tests.Capacity;
+
+/// <summary>Issue 13's leases on a server whose clock the test moves (the reconciler ticks in real time, its "now" is the
+/// test's): a reminder event a day before the end, the end moved, the expiry that gives the machines back, each event
+/// once. No workers: the installs and recycles stay queued, which is all the lease decides.</summary>
+public sealed class LeaseTests : IAsyncLifetime
+{
+    private readonly ManualClock clock = new(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private TestServer server = null!;
+
+    public async Task InitializeAsync() => server = await TestServer.StartAsync(clock: clock,
+        configure: s => s with { Requests = s.Requests with { Interval = TimeSpan.FromMilliseconds(50) } });
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    private async Task<List<(string Type, string Subject)>> EventsAsync(long request)
+    {
+        await using var c = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
+        return [.. await c.QueryAsync<(string, string)>("SELECT type, subject FROM events WHERE subject = @subject ORDER BY id", new { subject = $"request:{request}" })];
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> done)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!await done()) await Task.Delay(50, timeout.Token);
+    }
+
+    [Fact]
+    public async Task A_lease_reminds_once_can_be_extended_and_at_its_end_gives_the_machines_back_once()
+    {
+        var admin = server.Admin;
+        var site = (await admin.CreateSiteAsync(new SiteCreate("lon1"))).Name;
+        var sku = (await admin.CreateSkuAsync(new SkuCreate("high-io", 8, 32, 1, 100, 1))).Name;
+        await admin.CreateTeamAsync(new TeamCreate("storage"));
+        await admin.CreateRoleAsync(new RoleCreate("fancydb", "storage"));
+        await admin.CreateImageAsync(new ImageCreate("debian-12", ImageKind.Install, "http://images.invalid/k", "http://images.invalid/i"));
+        for (var i = 0; i < 2; i++)
+        {
+            var m = await admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site, Sku: sku, Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
+            await admin.TransitionAsync(m.HardwareName, "commission");
+        }
+        var request = await admin.CreateRequestAsync(new RequestCreate("fancydb", site, sku, 2, "debian-12", ExpiresAt: clock.GetUtcNow().AddDays(2)));
+        Assert.Equal(2, request.Installing);
+
+        // A day and an hour later the end is 23 hours away: inside the 24-hour reminder.
+        clock.Advance(TimeSpan.FromHours(25));
+        await UntilAsync(async () => (await EventsAsync(request.Id)).Count > 0);
+        await Task.Delay(300); // more ticks: still one reminder
+        Assert.Equal([("request.lease_expiring", $"request:{request.Id}")], await EventsAsync(request.Id));
+
+        var extended = await admin.ExtendLeaseAsync(request.Id, clock.GetUtcNow().AddDays(3));
+        Assert.Equal(clock.GetUtcNow().AddDays(3), extended.ExpiresAt);
+        Assert.Equal(RequestStatus.Installing, extended.Status);
+
+        clock.Advance(TimeSpan.FromDays(4));
+        await UntilAsync(async () => (await admin.GetRequestAsync(request.Id)).Status == RequestStatus.Expired);
+        await Task.Delay(300);
+        Assert.Equal(["request.lease_expiring", "request.lease_expired"], (await EventsAsync(request.Id)).Select(e => e.Type));
+        var expired = await admin.GetRequestAsync(request.Id);
+        Assert.All(expired.Machines, m => Assert.Equal(("releasing", "the request's lease expired"), (m.Status, m.Reason)));
+        // Their installs were cancelled; the recycles that give them back come once the installs have ended.
+        foreach (var line in expired.Machines)
+        {
+            var jobs = (await admin.ListJobsAsync(new JobQuery(Machine: line.HardwareName))).Items;
+            Assert.Equal(JobStatus.Cancelled, Assert.Single(jobs, j => j.Action == JobActions.Install).Status);
+            Assert.Equal(JobStatus.Queued, Assert.Single(jobs, j => j.Action == JobActions.Recycle).Status);
+        }
+        var ended = await Assert.ThrowsAsync<IngotApiException>(() => admin.ExtendLeaseAsync(request.Id, clock.GetUtcNow().AddDays(1)));
+        Assert.Equal(409, ended.Problem.Status);
+    }
+}
