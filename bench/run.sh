@@ -5,6 +5,7 @@
 #   bench/run.sh jobs [--jobs 10000] [--workers 64] [--submitters 4] [--engine sqlite|postgres]
 #   bench/run.sh batches [--batches 720] [--hosts 100] [--clients 8] [--engine sqlite|postgres]
 #   bench/run.sh boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--engine sqlite|postgres]
+#   bench/run.sh requests [--machines 100000] [--engine sqlite|postgres]
 #   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."

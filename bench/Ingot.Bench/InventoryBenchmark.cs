@@ -74,7 +74,7 @@ public static class InventoryBenchmark
     private static void Report(string what, string figure, string baseline) =>
         Console.WriteLine($"  {what,-42} {figure,-34} {baseline}");
 
-    private static async Task CatalogAsync(IngotClient client)
+    internal static async Task CatalogAsync(IngotClient client)
     {
         foreach (var site in Sites)
         {

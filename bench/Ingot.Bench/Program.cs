@@ -5,6 +5,7 @@ using Ingot.Bench;
 //        dotnet run -c Release --project bench/Ingot.Bench -- ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 //        dotnet run -c Release --project bench/Ingot.Bench -- batches [--batches 720] [--hosts 100] [--clients 8] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--workers 64] [--engine sqlite|postgres]
+//        dotnet run -c Release --project bench/Ingot.Bench -- requests [--machines 100000] [--engine sqlite|postgres]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
 var machines = Argument("--machines", 100_000);
 var engines = ArgumentText("--engine") is { } one ? [one] : new[] { "sqlite", "postgres" };
@@ -37,8 +38,11 @@ switch (command)
     case "boot-fleet": // internal: the boot benchmark's network-booting simulated machines, in their own process
         await BootFleet.ServeAsync(new Uri(ArgumentText("--server")!), Argument("--count", 1_000), Argument("--install-seconds", 20));
         return 0;
+    case "requests":
+        foreach (var engine in engines) await RequestsBenchmark.RunAsync(engine, machines);
+        return 0;
     case not "inventory":
-        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, batches, boot");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, batches, boot, requests");
         return 2;
 }
 foreach (var engine in engines)

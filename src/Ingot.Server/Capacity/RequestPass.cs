@@ -66,16 +66,23 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             return await RecycleAsync(c, r, m);
         }
         var moved = false;
+        // Where each open member ends this pass, so the counts need no second read.
+        var final = members.ToDictionary(m => m.Id, m => m.Status);
+        async Task Set(MemberRow m, string status, string? reason, DateTimeOffset at, long? jobId = null)
+        {
+            final[m.Id] = status;
+            await SetAsync(c, m.Id, status, reason, at, jobId);
+        }
         foreach (var m in members)
         {
             if (m.Status == "installing" && ending && !Ended(m.JobStatus) && m.JobId is { } running)
             {
                 await JobCancellation.CancelAsync(c, "id = @id", running, cancelledBy ?? (expired ? "lease expiry" : r.UserName), now);
-                await SetAsync(c, m.Id, "releasing", why, now);
+                await Set(m, "releasing", why, now);
             }
             else if (m.Status == "installing" && m.State == "in_use" && m.JobStatus == "succeeded")
             {
-                await SetAsync(c, m.Id, ending ? "releasing" : "in_use", null, now, ending ? await Recycle(m) : m.JobId);
+                await Set(m, ending ? "releasing" : "in_use", null, now, ending ? await Recycle(m) : m.JobId);
                 // A pool gives up on failures in a row, not on failures ever: a good install starts the count again.
                 streak = 0;
             }
@@ -86,33 +93,37 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 var evidence = $"install job {m.JobId} {m.JobStatus}: {m.JobError ?? "no error recorded"}";
                 // A machine the broker gave up on is broken: left there for repair, with the job as its evidence. One that
                 // is not (its install was cancelled from outside) goes back to the pool.
-                if (m.State == "broken") await SetAsync(c, m.Id, "failed", evidence, now);
-                else await SetAsync(c, m.Id, "releasing", evidence, now, await Recycle(m));
+                if (m.State == "broken") await Set(m, "failed", evidence, now);
+                else await Set(m, "releasing", evidence, now, await Recycle(m));
             }
             else if (m.Status == "in_use" && ending)
-                await SetAsync(c, m.Id, "releasing", why, now, await Recycle(m));
+                await Set(m, "releasing", why, now, await Recycle(m));
             else if (m.Status == "in_use" && pool && m.State != "in_use")
             {
                 // A pool member that broke is left for repair and replaced; one taken away by hand (recycled,
                 // decommissioned) is no longer the pool's, and is replaced too.
                 if (m.State == "broken") { failures++; streak++; }
-                await SetAsync(c, m.Id, m.State == "broken" ? "failed" : "released", $"the machine went {m.State} while in the pool", now);
+                await Set(m, m.State == "broken" ? "failed" : "released", $"the machine went {m.State} while in the pool", now);
             }
             else if (m.Status == "releasing" && Ended(m.JobStatus))
             {
                 if (m.JobAction == JobActions.Recycle || m.State is not ("allocated" or "in_use"))
-                    await SetAsync(c, m.Id, "released", m.JobAction == JobActions.Recycle ? $"recycle job {m.JobId} {m.JobStatus}" : null, now);
+                    await Set(m, "released", m.JobAction == JobActions.Recycle ? $"recycle job {m.JobId} {m.JobStatus}" : null, now);
                 else
-                    await SetAsync(c, m.Id, "releasing", null, now, await Recycle(m));
+                    await Set(m, "releasing", null, now, await Recycle(m));
             }
             else continue;
             moved = true;
         }
 
-        if (pool && !ending && await DrainAsync(c, r, now, Recycle)) moved = true;
-        var counts = (await c.QueryAsync<(string Status, int Count)>(
-            "SELECT status, COUNT(*) AS count FROM request_machines WHERE request_id = @id GROUP BY status", new { id })).ToDictionary(x => x.Status, x => x.Count);
+        var counts = final.Values.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
         int Count(string s) => counts.GetValueOrDefault(s);
+        if (pool && !ending && Count("installing") + Count("in_use") > r.Count && await DrainAsync(c, r, now, Recycle))
+        {
+            moved = true;
+            counts = (await c.QueryAsync<(string Status, int Count)>(
+                "SELECT status, COUNT(*) AS count FROM request_machines WHERE request_id = @id GROUP BY status", new { id })).ToDictionary(x => x.Status, x => x.Count);
+        }
         string? shortReason = null;
         var exhausted = (pool ? streak : failures) >= Math.Max(options.MinReplacements, r.Count);
         if (!ending && !exhausted && Count("installing") + Count("in_use") < r.Count)
