@@ -27,9 +27,11 @@ public sealed record TeamView(long Id, string Name, DateTimeOffset CreatedAt);
 /// <param name="InUseHook">The "in use elsewhere" hook asked before a destructive action on the role's machines (an
 /// http(s) URL; docs/authorization.md); "" (on PATCH) removes it.</param>
 /// <param name="InUseHookFailOpen">When the hook does not answer, let the action through instead of refusing it.</param>
-public sealed record RoleCreate(string? Name, string? Team, string? Description = null, string? InUseHook = null, bool? InUseHookFailOpen = null);
+/// <param name="LeaseHours">The default lease of requests for the role's machines, in hours (0 on PATCH removes it).</param>
+public sealed record RoleCreate(string? Name, string? Team, string? Description = null, string? InUseHook = null, bool? InUseHookFailOpen = null,
+                                int? LeaseHours = null);
 public sealed record RoleView(long Id, string Name, string Team, string? Description, DateTimeOffset CreatedAt, string? InUseHook = null,
-                              bool InUseHookFailOpen = false);
+                              bool InUseHookFailOpen = false, int? LeaseHours = null);
 
 /// <summary>A page of a keyset-paginated listing: pass <see cref="Next"/> as <c>after</c> for the next page.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? Next, long? Total);

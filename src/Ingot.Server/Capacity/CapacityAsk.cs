@@ -28,8 +28,8 @@ public sealed record CapacityAsk(string Kind, long RoleId, long SiteId, long Sku
         v.When(expiresAt <= now, "expires_at", $"{expiresAt:O} is not in the future; omit it for machines that do not expire.");
         template = string.IsNullOrWhiteSpace(template) ? HostnameTemplate.Default : template.Trim();
         await using var c = await db.OpenAsync(ct);
-        var roleRow = role is null ? default : await c.QuerySingleOrDefaultAsync<(long Id, long TeamId, string Team)>(
-            "SELECT ro.id, ro.team_id, t.name FROM roles ro JOIN teams t ON t.id = ro.team_id WHERE ro.name = @role", new { role });
+        var roleRow = role is null ? default : await c.QuerySingleOrDefaultAsync<(long Id, long TeamId, string Team, int? LeaseHours)>(
+            "SELECT ro.id, ro.team_id, t.name, ro.lease_hours FROM roles ro JOIN teams t ON t.id = ro.team_id WHERE ro.name = @role", new { role });
         var siteId = site is null ? null : await c.ExecuteScalarAsync<long?>("SELECT id FROM sites WHERE name = @site", new { site });
         var skuId = sku is null ? null : await c.ExecuteScalarAsync<long?>("SELECT id FROM skus WHERE name = @sku", new { sku });
         v.When(role is not null && roleRow.Id == 0, "role", $"no role '{role}' exists (GET /api/v1/roles).");
@@ -45,6 +45,8 @@ public sealed record CapacityAsk(string Kind, long RoleId, long SiteId, long Sku
         v.When(found is null, "image", $"no image named '{image}'; see GET /api/v1/images.");
         v.When(found is not null && found.Kind != "install", "image", $"'{image}' is a {found?.Kind} image, not an install image.");
         v.ThrowIfInvalid();
+        // A request that names no end takes its role's default lease, if the role has one; a pool's members do not expire.
+        if (expiresAt is null && kind == "request" && roleRow.LeaseHours is { } hours) expiresAt = now.AddHours(hours);
         return new CapacityAsk(kind, roleRow.Id, siteId!.Value, skuId!.Value, count!.Value, image!, template, spread ?? true, expiresAt);
     }
 

@@ -25,7 +25,7 @@ public static class RoleEndpoints
     }
 
     private const string Select =
-        "SELECT r.id, r.name, t.name AS team, r.description, r.created_at, r.in_use_hook, r.in_use_hook_fail_open FROM roles r JOIN teams t ON t.id = r.team_id";
+        "SELECT r.id, r.name, t.name AS team, r.description, r.created_at, r.in_use_hook, r.in_use_hook_fail_open, r.lease_hours FROM roles r JOIN teams t ON t.id = r.team_id";
 
     private static async Task<Ok<List<RoleView>>> ListAsync(Database db, CancellationToken ct)
     {
@@ -45,6 +45,7 @@ public static class RoleEndpoints
         var name = v.Slug("name", body.Name, "role");
         var team = v.Required("team", body.Team)?.ToLowerInvariant();
         var hook = InUseHookField.Check(v, body.InUseHook);
+        v.When(body.LeaseHours is < 1 or > MaxLeaseHours, "lease_hours", $"must be from 1 to {MaxLeaseHours} hours; omit it for machines that do not expire.");
         await using var c = await db.OpenAsync(ct);
         var teamId = team is null ? null : await TeamIdAsync(c, v, team);
         v.ThrowIfInvalid();
@@ -52,10 +53,10 @@ public static class RoleEndpoints
         {
             await c.ExecuteAsync(
                 """
-                INSERT INTO roles (name, team_id, description, created_at, in_use_hook, in_use_hook_fail_open)
-                VALUES (@name, @teamId, @description, @now, @hook, @failOpen)
+                INSERT INTO roles (name, team_id, description, created_at, in_use_hook, in_use_hook_fail_open, lease_hours)
+                VALUES (@name, @teamId, @description, @now, @hook, @failOpen, @LeaseHours)
                 """,
-                new { name, teamId, description = Blank(body.Description), now = clock.GetUtcNow(), hook = Blank(hook), failOpen = body.InUseHookFailOpen == true });
+                new { name, teamId, description = Blank(body.Description), now = clock.GetUtcNow(), hook = Blank(hook), failOpen = body.InUseHookFailOpen == true, body.LeaseHours });
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -78,6 +79,7 @@ public static class RoleEndpoints
         var team = body.Team?.Trim().ToLowerInvariant();
         v.When(team is { Length: 0 }, "team", "a role always has an owning team; name the team that takes it over.");
         var hook = InUseHookField.Check(v, body.InUseHook);
+        v.When(body.LeaseHours is < 0 or > MaxLeaseHours, "lease_hours", $"must be from 1 to {MaxLeaseHours} hours, or 0 to remove the default lease.");
         await using var c = await db.OpenAsync(ct);
         var teamId = team is { Length: > 0 } ? await TeamIdAsync(c, v, team) : null;
         v.ThrowIfInvalid();
@@ -89,13 +91,15 @@ public static class RoleEndpoints
                     team_id = COALESCE(@teamId, team_id),
                     description = CASE WHEN @setDescription THEN @description ELSE description END,
                     in_use_hook = CASE WHEN @setHook THEN @hook ELSE in_use_hook END,
-                    in_use_hook_fail_open = COALESCE(@failOpen, in_use_hook_fail_open)
+                    in_use_hook_fail_open = COALESCE(@failOpen, in_use_hook_fail_open),
+                    lease_hours = CASE WHEN @setLease THEN @lease ELSE lease_hours END
                 WHERE name = @name
                 """,
                 new
                 {
                     name, teamId, setDescription = body.Description is not null, description = Blank(body.Description),
                     setHook = hook is not null, hook = Blank(hook), failOpen = body.InUseHookFailOpen,
+                    setLease = body.LeaseHours is not null, lease = body.LeaseHours is > 0 ? body.LeaseHours : null,
                 });
             if (changed == 0) throw new NotFoundException("role", name);
         }
@@ -124,6 +128,9 @@ public static class RoleEndpoints
     private static async Task<RoleView?> FindAsync(DataContext c, string name) =>
         (await c.QuerySingleOrDefaultAsync<RoleRow>(Select + " WHERE r.name = @name", new { name }))?.View();
 
+    /// <summary>Ten years: a default lease beyond it is a typo, not a lease.</summary>
+    public const int MaxLeaseHours = 87_600;
+
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private sealed class RoleRow
@@ -135,6 +142,7 @@ public static class RoleEndpoints
         public DateTimeOffset CreatedAt { get; init; }
         public string? InUseHook { get; init; }
         public bool InUseHookFailOpen { get; init; }
-        public RoleView View() => new(Id, Name, Team, Description, CreatedAt, InUseHook, InUseHookFailOpen);
+        public int? LeaseHours { get; init; }
+        public RoleView View() => new(Id, Name, Team, Description, CreatedAt, InUseHook, InUseHookFailOpen, LeaseHours);
     }
 }

@@ -73,4 +73,27 @@ public sealed class LeaseTests : IAsyncLifetime
         var ended = await Assert.ThrowsAsync<IngotApiException>(() => admin.ExtendLeaseAsync(request.Id, clock.GetUtcNow().AddDays(1)));
         Assert.Equal(409, ended.Problem.Status);
     }
+
+    [Fact]
+    public async Task A_request_that_names_no_end_takes_its_roles_default_lease_and_a_bad_default_is_422()
+    {
+        var admin = server.Admin;
+        var site = (await admin.CreateSiteAsync(new SiteCreate("ash2"))).Name;
+        var sku = (await admin.CreateSkuAsync(new SkuCreate("edge-small", 8, 32, 1, 100, 1))).Name;
+        await admin.CreateTeamAsync(new TeamCreate("web"));
+        var refused = await Assert.ThrowsAsync<IngotApiException>(() => admin.CreateRoleAsync(new RoleCreate("bad", "web", LeaseHours: 0)));
+        Assert.True(refused.Problem.Errors!.ContainsKey("lease_hours"));
+        var role = await admin.CreateRoleAsync(new RoleCreate("frontend", "web", LeaseHours: 48));
+        Assert.Equal(48, role.LeaseHours);
+        if ((await admin.ListImagesAsync()).All(i => i.Name != "debian-12"))
+            await admin.CreateImageAsync(new ImageCreate("debian-12", ImageKind.Install, "http://images.invalid/k", "http://images.invalid/i"));
+
+        var defaulted = await admin.CreateRequestAsync(new RequestCreate("frontend", site, sku, 1, "debian-12"));
+        Assert.Equal(clock.GetUtcNow().AddHours(48), defaulted.ExpiresAt);
+        var named = await admin.CreateRequestAsync(new RequestCreate("frontend", site, sku, 1, "debian-12", ExpiresAt: clock.GetUtcNow().AddHours(5)));
+        Assert.Equal(clock.GetUtcNow().AddHours(5), named.ExpiresAt);
+        // 0 removes the default: the next request does not expire.
+        Assert.Null((await admin.UpdateRoleAsync("frontend", new RoleCreate(null, null, LeaseHours: 0))).LeaseHours);
+        Assert.Null((await admin.CreateRequestAsync(new RequestCreate("frontend", site, sku, 1, "debian-12"))).ExpiresAt);
+    }
 }

@@ -25,12 +25,14 @@ internal static class RoleCommands
         var team = new Option<string?>("--team") { Description = "The team that owns the role and may manage its machines.", Required = true };
         var description = new Option<string?>("--description") { Description = "What the role's machines do." };
         var hook = new InUseHookOptions("role");
-        var command = new Command("create", "Create a role owned by a team.") { name, team, description };
+        var lease = LeaseHours("Requests for the role's machines that name no end expire this many hours after they are made.");
+        var command = new Command("create", "Create a role owned by a team.") { name, team, description, lease };
         hook.AddTo(command);
         return command.Set(context, async (s, parse, ct) =>
         {
             var (url, failOpen) = hook.From(parse);
-            var role = await s.Client.CreateRoleAsync(new RoleCreate(parse.GetValue(name), parse.GetValue(team), parse.GetValue(description), url, failOpen), ct);
+            var role = await s.Client.CreateRoleAsync(new RoleCreate(parse.GetValue(name), parse.GetValue(team), parse.GetValue(description), url, failOpen,
+                parse.GetValue(lease)), ct);
             await s.Output.WriteAsync(role, one => Table([one]), ct);
             return 0;
         });
@@ -43,16 +45,20 @@ internal static class RoleCommands
         var team = new Option<string?>("--team") { Description = "The team that takes the role (and its machines) over." };
         var description = new Option<string?>("--description") { Description = "What the role's machines do; \"\" clears it." };
         var hook = new InUseHookOptions("role");
-        var command = new Command("update", "Change a role's team, description or in-use hook; what is not given stays.") { name, team, description };
+        var lease = LeaseHours("The default lease of requests for the role's machines, in hours; 0 removes it.");
+        var command = new Command("update", "Change a role's team, description, default lease or in-use hook; what is not given stays.") { name, team, description, lease };
         hook.AddUpdatesTo(command);
         return command.Set(context, async (s, parse, ct) =>
         {
             var (url, failOpen) = hook.Updates(parse);
-            var role = await s.Client.UpdateRoleAsync(parse.GetValue(name)!, new RoleCreate(null, parse.GetValue(team), parse.GetValue(description), url, failOpen), ct);
+            var role = await s.Client.UpdateRoleAsync(parse.GetValue(name)!, new RoleCreate(null, parse.GetValue(team), parse.GetValue(description), url, failOpen,
+                parse.GetValue(lease)), ct);
             await s.Output.WriteAsync(role, one => Table([one]), ct);
             return 0;
         });
     }
+
+    private static Option<int?> LeaseHours(string description) => new("--lease-hours") { Description = description };
 
     private static Command Delete(CliContext context)
     {
@@ -67,8 +73,10 @@ internal static class RoleCommands
 
     private static IRenderable Table(IReadOnlyList<RoleView> roles)
     {
-        var table = Output.Table("ID", "NAME", "TEAM", "DESCRIPTION", "CREATED", "HOOK");
-        foreach (var role in roles) Output.Row(table, role.Id, role.Name, role.Team, role.Description, role.CreatedAt, InUseHookOptions.Show(role.InUseHook, role.InUseHookFailOpen));
+        var table = Output.Table("ID", "NAME", "TEAM", "DESCRIPTION", "CREATED", "LEASE", "HOOK");
+        foreach (var role in roles)
+            Output.Row(table, role.Id, role.Name, role.Team, role.Description, role.CreatedAt, role.LeaseHours is { } h ? $"{h}h" : null,
+                InUseHookOptions.Show(role.InUseHook, role.InUseHookFailOpen));
         return table;
     }
 }

@@ -56,9 +56,11 @@ public sealed class RoleCommandsTests(ServerFixture fixture) : IClassFixture<Ser
         await cli.OkAsync("roles", "create", role, "--team", web, "--description", "the fancy database", "--in-use-hook", "https://cmdb.example/a", "--in-use-hook-fail-open");
         await cli.OkAsync("sites", "create", site, "--description", "London", "--in-use-hook", "http://sched.example/busy");
 
-        await cli.OkAsync("roles", "update", role, "--team", storage, "--in-use-hook", "https://cmdb.example/b", "--in-use-hook-fail-open", "false");
+        await cli.OkAsync("roles", "update", role, "--team", storage, "--in-use-hook", "https://cmdb.example/b", "--in-use-hook-fail-open", "false", "--lease-hours", "72");
         var changed = (await Server.Admin.ListRolesAsync()).Single(r => r.Name == role);
-        Assert.Equal((storage, "the fancy database", "https://cmdb.example/b", false), (changed.Team, changed.Description, changed.InUseHook, changed.InUseHookFailOpen));
+        Assert.Equal((storage, "the fancy database", "https://cmdb.example/b", false, (int?)72),
+            (changed.Team, changed.Description, changed.InUseHook, changed.InUseHookFailOpen, changed.LeaseHours));
+        Assert.Contains("72h", Lines.Row((await cli.OkAsync("roles", "list")).Out, role, column: 1));
 
         await cli.OkAsync("sites", "update", site, "--in-use-hook", "");
         var cleared = await Server.Admin.GetSiteAsync(site);
