@@ -22,7 +22,8 @@ public sealed record RequestCreate(string? Role, string? Site, string? Sku, int?
 public sealed record RequestMachineView(long MachineId, string HardwareName, string Hostname, string? Rack, string Status, long? JobId,
                                         string? Reason, DateTimeOffset UpdatedAt);
 
-/// <summary><c>short_by</c>: machines still missing, with <c>short_reason</c> saying why while it is not zero.</summary>
+/// <summary><c>short_by</c>: machines still missing, with <c>short_reason</c> saying why while it is not zero.
+/// <c>machines</c>: a line per machine in one request's view; empty in listings, which carry the counts.</summary>
 public sealed record RequestView(long Id, string Role, string Team, string Site, string Sku, int Count, string Image, string HostnameTemplate,
                                  bool Spread, DateTimeOffset? ExpiresAt, string User, RequestStatus Status, int InUse, int Installing, int ShortBy,
                                  string? ShortReason, int Replacements, string? CancelledBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,

@@ -81,29 +81,37 @@ public static class RequestReader
         var rows = (await c.QueryAsync<Row>($"{Select} {where} ORDER BY q.id DESC LIMIT @take", args)).AsList();
         var more = rows.Count > limit;
         if (more) rows.RemoveAt(rows.Count - 1);
-        return new Page<RequestView>(await ViewsAsync(c, rows), more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null);
+        return new Page<RequestView>(await ViewsAsync(c, rows, lines: false), more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null);
     }
 
-    private static async Task<IReadOnlyList<RequestView>> ViewsAsync(DataContext c, List<Row> rows)
+    /// <param name="lines">A line per machine (one request's view); a listing carries the counts alone, since a page of
+    /// 100 requests of 1,000 machines would otherwise be 100,000 lines.</param>
+    private static async Task<IReadOnlyList<RequestView>> ViewsAsync(DataContext c, List<Row> rows, bool lines = true)
     {
         if (rows.Count == 0) return [];
-        var machines = (await c.QueryAsync<MachineRow>(
+        var ids = new { ids = Sql.List(rows.Select(r => r.Id)) };
+        var machines = lines
+            ? (await c.QueryAsync<MachineRow>(
                 $"""
                 SELECT rm.request_id, rm.machine_id, m.hardware_name, rm.hostname, k.name AS rack, rm.status, rm.job_id, rm.reason, rm.updated_at
                 FROM request_machines rm JOIN machines m ON m.id = rm.machine_id LEFT JOIN racks k ON k.id = m.rack_id
                 WHERE {Sql.AnyOf(c, "rm.request_id", "ids")} ORDER BY rm.id
-                """, new { ids = Sql.List(rows.Select(r => r.Id)) }))
-            .ToLookup(m => m.RequestId);
+                """, ids)).ToLookup(m => m.RequestId)
+            : null;
+        var counts = (await c.QueryAsync<(long RequestId, string Status, int Count)>(
+                $"SELECT request_id, status, COUNT(*) AS count FROM request_machines WHERE {Sql.AnyOf(c, "request_id", "ids")} GROUP BY request_id, status", ids))
+            .ToLookup(x => x.RequestId);
         return [.. rows.Select(r =>
         {
-            var lines = machines[r.Id].Select(m => new RequestMachineView(m.MachineId, m.HardwareName, m.Hostname, m.Rack, m.Status, m.JobId, m.Reason, m.UpdatedAt)).ToList();
+            var view = machines?[r.Id].Select(m => new RequestMachineView(m.MachineId, m.HardwareName, m.Hostname, m.Rack, m.Status, m.JobId, m.Reason, m.UpdatedAt)).ToList() ?? [];
             var status = Wire.TryParse<RequestStatus>(r.Status, out var s) ? s : RequestStatus.Pending;
-            var inUse = lines.Count(l => l.Status == "in_use");
-            var installing = lines.Count(l => l.Status == "installing");
-            var shortBy = status is RequestStatus.Fulfilled or RequestStatus.Cancelled ? 0 : Math.Max(0, r.Count - inUse - installing);
+            int Count(string of) => counts[r.Id].Where(x => x.Status == of).Sum(x => x.Count);
+            var inUse = Count("in_use");
+            var installing = Count("installing");
+            var shortBy = status is RequestStatus.Fulfilled or RequestStatus.Cancelled or RequestStatus.Expired ? 0 : Math.Max(0, r.Count - inUse - installing);
             return new RequestView(r.Id, r.Role, r.Team, r.Site, r.Sku, r.Count, r.Image, r.HostnameTemplate, r.Spread, r.ExpiresAt, r.UserName, status,
                 inUse, installing, shortBy, shortBy > 0 || status == RequestStatus.Failed ? r.ShortReason : null, r.Replacements, r.CancelledBy,
-                r.CreatedAt, r.UpdatedAt, lines);
+                r.CreatedAt, r.UpdatedAt, view);
         })];
     }
 }

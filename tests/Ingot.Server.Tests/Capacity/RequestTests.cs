@@ -32,7 +32,9 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
             var machine = await Admin.GetMachineAsync(line.Hostname);
             Assert.Equal((MachineState.InUse, place.Role, place.Team, "debian-12", "in_use"), (machine.State, machine.Role, machine.Team, machine.Image, line.Status));
         }
-        Assert.Contains(done.Id, (await Admin.ListRequestsAsync(new RequestQuery(Role: place.Role))).Items.Select(r => r.Id));
+        // A listing carries the counts, not the lines (a page of big requests would be huge): `show` has them.
+        var listed = Assert.Single((await Admin.ListRequestsAsync(new RequestQuery(Role: place.Role))).Items, r => r.Id == done.Id);
+        Assert.Equal((3, 0, 0, RequestStatus.Fulfilled), (listed.InUse, listed.Installing, listed.Machines.Count, listed.Status));
     }
 
     [Fact]
