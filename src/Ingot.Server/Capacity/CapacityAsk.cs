@@ -50,6 +50,24 @@ public sealed record CapacityAsk(string Kind, long RoleId, long SiteId, long Sku
         return new CapacityAsk(kind, roleRow.Id, siteId!.Value, skuId!.Value, count!.Value, image!, template, spread ?? true, expiresAt);
     }
 
+    /// <summary>A request or pool as the checks on changing it need it.</summary>
+    public sealed record Owner(string UserName, long TeamId, string Role, string Site, string Template, string Status);
+
+    /// <summary>The request or pool <paramref name="id"/> of <paramref name="kind"/> (404 for the other kind), if the caller
+    /// may change it: the role's team and the site's operators, and its submitter where <paramref name="submitterMay"/>.</summary>
+    public static async Task<Owner> AuthorizeAsync(DataContext c, Caller caller, long id, string kind, string doing, bool submitterMay)
+    {
+        var owner = await c.QuerySingleOrDefaultAsync<Owner>(
+            """
+            SELECT q.user_name, ro.team_id, ro.name AS role, s.name AS site, q.hostname_template AS template, q.status FROM provisioning_requests q
+            JOIN roles ro ON ro.id = q.role_id JOIN sites s ON s.id = q.site_id WHERE q.id = @id AND q.kind = @kind
+            """, new { id, kind }) ?? throw new NotFoundException(kind, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!(submitterMay && owner.UserName == caller.Name) && !MayAskFor(caller, owner.TeamId, owner.Site))
+            throw new ForbiddenException($"{doing} {kind} {id} of role {owner.Role} needs {(submitterMay ? $"its submitter ({owner.UserName}), " : "")}" +
+                                         $"a member of the role's team or an operator of {owner.Site}; '{caller.Name}' is {caller.Describe()}.");
+        return owner;
+    }
+
     /// <summary>The role's team (not its viewers) and the site's operators; a request's submitter may also cancel it.</summary>
     public static bool MayAskFor(Caller caller, long teamId, string site) =>
         caller.OperatesOn(site) || (caller.Grant != Caller.ViewerGrant && caller.Teams.ContainsKey(teamId));

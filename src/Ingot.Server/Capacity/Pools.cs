@@ -68,7 +68,7 @@ public static class Pools
         v.ThrowIfInvalid();
         var queued = await db.InTransactionAsync(async c =>
         {
-            var pool = await AuthorizeAsync(c, Caller.From(http), id, "Resizing");
+            var pool = await CapacityAsk.AuthorizeAsync(c, Caller.From(http), id, Kind, "Resizing", submitterMay: false);
             if (HostnameTemplate.Problem(pool.Template, body.Desired!.Value, pool.Role, pool.Site, options.Domain) is { } problem)
                 throw new ValidationException("desired", $"the pool's hostname template cannot name {body.Desired} machines: {problem}");
             await c.ExecuteAsync("UPDATE provisioning_requests SET count = @desired, failure_streak = 0 WHERE id = @id", new { id, desired = body.Desired });
@@ -84,25 +84,11 @@ public static class Pools
         var caller = Caller.From(http);
         var queued = await db.InTransactionAsync(async c =>
         {
-            var pool = await AuthorizeAsync(c, caller, id, "Deleting");
+            var pool = await CapacityAsk.AuthorizeAsync(c, caller, id, Kind, "Deleting", submitterMay: false);
             return pool.Status != Wire.Name(RequestStatus.Cancelled) && await pass.RunAsync(c, id, caller.Name);
         }, ct);
         if (queued) jobs.WakeWorkers();
         return TypedResults.Ok(await ReadAsync(db, id, ct));
-    }
-
-    private sealed record PoolRow(long TeamId, string Role, string Site, string Template, string Status);
-
-    private static async Task<PoolRow> AuthorizeAsync(DataContext c, Caller caller, long id, string doing)
-    {
-        var pool = await c.QuerySingleOrDefaultAsync<PoolRow>(
-            """
-            SELECT ro.team_id, ro.name AS role, s.name AS site, q.hostname_template AS template, q.status FROM provisioning_requests q
-            JOIN roles ro ON ro.id = q.role_id JOIN sites s ON s.id = q.site_id WHERE q.id = @id AND q.kind = 'pool'
-            """, new { id }) ?? throw new NotFoundException("pool", id.ToString(CultureInfo.InvariantCulture));
-        if (!CapacityAsk.MayAskFor(caller, pool.TeamId, pool.Site))
-            throw new ForbiddenException($"{doing} pool {id} of role {pool.Role} needs a member of the role's team or an operator of {pool.Site}; '{caller.Name}' is {caller.Describe()}.");
-        return pool;
     }
 
     private static async Task<PoolView> ReadAsync(Database db, long id, CancellationToken ct)

@@ -64,7 +64,7 @@ public static class RequestEndpoints
         if (body.ExpiresAt <= now) throw new ValidationException("expires_at", $"{body.ExpiresAt:O} is not in the future (server time {now:O}); send null for no expiry.");
         await db.InTransactionAsync(async c =>
         {
-            var r = await AuthorizeAsync(c, caller, id, "extending its lease");
+            var r = await CapacityAsk.AuthorizeAsync(c, caller, id, "request", "Extending the lease of", submitterMay: true);
             if (r.Status is "cancelled" or "expired" or "failed")
                 throw new ConflictException($"Request {id} is {r.Status}: its lease ended with it; make a new request.");
             return await c.ExecuteAsync(
@@ -75,20 +75,6 @@ public static class RequestEndpoints
         return TypedResults.Ok(await RequestReader.GetAsync(read, id));
     }
 
-    private sealed record Owner(string UserName, long TeamId, string Site, string Status);
-
-    private static async Task<Owner> AuthorizeAsync(DataContext c, Caller caller, long id, string doing)
-    {
-        var r = await c.QuerySingleOrDefaultAsync<Owner>(
-            """
-            SELECT q.user_name, ro.team_id, s.name AS site, q.status FROM provisioning_requests q JOIN roles ro ON ro.id = q.role_id
-            JOIN sites s ON s.id = q.site_id WHERE q.id = @id AND q.kind = 'request'
-            """, new { id }) ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
-        if (r.UserName != caller.Name && !CapacityAsk.MayAskFor(caller, r.TeamId, r.Site))
-            throw new ForbiddenException($"Request {id} is {r.UserName}'s; {doing} needs its submitter, a member of its role's team or an operator of {r.Site}.");
-        return r;
-    }
-
     /// <summary>Cancels the request: installs under way are cancelled, and every machine it took is given back (recycled),
     /// which the reconciler sees through. The submitter, the role's team and the site's operators may.</summary>
     private static async Task<Ok<RequestView>> CancelAsync(long id, HttpContext http, Database db, RequestPass pass, JobSubmission jobs, CancellationToken ct)
@@ -96,7 +82,7 @@ public static class RequestEndpoints
         var caller = Caller.From(http);
         var queued = await db.InTransactionAsync(async c =>
         {
-            var r = await AuthorizeAsync(c, caller, id, "cancelling it");
+            var r = await CapacityAsk.AuthorizeAsync(c, caller, id, "request", "Cancelling", submitterMay: true);
             if (r.Status is "cancelled" or "expired") return false;
             return await pass.RunAsync(c, id, caller.Name);
         }, ct);

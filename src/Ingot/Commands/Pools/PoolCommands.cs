@@ -87,13 +87,11 @@ internal static class PoolCommands
 
     private static IRenderable Details(PoolView p)
     {
-        var machines = Output.Table("HOSTNAME", "MACHINE", "RACK", "STATUS", "JOB", "REASON");
-        foreach (var m in p.Machines) Output.Row(machines, m.Hostname, m.HardwareName, m.Rack, m.Status, m.JobId, m.Reason);
         return new Rows(
             Output.Details(("id", p.Id), ("role", $"{p.Role} (team {p.Team})"), ("site", p.Site), ("sku", p.Sku), ("desired", p.Desired), ("image", p.Image),
                 ("hostnames", p.HostnameTemplate), ("status", p.Status), ("healthy", p.Healthy), ("installing", p.Installing), ("short by", p.ShortBy),
                 ("why short", p.ShortReason), ("replacements", p.Replacements), ("user", p.User), ("deleted by", p.DeletedBy), ("updated", p.UpdatedAt)),
             new Text(""),
-            machines);
+            Requests.RequestTable.Lines(p.Machines));
     }
 }

@@ -18,15 +18,21 @@ internal static class RequestTable
 
     public static IRenderable Details(RequestView r)
     {
-        var machines = Output.Table("HOSTNAME", "MACHINE", "RACK", "STATUS", "JOB", "REASON");
-        foreach (var m in r.Machines) Output.Row(machines, m.Hostname, m.HardwareName, m.Rack, m.Status, m.JobId, m.Reason);
         return new Rows(
             Output.Details(("id", r.Id), ("role", $"{r.Role} (team {r.Team})"), ("site", r.Site), ("sku", r.Sku), ("count", r.Count), ("image", r.Image),
                 ("hostnames", r.HostnameTemplate), ("spread", r.Spread), ("status", r.Status), ("in use", r.InUse), ("installing", r.Installing),
                 ("short by", r.ShortBy), ("why short", r.ShortReason), ("replacements", r.Replacements), ("user", r.User),
                 ("cancelled by", r.CancelledBy), ("created", r.CreatedAt), ("updated", r.UpdatedAt)),
             new Text(""),
-            machines);
+            Lines(r.Machines));
+    }
+
+    /// <summary>A row per machine a request or pool took (pools show theirs the same way).</summary>
+    public static Table Lines(IEnumerable<RequestMachineView> machines)
+    {
+        var table = Output.Table("HOSTNAME", "MACHINE", "RACK", "STATUS", "JOB", "REASON");
+        foreach (var m in machines) Output.Row(table, m.Hostname, m.HardwareName, m.Rack, m.Status, m.JobId, m.Reason);
+        return table;
     }
 
     /// <summary>"request 7 installing: 3/10 in use, 7 installing, short by 0".</summary>
