@@ -56,7 +56,7 @@ public static class RequestEndpoints
     }
 
     /// <summary>Moves a request's lease end (<c>null</c>: it no longer expires). Its reminder and expiry are noted afresh
-    /// against the new end. The submitter, the role's team and the site's operators may; not once the request ended.</summary>
+    /// against the new end. The role's team and the site's operators may; not once the request ended.</summary>
     private static async Task<Ok<RequestView>> ExtendAsync(long id, LeaseExtend body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
         var caller = Caller.From(http);
@@ -64,7 +64,9 @@ public static class RequestEndpoints
         if (body.ExpiresAt <= now) throw new ValidationException("expires_at", $"{body.ExpiresAt:O} is not in the future (server time {now:O}); send null for no expiry.");
         await db.InTransactionAsync(async c =>
         {
-            var r = await CapacityAsk.AuthorizeAsync(c, caller, id, "request", "Extending the lease of", submitterMay: true);
+            // Not its submitter as such: one who has left the role's team would keep the team's machines on. Giving them back
+            // (cancel) stays theirs.
+            var r = await CapacityAsk.AuthorizeAsync(c, caller, id, "request", "Extending the lease of", submitterMay: false);
             if (r.Status is "cancelled" or "expired" or "failed")
                 throw new ConflictException($"Request {id} is {r.Status}: its lease ended with it; make a new request.");
             return await c.ExecuteAsync(

@@ -96,4 +96,25 @@ public sealed class LeaseTests : IAsyncLifetime
         Assert.Null((await admin.UpdateRoleAsync("frontend", new RoleCreate(null, null, LeaseHours: 0))).LeaseHours);
         Assert.Null((await admin.CreateRequestAsync(new RequestCreate("frontend", site, sku, 1, "debian-12"))).ExpiresAt);
     }
+
+    [Fact]
+    public async Task A_submitter_who_left_the_roles_team_may_give_the_machines_back_but_not_keep_them_on()
+    {
+        var admin = server.Admin;
+        var site = (await admin.CreateSiteAsync(new SiteCreate("sfo3"))).Name;
+        var sku = (await admin.CreateSkuAsync(new SkuCreate("gpu-a100", 8, 32, 1, 100, 1))).Name;
+        await admin.CreateTeamAsync(new TeamCreate("ml"));
+        await admin.CreateRoleAsync(new RoleCreate("training", "ml"));
+        if ((await admin.ListImagesAsync()).All(i => i.Name != "debian-12"))
+            await admin.CreateImageAsync(new ImageCreate("debian-12", ImageKind.Install, "http://images.invalid/k", "http://images.invalid/i"));
+        var bob = await SelfService.Accounts.CreateAsync(server, false, "ml");
+        var request = await bob.Client.CreateRequestAsync(new RequestCreate("training", site, sku, 1, "debian-12", ExpiresAt: clock.GetUtcNow().AddDays(1)));
+        Assert.NotNull((await bob.Client.ExtendLeaseAsync(request.Id, clock.GetUtcNow().AddDays(2))).ExpiresAt);
+
+        await admin.RemoveTeamMemberAsync("ml", bob.Name);
+        var refused = await Assert.ThrowsAsync<IngotApiException>(() => bob.Client.ExtendLeaseAsync(request.Id, clock.GetUtcNow().AddDays(30)));
+        Assert.Equal(403, refused.Problem.Status);
+        Assert.Equal(clock.GetUtcNow().AddDays(2), (await admin.GetRequestAsync(request.Id)).ExpiresAt);
+        Assert.Equal(RequestStatus.Cancelled, (await bob.Client.CancelRequestAsync(request.Id)).Status);
+    }
 }
