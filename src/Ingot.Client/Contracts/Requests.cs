@@ -18,7 +18,9 @@ public sealed record RequestCreate(string? Role, string? Site, string? Sku, int?
                                    bool? Spread = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>A machine a request took: <c>installing</c>, <c>in_use</c>, <c>failed</c> (its installs failed; left
-/// <c>broken</c> with its evidence and replaced), <c>releasing</c> or <c>released</c> (the request was cancelled).</summary>
+/// <c>broken</c> with its evidence and replaced), <c>releasing</c> or <c>released</c> (the request was cancelled), or
+/// <c>returned</c>: it left a request after its install (recycled by hand, reclaimed, broken later); a request counts it
+/// as delivered and does not replace it, where a pool does.</summary>
 public sealed record RequestMachineView(long MachineId, string HardwareName, string Hostname, string? Rack, string Status, long? JobId,
                                         string? Reason, DateTimeOffset UpdatedAt);
 

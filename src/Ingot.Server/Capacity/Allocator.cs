@@ -61,6 +61,7 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
             var plan = JobPlans.Find(JobActions.Install)!;
             var parameters = new Dictionary<string, JsonElement> { ["image"] = JsonSerializer.SerializeToElement(r.Image) };
             var jobIds = await jobs.QueueAsync(c, [.. taken.Select(t => (t.Id, (long?)r.SiteId))], plan, parameters, r.UserName, $"request:{r.Id}", null);
+            await ReleaseStaleAsync(c, taken, now);
             var rows = new BulkRows(("machine_id", taken.Select(t => t.Id).ToArray()), ("hostname", taken.Select(t => t.Hostname).ToArray()),
                 ("job_id", jobIds.ToArray()));
             var args = new DynamicParameters(new { r.Id, now });
@@ -77,6 +78,18 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
             : "";
         return (taken.Count, $"short by {missing}: {candidates.Count} available machine(s) of SKU {r.Sku} in site {r.Site}{spreadNote}");
     }
+
+    /// <summary>A machine that was available belongs to no request, whatever an older request's line still says: one
+    /// given back outside its request (recycled by hand, reclaimed) before that request's pass saw it. Those lines are
+    /// closed here, or the one-owner index would refuse the new line and stall this request on that machine.</summary>
+    private static Task ReleaseStaleAsync(DataContext c, List<(long Id, string Hostname)> taken, DateTimeOffset now) =>
+        c.ExecuteAsync(
+            $"""
+            UPDATE request_machines SET updated_at = @now, reason = 'the machine was given back outside the request',
+                status = CASE WHEN status = 'in_use' AND (SELECT q.kind FROM provisioning_requests q WHERE q.id = request_machines.request_id) = 'request'
+                              THEN '{RequestPass.Returned}' ELSE 'released' END
+            WHERE {Sql.AnyOf(c, "machine_id", "ids")} AND status IN ('installing', 'in_use', 'releasing')
+            """, new { now, ids = Sql.List(taken.Select(t => t.Id)) });
 
     /// <summary>Moves the picks that are still available to allocated, named and with the role, and records the moves.</summary>
     private async Task<List<(long Id, string Hostname)>> TakeAsync(DataContext c, RequestRow r, List<RackSpread.Candidate> picked, DateTimeOffset now)

@@ -35,6 +35,15 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         public long? SiteId { get; init; }
     }
 
+    /// <summary>A request's machine that left it outside the request, counted as delivered: not replaced.</summary>
+    public const string Returned = "returned";
+
+    /// <summary>States a machine in use leaves its request or pool for. A reimage (installing) or a cancelled one
+    /// (allocated) keeps it the owner's, with its role and name.</summary>
+    public static readonly string[] LeftStates = ["broken", "recycling", "available", "decommissioned", "new"];
+
+    private static bool Left(string state) => LeftStates.Contains(state);
+
     /// <summary>Ends that a job reaches and does not leave.</summary>
     private static bool Ended(string? status) => status is "succeeded" or "failed" or "cancelled";
 
@@ -46,7 +55,8 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
         var cancelled = r.Status == Wire.Name(RequestStatus.Cancelled) || cancelledBy is not null;
         var pool = r.Kind == Pools.Kind;
-        var expired = r.Status == Wire.Name(RequestStatus.Expired) || (!cancelled && await LeaseAsync(c, r, now) && options.RecycleOnExpiry);
+        var leaseOver = !cancelled && await LeaseAsync(c, r, now);
+        var expired = r.Status == Wire.Name(RequestStatus.Expired) || (leaseOver && options.RecycleOnExpiry);
         // A request that ended either way gives its machines back; only its status says which.
         var ending = cancelled || expired;
         var why = cancelled ? "the request was cancelled" : "the request's lease expired";
@@ -98,12 +108,14 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             }
             else if (m.Status == "in_use" && ending)
                 await Set(m, "releasing", why, now, await Recycle(m));
-            else if (m.Status == "in_use" && pool && m.State != "in_use")
+            else if (m.Status == "in_use" && Left(m.State))
             {
                 // A pool member that broke is left for repair and replaced; one taken away by hand (recycled,
-                // decommissioned) is no longer the pool's, and is replaced too.
-                if (m.State == "broken") { failures++; streak++; }
-                await Set(m, m.State == "broken" ? "failed" : "released", $"the machine went {m.State} while in the pool", now);
+                // decommissioned, reclaimed) is no longer the pool's, and is replaced too. A request is done with a machine
+                // once it delivered it: one given back or broken later is "returned", and the request takes no other.
+                if (pool && m.State == "broken") { failures++; streak++; }
+                await Set(m, !pool ? Returned : m.State == "broken" ? "failed" : "released",
+                    $"the machine went {m.State} after its install{(pool ? ", while in the pool" : "")}", now);
             }
             else if (m.Status == "releasing" && Ended(m.JobStatus))
             {
@@ -126,9 +138,11 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         }
         string? shortReason = null;
         var exhausted = (pool ? streak : failures) >= Math.Max(options.MinReplacements, r.Count);
-        if (!ending && !exhausted && Count("installing") + Count("in_use") < r.Count)
+        // A lease run out without recycling (INGOT_REQUESTS_RECYCLE_ON_EXPIRY=false) takes no more machines either.
+        var held = Count("installing") + Count("in_use") + Count(Returned);
+        if (!ending && !exhausted && !leaseOver && held < r.Count)
         {
-            var wanted = r.Count - Count("installing") - Count("in_use");
+            var wanted = r.Count - held;
             var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, now);
             queued |= taken > 0;
             shortReason = reason;
@@ -136,13 +150,13 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         }
         var status = cancelled ? RequestStatus.Cancelled
             : expired ? RequestStatus.Expired
-            : Count("in_use") >= r.Count ? RequestStatus.Fulfilled
+            : Count("in_use") + Count(Returned) >= r.Count ? RequestStatus.Fulfilled
             : Count("installing") > 0 ? RequestStatus.Installing
             : exhausted ? RequestStatus.Failed
-            : Count("in_use") > 0 ? RequestStatus.PartiallyFulfilled
+            : Count("in_use") + Count(Returned) > 0 ? RequestStatus.PartiallyFulfilled
             : RequestStatus.Pending;
         if (exhausted && status is not (RequestStatus.Fulfilled or RequestStatus.Cancelled or RequestStatus.Expired))
-            shortReason = $"{(pool ? streak : failures)} machine(s) failed{(pool ? " in a row" : "")}, the most it replaces; short by {r.Count - Count("in_use") - Count("installing")}";
+            shortReason = $"{(pool ? streak : failures)} machine(s) failed{(pool ? " in a row" : "")}, the most it replaces; short by {r.Count - held}";
         // Written only when something changed: updated_at then says when the request last moved, and a request waiting
         // for capacity costs the database no write per tick.
         cancelledBy = r.CancelledBy ?? cancelledBy;

@@ -108,7 +108,8 @@ public static class RequestReader
             int Count(string of) => counts[r.Id].Where(x => x.Status == of).Sum(x => x.Count);
             var inUse = Count("in_use");
             var installing = Count("installing");
-            var shortBy = status is RequestStatus.Fulfilled or RequestStatus.Cancelled or RequestStatus.Expired ? 0 : Math.Max(0, r.Count - inUse - installing);
+            var shortBy = status is RequestStatus.Fulfilled or RequestStatus.Cancelled or RequestStatus.Expired ? 0
+                : Math.Max(0, r.Count - inUse - installing - Count(RequestPass.Returned));
             return new RequestView(r.Id, r.Role, r.Team, r.Site, r.Sku, r.Count, r.Image, r.HostnameTemplate, r.Spread, r.ExpiresAt, r.UserName, status,
                 inUse, installing, shortBy, shortBy > 0 || status == RequestStatus.Failed ? r.ShortReason : null, r.Replacements, r.CancelledBy,
                 r.CreatedAt, r.UpdatedAt, view);

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Ingot.Server.Capacity;
 
 /// <summary>Keeps every open provisioning request moving (a continuous reconciler, not a twice-daily run): each tick, the
-/// node holding the "requests" lease runs a <see cref="RequestPass"/> over every request that is not finished, or whose
-/// machines are still being given back. Any node may hold the lease; one that dies loses it after
+/// node holding the "requests" lease runs a <see cref="RequestPass"/> over every request that is not finished, whose
+/// machines are still being given back, or one of whose machines left it by another way (recycled by hand, reclaimed,
+/// broken after its install). Any node may hold the lease; one that dies loses it after
 /// <see cref="RequestOptions.Lease"/> and another carries on, since every pass starts from the database.</summary>
 public sealed partial class RequestReconciler(Database db, RequestPass pass, JobSubmission jobs, RequestOptions options, DatabaseJobQueue queue,
                                               TimeProvider clock, ILogger<RequestReconciler> log) : BackgroundService
@@ -22,11 +23,14 @@ public sealed partial class RequestReconciler(Database db, RequestPass pass, Job
         List<long> open;
         await using (var c = await db.OpenAsync(ct))
             open = (await c.QueryAsync<long>(
-                """
+                $"""
                 SELECT id FROM provisioning_requests WHERE status NOT IN ('fulfilled', 'failed', 'cancelled', 'expired')
                     OR (kind = 'pool' AND status <> 'cancelled')
                     OR (expires_at IS NOT NULL AND lease_expired_at IS NULL AND status NOT IN ('cancelled', 'expired'))
-                UNION SELECT request_id FROM request_machines WHERE status IN ('installing', 'releasing') ORDER BY 1
+                UNION SELECT request_id FROM request_machines WHERE status IN ('installing', 'releasing')
+                UNION SELECT rm.request_id FROM request_machines rm JOIN machines m ON m.id = rm.machine_id
+                    WHERE rm.status = 'in_use' AND m.state IN ({string.Join(", ", RequestPass.LeftStates.Select(x => $"'{x}'"))})
+                ORDER BY 1
                 """)).AsList();
         var queued = false;
         foreach (var id in open)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ingot.Client;
 using Ingot.Server.Tests.Infrastructure;
 using Ingot.Server.Tests.SelfService;
@@ -173,5 +174,46 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
         Assert.Equal(0, gone.Healthy);
         Assert.Contains(created.Id, (await Admin.ListPoolsAsync(new RequestQuery(Role: place.Role))).Items.Select(p => p.Id));
         Assert.Equal(404, (await Assert.ThrowsAsync<IngotApiException>(() => Admin.GetRequestAsync(created.Id))).Problem.Status);
+    }
+
+    [Fact]
+    public async Task A_machine_given_back_outside_its_request_is_returned_not_replaced_and_the_next_request_may_take_it()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        for (var i = 0; i < 3; i++) await fleet.AvailableAsync(place, "r1");
+        var first = await fleet.WaitAsync((await Admin.CreateRequestAsync(Ask(place, 2))).Id, r => r.Status == RequestStatus.Fulfilled);
+
+        // Its owner recycles one by hand: the request is done with it, and takes no third machine in its place.
+        var given = first.Machines[0];
+        var recycle = await Admin.SubmitJobAsync(given.HardwareName, JobActions.Recycle, force: true);
+        var after = await fleet.WaitAsync(first.Id, r => r.Machines.Any(m => m.Status == "returned"));
+        Assert.Equal((RequestStatus.Fulfilled, 1, 0, 2), (after.Status, after.InUse, after.ShortBy, after.Machines.Count));
+        Assert.Contains("went recycling after its install", Assert.Single(after.Machines, m => m.Status == "returned").Reason);
+        await fleet.WaitAsync(first.Id, _ => Admin.GetJobAsync(recycle.Id).Result.Status == JobStatus.Succeeded);
+
+        // Available again, it belongs to nobody: the next request takes it (and the machine never used) without a clash.
+        var second = await fleet.WaitAsync((await Admin.CreateRequestAsync(Ask(place, 2))).Id, r => r.Status == RequestStatus.Fulfilled);
+        Assert.Contains(given.MachineId, second.Machines.Select(m => m.MachineId));
+        Assert.Equal(1, (await Admin.GetRequestAsync(first.Id)).InUse);
+    }
+
+    [Fact]
+    public async Task A_pool_member_reimaged_by_its_team_stays_in_the_pool()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        await fleet.AvailableAsync(place, "r1");
+        await fleet.AvailableAsync(place, "r1");
+        var pool = await PoolAsync((await Admin.CreatePoolAsync(new PoolCreate(place.Role, place.Site, place.Sku, 1, "debian-12"))).Id,
+            p => p.Status == PoolStatus.Steady);
+
+        var member = Assert.Single(pool.Machines);
+        var reimage = await Admin.SubmitJobAsync(member.Hostname, JobActions.Reimage,
+            new Dictionary<string, System.Text.Json.JsonElement> { ["image"] = System.Text.Json.JsonSerializer.SerializeToElement("debian-12") }, force: true);
+        await PoolAsync(pool.Id, _ => Admin.GetJobAsync(reimage.Id).Result.Status == JobStatus.Succeeded);
+        await fleet.Server.Services.GetRequiredService<Ingot.Server.Capacity.RequestReconciler>().RunOnceAsync(CancellationToken.None);
+
+        var still = await Admin.GetPoolAsync(pool.Id);
+        Assert.Equal((PoolStatus.Steady, 1, 0), (still.Status, still.Healthy, still.Replacements));
+        Assert.Equal(member.MachineId, Assert.Single(still.Machines).MachineId);
     }
 }
