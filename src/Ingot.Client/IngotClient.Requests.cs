@@ -44,3 +44,14 @@ public sealed partial class IngotClient
     public Task<PoolView> DeletePoolAsync(long id, CancellationToken ct = default) =>
         SendAsync<PoolView>(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/pools/{id.ToString(CultureInfo.InvariantCulture)}"), ct);
 }
+
+public sealed partial class IngotClient
+{
+    /// <summary>Reclaim's dry run: what a run with the same rules would recycle now, and what it would leave, with why.</summary>
+    public Task<ReclaimReport> ReclaimReportAsync(ReclaimRunRequest? ask = null, CancellationToken ct = default) =>
+        GetAsync<ReclaimReport>("api/v1/reclaim" + Query(("rules", ask?.Rules is { Count: > 0 } rules ? string.Join(',', rules) : null),
+            ("site", ask?.Site), ("defunct_days", ask?.DefunctDays), ("unused_days", ask?.UnusedDays)), ct);
+
+    /// <summary>Runs reclaim: recycle batches of what the rules select (409 if <c>expect</c> no longer matches it).</summary>
+    public Task<ReclaimRun> ReclaimAsync(ReclaimRunRequest ask, CancellationToken ct = default) => PostAsync<ReclaimRun>("api/v1/reclaim", ask, ct);
+}

@@ -88,6 +88,8 @@ public static class Permissions
         new("POST /api/v1/pools", Access.Team, "Creating a pool for a role"),
         new("PATCH /api/v1/pools/{id}", Access.Team, "Resizing a pool"),
         new("DELETE /api/v1/pools/{id}", Access.Team, "Deleting a pool"),
+        new("GET /api/v1/reclaim", Access.Read, "Reading what reclaim would recycle (its dry run)"),
+        new("POST /api/v1/reclaim", Access.Operator, "Reclaiming machines"),
 
         new("GET /api/v1/whoami", Access.Read, "Asking who you are"),
         new("GET /api/v1/teams", Access.Read, "Listing teams"),

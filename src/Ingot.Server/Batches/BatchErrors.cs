@@ -14,6 +14,7 @@ public sealed class BatchInvalidException(IReadOnlyList<HostReason> hosts, bool 
 {
     public override int Status => 422;
     public override string Slug => "batch-invalid";
+    public IReadOnlyList<HostReason> Hosts { get; } = hosts;
     public override string Title => "Invalid batch";
     public override string? AuditOutcome => denied ? "denied" : null;
     public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
@@ -30,6 +31,7 @@ public sealed class BatchOverlapException(IReadOnlyList<HostReason> hosts)
 {
     public override int Status => 409;
     public override string Slug => "batch-overlap";
+    public IReadOnlyList<HostReason> Hosts { get; } = hosts;
     public override string Title => "Hosts in another batch";
     public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>
     {

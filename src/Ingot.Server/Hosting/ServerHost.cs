@@ -106,6 +106,7 @@ public static class ServerHost
         api.MapBatches();
         api.MapRequests();
         api.MapPools();
+        api.MapReclaim();
         app.MapBoot();
         return app;
     }

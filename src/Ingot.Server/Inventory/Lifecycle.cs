@@ -29,6 +29,9 @@ public static class Lifecycle
             [(Allocated, Recycle)] = Recycling,
             [(Recycling, FinishRecycle)] = Available,
             [(Broken, Repair)] = Available,
+            // Reclaiming a defunct machine (issue 13): the wipe is its test. A machine that wipes cleanly is available
+            // again; one that fails the wipe is broken again, with the fresh evidence.
+            [(Broken, Recycle)] = Recycling,
             // A cancelled install or reimage (issue 11 A.3): the disk may hold half an image, so the machine is not in
             // use, but it is still its owner's, with its role and name: back to allocated, where 'install' starts over.
             [(Installing, Abandon)] = Allocated,

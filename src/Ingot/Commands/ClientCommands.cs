@@ -43,6 +43,7 @@ public static class ClientCommands
         RequestCommands.Create(context),
         LeaseCommands.Create(context),
         PoolCommands.Create(context),
+        Reclaim.ReclaimCommand.Create(context),
         ActivityCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),

@@ -50,6 +50,7 @@ public static class Floors
             ["Data"] = "requests, pools and their machines are rows; the reconciler holds a loop lease",
             ["Inventory"] = "the image catalog; allocation moves machines to allocated with their name and role",
             ["Jobs"] = "a request's machines are installed, recycled and cancelled as jobs, by the jobs' own rules",
+            ["Batches"] = "reclaim recycles its machines as batches, by the batches' own rules",
         },
         // The composition root: it may use everything, and nothing uses it.
         ["Hosting"] = new Dictionary<string, string>

@@ -11,17 +11,20 @@ namespace Ingot.Server.Tests.Capacity;
 /// <summary>A server with workers, a quick request reconciler and the simulator's network-booting machines (127.0.12.x):
 /// provisioning requests carried out end to end. Each test makes its own site, racks, SKU, team and role, and takes its
 /// own machines from the fleet.</summary>
-public sealed class RequestFleet : IAsyncLifetime
+public class RequestFleet : IAsyncLifetime
 {
     public TestServer Server { get; private set; } = null!;
     public SimulatedFleet Fleet { get; private set; } = null!;
     public const string Domain = "test.example";
     private int next = -1;
 
-    public async Task InitializeAsync()
+    /// <summary>Whether an expired request's machines are given back (INGOT_REQUESTS_RECYCLE_ON_EXPIRY).</summary>
+    protected virtual bool RecycleOnExpiry => true;
+
+    public virtual async Task InitializeAsync()
     {
         Server = await TestServer.StartAsync(jobs: BrokerFixture.FastJobs, ipmi: BrokerFixture.FastIpmi,
-            configure: s => s with { Requests = s.Requests with { Interval = TimeSpan.FromMilliseconds(100), Domain = Domain } });
+            configure: s => s with { Requests = s.Requests with { Interval = TimeSpan.FromMilliseconds(100), Domain = Domain, RecycleOnExpiry = RecycleOnExpiry } });
         Fleet = await SimulatedFleet.StartAsync(new FleetOptions
         {
             Server = Server.Url, Count = 32, SerialPrefix = $"RQ{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-",
@@ -33,7 +36,7 @@ public sealed class RequestFleet : IAsyncLifetime
                 DeadlineSeconds: 120));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Server.DisposeAsync();
         await Fleet.DisposeAsync();
@@ -84,4 +87,10 @@ public sealed class RequestFleet : IAsyncLifetime
         }
         return request;
     }
+}
+
+/// <summary>The same fleet on a server that keeps an expired request's machines: reclaim's lease_expired rule finds them.</summary>
+public sealed class KeptLeaseFleet : RequestFleet
+{
+    protected override bool RecycleOnExpiry => false;
 }

@@ -23,6 +23,8 @@ public sealed class LifecycleTableTests
         (Installing, Abandon, Allocated), (Recycling, Recycle, Recycling),
         // Issue 13: an allocated machine given back (a cancelled request) is wiped and returned.
         (Allocated, Recycle, Recycling),
+        // Issue 13: reclaim wipes a defunct (broken, idle) machine back to available.
+        (Broken, Recycle, Recycling),
         (New, Fail, Broken), (Available, Fail, Broken), (Allocated, Fail, Broken), (Installing, Fail, Broken),
         (InUse, Fail, Broken), (Recycling, Fail, Broken),
         (New, Decommission, Decommissioned), (Available, Decommission, Decommissioned),
