@@ -41,19 +41,21 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
 
     /// <summary>Allocates up to <paramref name="wanted"/> machines and queues their installs.</summary>
     /// <returns>How many it took, and why it took fewer (null when it took them all).</returns>
-    public async Task<(int Taken, string? Short)> AllocateAsync(DataContext c, RequestRow r, int wanted, DateTimeOffset now)
+    /// <param name="faltering">Members whose installs are failing and have a spare: not counted in their racks' share,
+    /// so a spare may go where the machine it stands in for is.</param>
+    public async Task<(int Taken, string? Short)> AllocateAsync(DataContext c, RequestRow r, int wanted, IReadOnlyCollection<long> faltering, DateTimeOffset now)
     {
         var candidates = (await c.QueryAsync<RackSpread.Candidate>(
             """
             SELECT m.id, k.name AS rack FROM machines m LEFT JOIN racks k ON k.id = m.rack_id
             WHERE m.site_id = @SiteId AND m.state = 'available' AND m.sku_id = @SkuId AND NOT m.maintenance ORDER BY m.id
             """, r)).AsList();
-        var held = (await c.QueryAsync<(string? Rack, int Count)>(
+        var held = (await c.QueryAsync<(long MachineId, string? Rack)>(
                 """
-                SELECT k.name AS rack, COUNT(*) AS count FROM request_machines rm JOIN machines m ON m.id = rm.machine_id
-                LEFT JOIN racks k ON k.id = m.rack_id WHERE rm.request_id = @Id AND rm.status IN ('installing', 'in_use') GROUP BY k.name
+                SELECT rm.machine_id, k.name AS rack FROM request_machines rm JOIN machines m ON m.id = rm.machine_id
+                LEFT JOIN racks k ON k.id = m.rack_id WHERE rm.request_id = @Id AND rm.status IN ('installing', 'in_use')
                 """, r))
-            .ToDictionary(h => h.Rack ?? "", h => h.Count);
+            .Where(h => !faltering.Contains(h.MachineId)).GroupBy(h => h.Rack ?? "").ToDictionary(g => g.Key, g => g.Count());
         var (picked, share) = RackSpread.Pick(candidates, held, r.Count, wanted, r.Spread);
         var taken = picked.Count == 0 ? [] : await TakeAsync(c, r, picked, now);
         if (taken.Count > 0)

@@ -17,6 +17,10 @@ public sealed record RequestOptions
     /// count, whichever is more: each one lost is replaced while it has replacements left.</summary>
     public int MinReplacements { get; init; } = 3;
 
+    /// <summary>The most of a request's count installed as spares at once, beside installs whose first attempt failed
+    /// (at least <see cref="MinReplacements"/>).</summary>
+    public double SpareShare { get; init; } = 0.25;
+
     /// <summary>How long before a request's <c>expires_at</c> its reminder event is written (request.lease_expiring).</summary>
     public TimeSpan LeaseReminder { get; init; } = TimeSpan.FromHours(24);
 

@@ -31,6 +31,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         public string? JobStatus { get; init; }
         public string? JobAction { get; init; }
         public string? JobError { get; init; }
+        public int? JobAttempt { get; init; }
         public string State { get; init; } = "";
         public long? SiteId { get; init; }
     }
@@ -66,7 +67,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         var members = (await c.QueryAsync<MemberRow>(
             """
             SELECT rm.id, rm.machine_id, rm.status, rm.job_id, j.status AS job_status, j.action AS job_action, j.error AS job_error,
-                   m.state, m.site_id
+                   j.attempt AS job_attempt, m.state, m.site_id
             FROM request_machines rm JOIN machines m ON m.id = rm.machine_id LEFT JOIN jobs j ON j.id = rm.job_id
             WHERE rm.request_id = @id AND rm.status IN ('installing', 'in_use', 'releasing')
             """, new { id })).AsList();
@@ -120,7 +121,8 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             else if (m.Status == "releasing" && Ended(m.JobStatus))
             {
                 if (m.JobAction == JobActions.Recycle || m.State is not ("allocated" or "in_use"))
-                    await Set(m, "released", m.JobAction == JobActions.Recycle ? $"recycle job {m.JobId} {m.JobStatus}" : null, now);
+                    // The reason it was given back stays; its job is now the recycle's.
+                    await Set(m, "released", null, now);
                 else
                     await Set(m, "releasing", null, now, await Recycle(m));
             }
@@ -128,9 +130,19 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             moved = true;
         }
 
+        // Faltering: an install whose first attempt failed and that the broker is retrying. Its machine will likely end
+        // broken, so a spare is installed beside it now rather than after its retries (issue 13's "one round of retries
+        // and one of replacements": they overlap). Whichever way it ends, the pass after sees through it: broken, it is a
+        // failure the spare has already replaced; installed, it is one too many, drained below.
+        var faltering = members.Where(m => final[m.Id] == "installing" && m.JobAttempt > 1 && !Ended(m.JobStatus)).ToList();
+        // More than a share of the request faltering at once is the image or the network, not the machines: spares would
+        // only break more machines. Beyond it, faltering installs are waited for.
+        var spares = Math.Min(faltering.Count, Math.Max(options.MinReplacements, (int)Math.Ceiling(r.Count * options.SpareShare)));
         var counts = final.Values.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
         int Count(string s) => counts.GetValueOrDefault(s);
-        if (pool && !ending && Count("installing") + Count("in_use") > r.Count && await DrainAsync(c, r, now, Recycle))
+        // Members that count: in use, returned, and installing without a failed attempt (or faltering without a spare).
+        int Good() => Count("installing") - spares + Count("in_use") + Count(Returned);
+        if (!ending && Good() > r.Count && await DrainAsync(c, r, Good() - r.Count, [.. faltering.Select(m => m.Id)], now, Recycle))
         {
             moved = true;
             counts = (await c.QueryAsync<(string Status, int Count)>(
@@ -139,11 +151,11 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         string? shortReason = null;
         var exhausted = (pool ? streak : failures) >= Math.Max(options.MinReplacements, r.Count);
         // A lease run out without recycling (INGOT_REQUESTS_RECYCLE_ON_EXPIRY=false) takes no more machines either.
-        var held = Count("installing") + Count("in_use") + Count(Returned);
+        var held = Good();
         if (!ending && !exhausted && !leaseOver && held < r.Count)
         {
             var wanted = r.Count - held;
-            var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, now);
+            var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, [.. faltering.Take(spares).Select(m => m.MachineId)], now);
             queued |= taken > 0;
             shortReason = reason;
             counts["installing"] = Count("installing") + taken;
@@ -193,23 +205,25 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         return false;
     }
 
-    /// <summary>A pool larger than its desired size gives back its newest members first: those still installing (their
-    /// installs cancelled), then those in use (recycled).</summary>
-    private static async Task<bool> DrainAsync(DataContext c, Allocator.RequestRow r, DateTimeOffset now, Func<MemberRow, Task<long>> recycle)
+    /// <summary>A request or pool with more good members than it asked for (a pool made smaller; a faltering install that
+    /// came good after its spare) gives back its newest first: those still installing (their installs cancelled), then
+    /// those in use (recycled). Faltering installs are left to end by themselves.</summary>
+    private static async Task<bool> DrainAsync(DataContext c, Allocator.RequestRow r, int excess, HashSet<long> faltering, DateTimeOffset now,
+                                               Func<MemberRow, Task<long>> recycle)
     {
         var members = (await c.QueryAsync<MemberRow>(
             """
             SELECT rm.id, rm.machine_id, rm.status, rm.job_id, m.state, m.site_id FROM request_machines rm JOIN machines m ON m.id = rm.machine_id
             WHERE rm.request_id = @Id AND rm.status IN ('installing', 'in_use')
             ORDER BY CASE rm.status WHEN 'installing' THEN 0 ELSE 1 END, rm.id DESC
-            """, r)).AsList();
-        var excess = members.Count - r.Count;
-        foreach (var m in members.Take(Math.Max(0, excess)))
+            """, r)).Where(m => !faltering.Contains(m.Id)).Take(Math.Max(0, excess)).ToList();
+        var why = r.Kind == Pools.Kind ? "the pool was made smaller" : "one more than the request asked for: a faltering install came good after its spare";
+        foreach (var m in members)
         {
             if (m.Status == "installing" && m.JobId is { } job) await JobCancellation.CancelAsync(c, "id = @id", job, r.UserName, now);
-            await SetAsync(c, m.Id, "releasing", "the pool was made smaller", now, m.Status == "in_use" ? await recycle(m) : null);
+            await SetAsync(c, m.Id, "releasing", why, now, m.Status == "in_use" ? await recycle(m) : null);
         }
-        return excess > 0;
+        return members.Count > 0;
     }
 
     private static Task SetAsync(DataContext c, long memberId, string status, string? reason, DateTimeOffset now, long? jobId = null) =>

@@ -48,7 +48,8 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
 
         var accepted = await Admin.CreateRequestAsync(Ask(place, 2));
         Assert.Contains(bad.Id, accepted.Machines.Select(m => m.MachineId)); // lowest ids first
-        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled);
+        // Fulfilled by the spare while the bad machine's retries still run; they end with it broken.
+        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled && r.Machines.Any(m => m.Status == "failed"));
 
         Assert.Equal((2, 1, 3), (done.InUse, done.Replacements, done.Machines.Count));
         var failed = Assert.Single(done.Machines, m => m.Status == "failed");
@@ -57,6 +58,28 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
         Assert.Equal(MachineState.Broken, (await Admin.GetMachineAsync(bad.HardwareName)).State);
         // Two attempts of the install (the broker's retries) before the machine was given up on.
         Assert.Equal(2, (await Admin.GetJobAsync(failed.JobId!.Value)).Attempt);
+    }
+
+    [Fact]
+    public async Task A_spare_installs_beside_a_failing_install_and_the_one_too_many_goes_back_when_the_retry_comes_good()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        var (flaky, first) = await fleet.AvailableAsync(place, "r1", new MachineFaults { InstallerFails = true, FailureMessage = "dhcp timeout" });
+        await fleet.AvailableAsync(place, "r1");
+
+        var accepted = await Admin.CreateRequestAsync(Ask(place, 1));
+        Assert.Equal(first.Id, Assert.Single(accepted.Machines).MachineId);
+        // Its first attempt fails: the spare is taken while the broker waits to retry, not after its retries.
+        var hedged = await fleet.WaitAsync(accepted.Id, r => r.Machines.Count == 2);
+        Assert.Equal(2, (await Admin.GetJobAsync(accepted.Machines[0].JobId!.Value)).Attempt);
+        flaky.Faults = MachineFaults.None; // the retry will install
+
+        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled && r.Machines.All(m => m.Status is "in_use" or "released"));
+        Assert.Equal((1, 0), (done.InUse, done.Replacements));
+        var extra = Assert.Single(done.Machines, m => m.Status == "released");
+        Assert.Contains("a faltering install came good after its spare", extra.Reason);
+        Assert.Equal(MachineState.Available, (await Admin.GetMachineAsync(extra.HardwareName)).State);
+        Assert.Equal(2, hedged.Machines.Select(m => m.MachineId).Distinct().Count());
     }
 
     [Fact]
