@@ -6,6 +6,7 @@
 #   bench/run.sh batches [--batches 720] [--hosts 100] [--clients 8] [--engine sqlite|postgres]
 #   bench/run.sh boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--engine sqlite|postgres]
 #   bench/run.sh requests [--machines 100000] [--engine sqlite|postgres]
+#   bench/run.sh request-e2e [--machines 10000] [--count 1000] [--install-seconds 20] [--fail-percent 10] [--engine sqlite|postgres]
 #   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,10 @@ fi
 # jobs: 10,000 simulated BMCs are 10,000 UDP sockets in one child process; take the hard limit (a container may
 # refuse more, and 20,000 is enough).
 [ "${1:-}" = jobs ] && ulimit -n "$(ulimit -Hn)"
+
+# request-e2e: the whole simulated fleet (10,000 BMC UDP sockets, and the installers' HTTP connections) lives in one
+# child, and the server accepts up to a connection per installing machine.
+[ "${1:-}" = request-e2e ] && ulimit -n "$(ulimit -Hn)"
 
 # boot: the load tool is Debian's wrk; the reimage fleet holds 1,000 UDP sockets and up to 1,000 HTTP connections.
 if [ "${1:-}" = boot ]; then

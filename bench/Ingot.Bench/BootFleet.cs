@@ -21,16 +21,25 @@ public static class BootFleet
 
     public static IPEndPoint Bmc(int index) => IpmiFleet.EndpointOf(new SimulatorOptions { IpmiBase = Base }, index);
 
-    /// <summary>Child side. Machines are powered on (they are in use), with no faults; an installer takes exactly
-    /// <paramref name="installSeconds"/> from 'started' to 'finished'. When standard input closes it prints its
-    /// machines' boot counters on one line, then stops.</summary>
-    public static async Task ServeAsync(Uri server, int count, int installSeconds)
+    /// <summary>The machines whose installer always posts 'failed' when <paramref name="failPercent"/> of
+    /// <paramref name="count"/> do: FleetFaults' seeded shuffle, so the parent knows them without asking the child.</summary>
+    public static HashSet<int> Failing(int count, int failPercent) =>
+        [.. Faults(failPercent).Assign(count).Select((f, i) => (f.Machine.InstallerFails, i)).Where(x => x.InstallerFails).Select(x => x.i)];
+
+    private static FleetFaults Faults(int failPercent) => failPercent == 0 ? FleetFaults.None : new FleetFaults { FailPercent = failPercent };
+
+    /// <summary>Child side. Machines are powered on (the reimage's are in use), with no faults unless
+    /// <paramref name="failPercent"/> says (request-e2e: those installers post 'failed' every time, <see cref="Failing"/>);
+    /// an installer takes exactly <paramref name="installSeconds"/> from 'started' to 'finished'. When standard input
+    /// closes it prints its machines' boot counters on one line, then stops.</summary>
+    public static async Task ServeAsync(Uri server, int count, int installSeconds, int failPercent = 0)
     {
         var fleet = await SimulatedFleet.StartAsync(new FleetOptions
         {
             Server = server, Count = count, SerialPrefix = SerialPrefix,
             Bmcs = new SimulatorOptions { IpmiBase = Base, InitialPower = PowerState.On },
             Timings = BootTimings.Default with { Install = TimeSpan.FromSeconds(installSeconds) },
+            Faults = Faults(failPercent),
         });
         Console.WriteLine("ready");
         await Console.In.ReadToEndAsync();

@@ -6,6 +6,7 @@ using Ingot.Bench;
 //        dotnet run -c Release --project bench/Ingot.Bench -- batches [--batches 720] [--hosts 100] [--clients 8] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--workers 64] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- requests [--machines 100000] [--engine sqlite|postgres]
+//        dotnet run -c Release --project bench/Ingot.Bench -- request-e2e [--machines 10000] [--count 1000] [--install-seconds 20] [--fail-percent 10] [--engine sqlite|postgres]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
 var machines = Argument("--machines", 100_000);
 var engines = ArgumentText("--engine") is { } one ? [one] : new[] { "sqlite", "postgres" };
@@ -36,13 +37,17 @@ switch (command)
             Argument("--workers", new Ingot.Server.Jobs.JobOptions().Workers));
         return 0;
     case "boot-fleet": // internal: the boot benchmark's network-booting simulated machines, in their own process
-        await BootFleet.ServeAsync(new Uri(ArgumentText("--server")!), Argument("--count", 1_000), Argument("--install-seconds", 20));
+        await BootFleet.ServeAsync(new Uri(ArgumentText("--server")!), Argument("--count", 1_000), Argument("--install-seconds", 20), Argument("--fail-percent", 0));
         return 0;
     case "requests":
         foreach (var engine in engines) await RequestsBenchmark.RunAsync(engine, machines);
         return 0;
+    case "request-e2e":
+        await RequestE2eBenchmark.RunAsync(engines, Argument("--machines", 10_000), Argument("--count", 1_000), Argument("--install-seconds", 20),
+            Argument("--fail-percent", 10));
+        return 0;
     case not "inventory":
-        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, batches, boot, requests");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, batches, boot, requests, request-e2e");
         return 2;
 }
 foreach (var engine in engines)
