@@ -55,3 +55,14 @@ public sealed partial class IngotClient
     /// <summary>Runs reclaim: recycle batches of what the rules select (409 if <c>expect</c> no longer matches it).</summary>
     public Task<ReclaimRun> ReclaimAsync(ReclaimRunRequest ask, CancellationToken ct = default) => PostAsync<ReclaimRun>("api/v1/reclaim", ask, ct);
 }
+
+public sealed partial class IngotClient
+{
+    /// <summary>Machine-hours and cost by team, role and SKU (default: the last 30 days).</summary>
+    public Task<CostReport> GetCostAsync(CostQuery? query = null, CancellationToken ct = default) =>
+        GetAsync<CostReport>("api/v1/cost" + Query(("team", query?.Team), ("role", query?.Role), ("since", query?.Since), ("until", query?.Until)), ct);
+
+    /// <summary>Held machines nobody uses, and what they cost.</summary>
+    public Task<WasteReport> GetWasteAsync(WasteQuery? query = null, CancellationToken ct = default) =>
+        GetAsync<WasteReport>("api/v1/cost/waste" + Query(("team", query?.Team), ("site", query?.Site), ("idle_days", query?.IdleDays)), ct);
+}

@@ -14,12 +14,14 @@ public sealed record RackView(long Id, string Site, string Name, DateTimeOffset 
 
 /// <param name="BootMode">The boot mode of the SKU's machines, <c>uefi</c> or <c>legacy</c>, unless a machine has its own;
 /// "" (on PATCH) clears it, so each machine follows what its iPXE reports.</param>
+/// <param name="HourlyPrice">What one of its machines costs per hour while a team holds it (allocated, installing, in
+/// use), in the server's currency (INGOT_COST_CURRENCY); docs/cost.md. Unpriced SKUs count hours at no cost.</param>
 public sealed record SkuCreate(
     string? Name, int? CpuCores, int? MemoryGb, int? DiskCount, int? DiskGb, int? NicCount, string? Description = null,
-    string? BootMode = null);
+    string? BootMode = null, decimal? HourlyPrice = null);
 public sealed record SkuView(
     long Id, string Name, int CpuCores, int MemoryGb, int DiskCount, int DiskGb, int NicCount, string? Description,
-    DateTimeOffset CreatedAt, string? BootMode = null);
+    DateTimeOffset CreatedAt, string? BootMode = null, decimal? HourlyPrice = null);
 
 public sealed record TeamCreate(string? Name);
 public sealed record TeamView(long Id, string Name, DateTimeOffset CreatedAt);

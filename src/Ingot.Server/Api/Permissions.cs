@@ -90,6 +90,8 @@ public static class Permissions
         new("DELETE /api/v1/pools/{id}", Access.Team, "Deleting a pool"),
         new("GET /api/v1/reclaim", Access.Read, "Reading what reclaim would recycle (its dry run)"),
         new("POST /api/v1/reclaim", Access.Operator, "Reclaiming machines"),
+        new("GET /api/v1/cost", Access.Read, "Reading machine-hours and cost by team and role"),
+        new("GET /api/v1/cost/waste", Access.Read, "Reading the waste report"),
 
         new("GET /api/v1/whoami", Access.Read, "Asking who you are"),
         new("GET /api/v1/teams", Access.Read, "Listing teams"),

@@ -18,5 +18,9 @@ public static class Wire
         return false;
     }
 
+    /// <summary>An amount without the trailing zeros a NUMERIC column's scale adds (PostgreSQL's 1.7500 is SQLite's 1.75),
+    /// so both engines answer the same JSON.</summary>
+    public static decimal? Plain(decimal? value) => value / 1.0000000000000000000000000000m;
+
     public static string Names<T>() where T : struct, Enum => string.Join(", ", Enum.GetValues<T>().Select(v => Name(v)));
 }

@@ -104,8 +104,9 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
         var hargs = new DynamicParameters(new { actor = $"{r.UserName} (request {r.Id})", reason = $"provisioning request {r.Id}: {r.Count} × {r.Sku} in {r.Site} for {r.Role}", now });
         await c.ExecuteAsync(
             $"""
-            INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at)
-            SELECT h.machine_id, 'available', 'allocated', 'allocate', @actor, @reason, @now FROM {history.From(c, "h", hargs)}
+            INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at, role, team)
+            SELECT h.machine_id, 'available', 'allocated', 'allocate', @actor, @reason, @now, {Inventory.MachineOwners.HistoryOwner("h.machine_id")}
+            FROM {history.From(c, "h", hargs)}
             """, hargs);
         return taken;
     }

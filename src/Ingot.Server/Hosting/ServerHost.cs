@@ -4,6 +4,7 @@ using Ingot.Bmc;
 using Ingot.Bmc.Ipmi;
 using Ingot.Server.Batches;
 using Ingot.Server.Capacity;
+using Ingot.Server.Cost;
 using Ingot.Server.Boot;
 using Ingot.Server.Inventory;
 using Ingot.Server.Jobs;
@@ -107,6 +108,7 @@ public static class ServerHost
         api.MapRequests();
         api.MapPools();
         api.MapReclaim();
+        api.MapCost();
         app.MapBoot();
         return app;
     }
@@ -131,6 +133,9 @@ public static class ServerHost
         services.AddSingleton<Capacity.RequestPass>();
         services.AddSingleton<Capacity.RequestReconciler>();
         services.AddHostedService(s => s.GetRequiredService<Capacity.RequestReconciler>());
+        services.AddSingleton(settings.Cost);
+        services.AddSingleton<Cost.CostSummaries>();
+        services.AddHostedService(s => s.GetRequiredService<Cost.CostSummaries>());
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

@@ -40,6 +40,10 @@ public static class ServerOptions
             s => s.Requests.LeaseReminder, (s, v) => s with { Requests = s.Requests with { LeaseReminder = v } }),
         ServerOption.Bool("requests.recycle_on_expiry", "Give an expired provisioning request's machines back (recycle them); off, expiry is only an event.",
             s => s.Requests.RecycleOnExpiry, (s, v) => s with { Requests = s.Requests with { RecycleOnExpiry = v } }),
+        ServerOption.Text("cost.currency", "What SKUs' hourly prices are in, as cost reports show it (e.g. USD, EUR).",
+            s => s.Cost.Currency, (s, v) => s with { Cost = s.Cost with { Currency = v ?? new Cost.CostOptions().Currency } }, check: Currency),
+        ServerOption.Int("cost.idle_days", 1, 3650, "Days without a job after which a held machine (in no pool) is waste in cost reports and weekly summaries.",
+            s => s.Cost.IdleDays, (s, v) => s with { Cost = s.Cost with { IdleDays = v } }),
         ServerOption.Text("discovery.bmc_user", "BMC user given to machines that discover themselves (with the password: they are commissioned at once).",
             s => s.DiscoveryBmc.Username, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Username = v } }, check: v => IpmiBytes(v, Api.Names.IpmiUserBytes)),
         ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves (IPMI: at most 20 bytes).",
@@ -184,6 +188,11 @@ public static class ServerOptions
     private static void Domain(string text)
     {
         if (!Api.Names.IsHostname(text.ToLowerInvariant()) || text.Length > 200) throw new FormatException("a DNS name of at most 200 characters, e.g. example.net");
+    }
+
+    private static void Currency(string text)
+    {
+        if (text.Length is 0 or > 8 || !text.All(char.IsAsciiLetterUpper)) throw new FormatException("a currency code of capital letters, e.g. USD or EUR");
     }
 
     private static void AdminToken(string text)

@@ -40,6 +40,9 @@ public sealed record ServerSettings
     /// <summary>The domain of requests' hostnames (INGOT_DOMAIN) and the reconciler's pace (INGOT_REQUESTS_*).</summary>
     public Capacity.RequestOptions Requests { get; init; } = new();
 
+    /// <summary>The currency of SKUs' prices and what counts as idle (INGOT_COST_*).</summary>
+    public Cost.CostOptions Cost { get; init; } = new();
+
     /// <summary>BMC credentials given to machines that register themselves through network discovery
     /// (INGOT_DISCOVERY_BMC_USER, INGOT_DISCOVERY_BMC_PASSWORD): with them, a discovered machine is commissioned at once.
     /// Fleets provision one account on every BMC for this; without it, discovered machines wait for an operator.</summary>

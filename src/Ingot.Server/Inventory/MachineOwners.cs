@@ -12,6 +12,12 @@ public static class MachineOwners
 
     public const string Joins = "LEFT JOIN roles r ON r.id = m.role_id LEFT JOIN teams t ON t.id = r.team_id LEFT JOIN sites os ON os.id = m.site_id";
 
+    /// <summary>The two values of a state_history row's <c>role, team</c>: the owner of the machine whose id is
+    /// <paramref name="machineId"/> (an SQL expression) as it stands after the change. Cost counts machine-hours by them.</summary>
+    public static string HistoryOwner(string machineId) =>
+        $"(SELECT hr.name FROM machines hm JOIN roles hr ON hr.id = hm.role_id WHERE hm.id = {machineId}), " +
+        $"(SELECT ht.name FROM machines hm JOIN roles hr ON hr.id = hm.role_id JOIN teams ht ON ht.id = hr.team_id WHERE hm.id = {machineId})";
+
     public static async Task<MachineOwner> ReadAsync(DataContext c, long machineId)
     {
         var row = await c.QuerySingleAsync<OwnerRow>(

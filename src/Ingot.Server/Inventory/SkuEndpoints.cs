@@ -21,7 +21,7 @@ public static class SkuEndpoints
         skus.MapDelete("/{name}", DeleteAsync);
     }
 
-    private const string Columns = "id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at, boot_mode";
+    private const string Columns = "id, name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at, boot_mode, hourly_price";
     private const string Select = "SELECT " + Columns + " FROM skus";
 
     private static async Task<Ok<List<SkuView>>> ListAsync(Database db, CancellationToken ct)
@@ -49,13 +49,13 @@ public static class SkuEndpoints
         {
             var row = await c.QuerySingleAsync<SkuRow>(
                 $"""
-                INSERT INTO skus (name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at, boot_mode)
-                VALUES (@name, @CpuCores, @MemoryGb, @DiskCount, @DiskGb, @NicCount, @description, @now, @bootMode)
+                INSERT INTO skus (name, cpu_cores, memory_gb, disk_count, disk_gb, nic_count, description, created_at, boot_mode, hourly_price)
+                VALUES (@name, @CpuCores, @MemoryGb, @DiskCount, @DiskGb, @NicCount, @description, @now, @bootMode, @HourlyPrice)
                 RETURNING {Columns}
                 """,
                 new
                 {
-                    name, body.CpuCores, body.MemoryGb, body.DiskCount, body.DiskGb, body.NicCount,
+                    name, body.CpuCores, body.MemoryGb, body.DiskCount, body.DiskGb, body.NicCount, body.HourlyPrice,
                     description = Blank(body.Description), now = clock.GetUtcNow(), bootMode = Blank(bootMode),
                 });
             return TypedResults.Created($"/api/v1/skus/{name}", row.View());
@@ -86,6 +86,7 @@ public static class SkuEndpoints
                 disk_count = COALESCE(@DiskCount, disk_count),
                 disk_gb = COALESCE(@DiskGb, disk_gb),
                 nic_count = COALESCE(@NicCount, nic_count),
+                hourly_price = COALESCE(@HourlyPrice, hourly_price),
                 description = CASE WHEN @setDescription THEN @description ELSE description END,
                 boot_mode = CASE WHEN @setBootMode THEN @bootMode ELSE boot_mode END
             WHERE name = @name
@@ -93,7 +94,7 @@ public static class SkuEndpoints
             """,
             new
             {
-                name, body.CpuCores, body.MemoryGb, body.DiskCount, body.DiskGb, body.NicCount,
+                name, body.CpuCores, body.MemoryGb, body.DiskCount, body.DiskGb, body.NicCount, body.HourlyPrice,
                 setDescription = body.Description is not null, description = Blank(body.Description),
                 setBootMode = bootMode is not null, bootMode = Blank(bootMode),
             });
@@ -108,6 +109,8 @@ public static class SkuEndpoints
         return TypedResults.NoContent();
     }
 
+    private const decimal MaxHourlyPrice = 1_000_000m;
+
     // Bounds wide enough for any real server and narrow enough to catch a unit mix-up (MB for GB, bytes for GB).
     private static void CheckHardware(Validation v, SkuCreate body, bool required)
     {
@@ -116,6 +119,7 @@ public static class SkuEndpoints
         v.Range("disk_count", body.DiskCount, 0, 256, required);
         v.Range("disk_gb", body.DiskGb, 0, 1_000_000, required);
         v.Range("nic_count", body.NicCount, 0, 64, required);
+        v.When(body.HourlyPrice is < 0 or > MaxHourlyPrice, "hourly_price", $"must be from 0 to {MaxHourlyPrice:N0} per hour, not {body.HourlyPrice}.");
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
@@ -132,6 +136,7 @@ public static class SkuEndpoints
         public string? Description { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public string? BootMode { get; init; }
-        public SkuView View() => new(Id, Name, CpuCores, MemoryGb, DiskCount, DiskGb, NicCount, Description, CreatedAt, BootMode);
+        public decimal? HourlyPrice { get; init; }
+        public SkuView View() => new(Id, Name, CpuCores, MemoryGb, DiskCount, DiskGb, NicCount, Description, CreatedAt, BootMode, Wire.Plain(HourlyPrice));
     }
 }

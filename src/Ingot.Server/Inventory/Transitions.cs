@@ -41,9 +41,9 @@ public static class Transitions
             "UPDATE machines SET state = @to, version = version + 1, updated_at = @now WHERE id = @machineId",
             new { to = Wire.Name(to), now, machineId });
         await c.ExecuteAsync(
-            """
-            INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at)
-            VALUES (@machineId, @from, @to, @trigger, @actor, @reason, @now)
+            $"""
+            INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at, role, team)
+            VALUES (@machineId, @from, @to, @trigger, @actor, @reason, @now, {MachineOwners.HistoryOwner("@machineId")})
             """,
             new { machineId, from = Wire.Name(from), to = Wire.Name(to), trigger = Wire.Name(trigger), actor, reason, now });
         return to;

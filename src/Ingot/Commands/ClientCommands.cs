@@ -44,6 +44,7 @@ public static class ClientCommands
         LeaseCommands.Create(context),
         PoolCommands.Create(context),
         Reclaim.ReclaimCommand.Create(context),
+        Cost.CostCommand.Create(context),
         ActivityCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),

@@ -52,11 +52,16 @@ public static class Floors
             ["Jobs"] = "a request's machines are installed, recycled and cancelled as jobs, by the jobs' own rules",
             ["Batches"] = "reclaim recycles its machines as batches, by the batches' own rules",
         },
+        ["Cost"] = new Dictionary<string, string>
+        {
+            ["Api"] = "errors, validation, query text",
+            ["Data"] = "cost is read from the state history; summaries are events under a loop lease",
+        },
         // The composition root: it may use everything, and nothing uses it.
         ["Hosting"] = new Dictionary<string, string>
         {
             ["Api"] = "composes", ["Data"] = "composes", ["SelfService"] = "composes", ["Inventory"] = "composes",
-            ["Jobs"] = "composes", ["Boot"] = "composes", ["Batches"] = "composes", ["Capacity"] = "composes",
+            ["Jobs"] = "composes", ["Boot"] = "composes", ["Batches"] = "composes", ["Capacity"] = "composes", ["Cost"] = "composes",
         },
     };
 }

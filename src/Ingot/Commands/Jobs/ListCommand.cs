@@ -45,7 +45,7 @@ internal static partial class ListCommand
     /// <summary>An absolute time, or an age counted back from <paramref name="now"/>: "the last hour" is what one
     /// usually means, and typing today's date in ISO 8601 for it is a chore.</summary>
     /// <exception cref="UsageException">Neither.</exception>
-    public static DateTimeOffset? Since(string? text, DateTimeOffset now) => Moment(text, now, -1, "--since");
+    public static DateTimeOffset? Since(string? text, DateTimeOffset now, string option = "--since") => Moment(text, now, -1, option);
 
     /// <summary>An absolute time, or a span counted on from <paramref name="now"/> ("7d": a week from now).</summary>
     public static DateTimeOffset? Until(string? text, DateTimeOffset now, string option) => Moment(text, now, +1, option);

@@ -14,14 +14,18 @@ public sealed class SkuCommandsTests(ServerFixture fixture) : IClassFixture<Serv
         using var cli = CliRunner.For(Server);
         var name = Unique.Name("high-io");
         await cli.OkAsync("skus", "create", name, "--cpu-cores", "64", "--memory-gb", "512", "--disk-count", "8",
-            "--disk-gb", "3840", "--nic-count", "2", "--description", "storage nodes");
+            "--disk-gb", "3840", "--nic-count", "2", "--description", "storage nodes", "--hourly-price", "1.75");
 
         var list = await cli.OkAsync("skus", "list");
-        Assert.Equal(["NAME", "CPU", "CORES", "MEMORY", "GB", "DISKS", "NICS", "DESCRIPTION"], Lines.Cells(Lines.Of(list.Out)[0]));
-        Assert.Equal([name, "64", "512", "8", "x", "3840", "GB", "2", "storage", "nodes"], Lines.Row(list.Out, name));
+        Assert.Equal(["NAME", "CPU", "CORES", "MEMORY", "GB", "DISKS", "NICS", "PRICE/H", "DESCRIPTION"], Lines.Cells(Lines.Of(list.Out)[0]));
+        Assert.Equal([name, "64", "512", "8", "x", "3840", "GB", "2", "1.75", "storage", "nodes"], Lines.Row(list.Out, name));
 
         var sku = (await cli.OkAsync("skus", "list", "-o", "json")).Json<List<SkuView>>().Single(s => s.Name == name);
-        Assert.Equal((64, 512, 8, 3840, 2), (sku.CpuCores, sku.MemoryGb, sku.DiskCount, sku.DiskGb, sku.NicCount));
+        Assert.Equal((64, 512, 8, 3840, 2, 1.75m), (sku.CpuCores, sku.MemoryGb, sku.DiskCount, sku.DiskGb, sku.NicCount, sku.HourlyPrice));
+
+        // A new price; the rest stays.
+        var updated = (await cli.OkAsync("skus", "update", name, "--hourly-price", "2", "-o", "json")).Json<SkuView>();
+        Assert.Equal((2m, 64, "storage nodes"), (updated.HourlyPrice, updated.CpuCores, updated.Description));
     }
 
     [Fact]
