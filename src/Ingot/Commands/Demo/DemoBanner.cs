@@ -11,8 +11,9 @@ namespace Ingot.Commands.Demo;
 /// <param name="InUseBmc">The running machine's BMC; null without simulated BMCs.</param>
 /// <param name="Member">A team member and her token, when the inventory is the sample's.</param>
 /// <param name="Failing">The machine the tour's provisioning request takes first and sees fail (SampleRequest).</param>
+/// <param name="Pool">The tour's pool command (SampleRequest.PoolCommandAsync), without its CLI prefix.</param>
 internal sealed record DemoBanner(string Url, string Token, string Data, string InUse, string Recycled, string Fresh, string Bmcs,
-    BmcView? InUseBmc, DemoFleet? Fleet, bool Quiet, SampleMember? Member = null, string? Failing = null)
+    BmcView? InUseBmc, DemoFleet? Fleet, bool Quiet, SampleMember? Member = null, string? Failing = null, string? Pool = null)
 {
     // The commands as this demo was started: the published binary by its path (each command then starts in a
     // fraction of a second), else the README's 'dotnet run' (which builds first: seconds per command).
@@ -80,6 +81,11 @@ internal sealed record DemoBanner(string Url, string Token, string Data, string 
         if (Member.Foreign is { } foreign) lines.Add($"  INGOT_TOKEN={Member.Token} {Cli} reboot {foreign}   # refused: another team's machine");
         if (Failing is not null && Fleet is not null)
             lines.Add($"  INGOT_TOKEN={Member.Token} {SampleRequest.Command(Cli, SampleImages.Install)}   # {Failing} fails its installs: watch it replaced");
+        if (Pool is not null && Fleet is not null)
+            lines.Add($"  INGOT_TOKEN={Member.Token} {Cli} {Pool}   # kept at 2; fail a member and it is replaced");
+        lines.Add($"  INGOT_TOKEN={Member.Token} {Cli} cost --team {Member.Team}   # machine-hours and cost; `cost waste` for idle ones");
+        lines.Add("");
+        lines.Add($"As the admin: {Cli} reclaim --dry-run   # machines nobody uses, and why (docs/reclaim.md)");
         return string.Concat(lines.Select(l => $"{Environment.NewLine}{l}"));
     }
 

@@ -95,7 +95,11 @@ public static class DemoCommand
                 fleet.Boot(seats);
             }
             var failing = fleet is null ? null : await SampleRequest.RigAsync(client, fleet, ct);
-            await context.Out.WriteLineAsync((await BannerAsync(client, settings, token, fleet, parse.GetValue(quiet), ct) with { Failing = failing }).ToString());
+            var pool = fleet is null ? null : await SampleRequest.PoolCommandAsync(client, "", SampleImages.Install, ct);
+            await context.Out.WriteLineAsync((await BannerAsync(client, settings, token, fleet, parse.GetValue(quiet), ct) with
+            {
+                Failing = failing, Pool = pool?.TrimStart(),
+            }).ToString());
             if (fleet is not null)
             {
                 if (!parse.GetValue(quiet)) fleet.Follow(Printer(context));

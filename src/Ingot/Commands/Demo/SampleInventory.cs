@@ -14,10 +14,11 @@ public static class SampleInventory
 
     public static readonly SkuCreate[] Skus =
     [
-        new("high-io-v2", 64, 512, 8, 3840, 2, "Storage-heavy: 8 NVMe"),
-        new("compute-v3", 96, 384, 2, 960, 2, "General compute"),
-        new("gpu-a100", 128, 1024, 4, 3840, 4, "8x A100 training nodes"),
-        new("edge-small", 16, 64, 1, 480, 2, "Edge cache"),
+        // Hourly prices for `ingot cost` (docs/cost.md), in the server's currency.
+        new("high-io-v2", 64, 512, 8, 3840, 2, "Storage-heavy: 8 NVMe", HourlyPrice: 1.90m),
+        new("compute-v3", 96, 384, 2, 960, 2, "General compute", HourlyPrice: 1.20m),
+        new("gpu-a100", 128, 1024, 4, 3840, 4, "8x A100 training nodes", HourlyPrice: 9.80m),
+        new("edge-small", 16, 64, 1, 480, 2, "Edge cache", HourlyPrice: 0.35m),
     ];
 
     public static readonly (string Team, string Role, string Description)[] Roles =

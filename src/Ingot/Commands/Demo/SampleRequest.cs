@@ -20,4 +20,15 @@ internal static class SampleRequest
 
     public static string Command(string cli, string image) =>
         $"{cli} request create --role {Role} --site {Site} --sku {Sku} --count {Count} --image {image} --wait";
+
+    /// <summary>The tour's pool: two machines for the same role, kept in the site (other than the request's) with the most
+    /// available machines of one SKU; null when no site has three to spare.</summary>
+    public static async Task<string?> PoolCommandAsync(IngotClient client, string cli, string image, CancellationToken ct)
+    {
+        var available = (await client.SearchMachinesAsync(new MachineQuery(State: "available", Maintenance: false, Limit: 1000), ct)).Items;
+        var best = available.Where(m => m.Site is not null && m.Site != Site && m.Sku is not null)
+            .GroupBy(m => (Site: m.Site!, Sku: m.Sku!)).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Site).FirstOrDefault();
+        return best is null || best.Count() < 3 ? null
+            : $"{cli} pool create --role {Role} --site {best.Key.Site} --sku {best.Key.Sku} --desired 2 --image {image}";
+    }
 }

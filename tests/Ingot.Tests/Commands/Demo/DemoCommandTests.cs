@@ -156,6 +156,47 @@ public sealed class DemoCommandTests
     }
 
     [Fact]
+    public async Task The_tours_request_and_pool_fulfil_on_the_simulated_fleet_with_the_rigged_machine_replaced()
+    {
+        var data = Directory.CreateTempSubdirectory("ingot-demo-test-").FullName;
+        var url = $"http://127.0.0.1:{Ports.Free()}";
+        string[] flags = ["--bmc-base", "127.83.0.1", "--bmc-port", "0", "--install-seconds", "1", "--quiet"];
+        await using (var demo = await RunningDemo.StartAsync(data, url, 150, flags))
+        {
+            var client = demo.Client();
+            var request = demo.Line("request create");
+            using var alice = new CliRunner();
+            alice.Environment["INGOT_URL"] = url;
+            alice.Environment["INGOT_TOKEN"] = request.Split(' ')[0].Split('=')[1];
+            var failing = request.Split("# ")[1].Split(' ')[0];
+
+            // As the banner says it: the request waits until fulfilled, the rigged machine's first attempt fails, and a
+            // spare installs beside it.
+            var done = await alice.OkAsync(request.Split(" -- ")[1].Split("   #")[0].Split(' '));
+            Assert.Contains("fulfilled", done.Out);
+            var id = Assert.Single((await client.ListRequestsAsync(new RequestQuery(User: "alice"))).Items).Id;
+            var lines = (await client.GetRequestAsync(id)).Machines;
+            Assert.Equal(3, lines.Count);
+            Assert.Equal(2, lines.Count(m => m.Status == "in_use"));
+            Assert.Contains(lines, m => m.HardwareName == failing && m.Status == "installing"); // still retrying: it ends broken
+
+            var poolLine = demo.Line("pool create");
+            var created = (await alice.OkAsync([.. poolLine.Split(" -- ")[1].Split("   #")[0].Split(' '), "-o", "json"])).Json<PoolView>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while ((await client.GetPoolAsync(created.Id)).Status != PoolStatus.Steady) await Task.Delay(200, timeout.Token);
+
+            var cost = demo.Line("cost --team");
+            Assert.Contains("COST (USD)", (await alice.OkAsync(cost.Split(" -- ")[1].Split("   #")[0].Split(' '))).Out);
+            using var admin = new CliRunner();
+            admin.Environment["INGOT_URL"] = url;
+            admin.Environment["INGOT_TOKEN"] = (await File.ReadAllTextAsync(Path.Combine(data, "admin-token"))).Trim();
+            var reclaim = demo.Line("reclaim --dry-run");
+            Assert.Contains("machine(s) to recycle", (await admin.OkAsync(reclaim.Split(" -- ")[1].Split("   #")[0].Split(' '))).Out);
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
     public async Task After_a_csv_import_and_a_restart_each_machines_bmc_reaches_the_machine_with_its_serial()
     {
         var data = Directory.CreateTempSubdirectory("ingot-demo-test-").FullName;
