@@ -41,9 +41,12 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
 
     /// <summary>Allocates up to <paramref name="wanted"/> machines and queues their installs.</summary>
     /// <returns>How many it took, and why it took fewer (null when it took them all).</returns>
-    /// <param name="faltering">Members whose installs are failing and have a spare: not counted in their racks' share,
+    /// <param name="faltering">Members whose installs are failing and have spares: not counted in their racks' share,
     /// so a spare may go where the machine it stands in for is.</param>
-    public async Task<(int Taken, string? Short)> AllocateAsync(DataContext c, RequestRow r, int wanted, IReadOnlyCollection<long> faltering, DateTimeOffset now)
+    /// <param name="spares">Machines the request holds beyond its count while they stand in for faltering ones: the
+    /// racks' share is of the count and these.</param>
+    public async Task<(int Taken, string? Short)> AllocateAsync(DataContext c, RequestRow r, int wanted, IReadOnlyCollection<long> faltering, int spares,
+                                                                DateTimeOffset now)
     {
         var candidates = (await c.QueryAsync<RackSpread.Candidate>(
             """
@@ -56,7 +59,7 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
                 LEFT JOIN racks k ON k.id = m.rack_id WHERE rm.request_id = @Id AND rm.status IN ('installing', 'in_use')
                 """, r))
             .Where(h => !faltering.Contains(h.MachineId)).GroupBy(h => h.Rack ?? "").ToDictionary(g => g.Key, g => g.Count());
-        var (picked, share) = RackSpread.Pick(candidates, held, r.Count, wanted, r.Spread);
+        var (picked, share) = RackSpread.Pick(candidates, held, r.Count + spares, wanted, r.Spread);
         var taken = picked.Count == 0 ? [] : await TakeAsync(c, r, picked, now);
         if (taken.Count > 0)
         {

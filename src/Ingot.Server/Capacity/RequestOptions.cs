@@ -17,6 +17,9 @@ public sealed record RequestOptions
     /// count, whichever is more: each one lost is replaced while it has replacements left.</summary>
     public int MinReplacements { get; init; } = 3;
 
+    /// <summary>Spares installed beside each install whose first attempt failed (RequestPass).</summary>
+    public int SparesPerFailure { get; init; } = 2;
+
     /// <summary>The most of a request's count installed as spares at once, beside installs whose first attempt failed
     /// (at least <see cref="MinReplacements"/>).</summary>
     public double SpareShare { get; init; } = 0.25;

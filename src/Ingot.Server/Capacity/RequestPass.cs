@@ -131,18 +131,24 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         }
 
         // Faltering: an install whose first attempt failed and that the broker is retrying. Its machine will likely end
-        // broken, so a spare is installed beside it now rather than after its retries (issue 13's "one round of retries
-        // and one of replacements": they overlap). Whichever way it ends, the pass after sees through it: broken, it is a
-        // failure the spare has already replaced; installed, it is one too many, drained below.
+        // broken, so spares are installed beside it now rather than after its retries (issue 13's "one round of retries
+        // and one of replacements": they overlap). Two per faltering install by default: a spare is as likely to be bad
+        // as any machine, and a chain of bad machines one after another is what set the time to fulfilled. Whichever way
+        // they end, a later pass sees through it: broken, a failure its spares have already replaced; installed, one too
+        // many, given back (drained) below.
         var faltering = members.Where(m => final[m.Id] == "installing" && m.JobAttempt > 1 && !Ended(m.JobStatus)).ToList();
         // More than a share of the request faltering at once is the image or the network, not the machines: spares would
         // only break more machines. Beyond it, faltering installs are waited for.
-        var spares = Math.Min(faltering.Count, Math.Max(options.MinReplacements, (int)Math.Ceiling(r.Count * options.SpareShare)));
+        var covered = Math.Min(faltering.Count, Math.Max(options.MinReplacements, (int)Math.Ceiling(r.Count * options.SpareShare)));
         var counts = final.Values.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
         int Count(string s) => counts.GetValueOrDefault(s);
-        // Members that count: in use, returned, and installing without a failed attempt (or faltering without a spare).
-        int Good() => Count("installing") - spares + Count("in_use") + Count(Returned);
-        if (!ending && Good() > r.Count && await DrainAsync(c, r, Good() - r.Count, [.. faltering.Select(m => m.Id)], now, Recycle))
+        int Done() => Count("in_use") + Count(Returned);
+        // What counts toward the request: machines in use or returned, and installs, less the spares each covered
+        // faltering install is owed.
+        int Good() => Count("installing") - options.SparesPerFailure * covered + Done();
+        // Once enough are in use, the healthy installs left are spares no longer needed; before, whatever is over the count.
+        var excess = Done() >= r.Count ? Done() - r.Count + Count("installing") - faltering.Count : Good() - r.Count;
+        if (!ending && excess > 0 && await DrainAsync(c, r, excess, [.. faltering.Select(m => m.Id)], now, Recycle))
         {
             moved = true;
             counts = (await c.QueryAsync<(string Status, int Count)>(
@@ -152,10 +158,11 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         var exhausted = (pool ? streak : failures) >= Math.Max(options.MinReplacements, r.Count);
         // A lease run out without recycling (INGOT_REQUESTS_RECYCLE_ON_EXPIRY=false) takes no more machines either.
         var held = Good();
-        if (!ending && !exhausted && !leaseOver && held < r.Count)
+        if (!ending && !exhausted && !leaseOver && Done() < r.Count && held < r.Count)
         {
             var wanted = r.Count - held;
-            var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, [.. faltering.Take(spares).Select(m => m.MachineId)], now);
+            var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, [.. faltering.Take(covered).Select(m => m.MachineId)],
+                (options.SparesPerFailure - 1) * covered, now);
             queued |= taken > 0;
             shortReason = reason;
             counts["installing"] = Count("installing") + taken;
@@ -168,7 +175,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             : Count("in_use") + Count(Returned) > 0 ? RequestStatus.PartiallyFulfilled
             : RequestStatus.Pending;
         if (exhausted && status is not (RequestStatus.Fulfilled or RequestStatus.Cancelled or RequestStatus.Expired))
-            shortReason = $"{(pool ? streak : failures)} machine(s) failed{(pool ? " in a row" : "")}, the most it replaces; short by {r.Count - held}";
+            shortReason = $"{(pool ? streak : failures)} machine(s) failed{(pool ? " in a row" : "")}, the most it replaces; short by {Math.Max(0, r.Count - Done() - Count("installing"))}";
         // Written only when something changed: updated_at then says when the request last moved, and a request waiting
         // for capacity costs the database no write per tick.
         cancelledBy = r.CancelledBy ?? cancelledBy;
@@ -217,7 +224,8 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             WHERE rm.request_id = @Id AND rm.status IN ('installing', 'in_use')
             ORDER BY CASE rm.status WHEN 'installing' THEN 0 ELSE 1 END, rm.id DESC
             """, r)).Where(m => !faltering.Contains(m.Id)).Take(Math.Max(0, excess)).ToList();
-        var why = r.Kind == Pools.Kind ? "the pool was made smaller" : "one more than the request asked for: a faltering install came good after its spare";
+        var why = (r.Kind == Pools.Kind ? "more than the pool's size: it was made smaller, " : "more than asked for: ")
+                  + "or a spare no longer needed, or a faltering install came good after its spares";
         foreach (var m in members)
         {
             if (m.Status == "installing" && m.JobId is { } job) await JobCancellation.CancelAsync(c, "id = @id", job, r.UserName, now);

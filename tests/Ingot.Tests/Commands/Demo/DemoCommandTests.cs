@@ -176,7 +176,7 @@ public sealed class DemoCommandTests
             Assert.Contains("fulfilled", done.Out);
             var id = Assert.Single((await client.ListRequestsAsync(new RequestQuery(User: "alice"))).Items).Id;
             var lines = (await client.GetRequestAsync(id)).Machines;
-            Assert.Equal(3, lines.Count);
+            Assert.InRange(lines.Count, 3, 4); // the two asked for, the rigged machine, and a second spare when there was one
             Assert.Equal(2, lines.Count(m => m.Status == "in_use"));
             Assert.Contains(lines, m => m.HardwareName == failing && m.Status == "installing"); // still retrying: it ends broken
 
