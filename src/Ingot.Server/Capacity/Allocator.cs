@@ -45,9 +45,11 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
     /// so a spare may go where the machine it stands in for is.</param>
     /// <param name="spares">Machines the request holds beyond its count while they stand in for faltering ones: the
     /// racks' share is of the count and these.</param>
+    /// <param name="timings">Where to add the time the decision and its writes took (Server-Timing of POST /requests).</param>
     public async Task<(int Taken, string? Short)> AllocateAsync(DataContext c, RequestRow r, int wanted, IReadOnlyCollection<long> faltering, int spares,
-                                                                DateTimeOffset now)
+                                                                DateTimeOffset now, AllocationTimings? timings = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var candidates = (await c.QueryAsync<RackSpread.Candidate>(
             """
             SELECT m.id, k.name AS rack FROM machines m LEFT JOIN racks k ON k.id = m.rack_id
@@ -60,7 +62,8 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
                 """, r))
             .Where(h => !faltering.Contains(h.MachineId)).GroupBy(h => h.Rack ?? "").ToDictionary(g => g.Key, g => g.Count());
         var (picked, share) = RackSpread.Pick(candidates, held, r.Count + spares, wanted, r.Spread);
-        var taken = picked.Count == 0 ? [] : await TakeAsync(c, r, picked, now);
+        var taken = picked.Count == 0 ? [] : await TakeAsync(c, r, picked, now, clock, timings);
+        if (picked.Count == 0 && timings is not null) timings.Decide += clock.Elapsed;
         if (taken.Count > 0)
         {
             var plan = JobPlans.Find(JobActions.Install)!;
@@ -76,6 +79,7 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
                 SELECT @Id, p.machine_id, p.hostname, p.job_id, 'installing', @now, @now FROM {rows.From(c, "p", args)}
                 """, args);
         }
+        if (timings is not null && picked.Count > 0) timings.Write += clock.Elapsed;
         var missing = wanted - taken.Count;
         if (missing == 0) return (taken.Count, null);
         var spreadNote = r.Spread && candidates.Count > picked.Count
@@ -97,18 +101,23 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
             """, new { now, ids = Sql.List(taken.Select(t => t.Id)) });
 
     /// <summary>Moves the picks that are still available to allocated, named and with the role, and records the moves.</summary>
-    private async Task<List<(long Id, string Hostname)>> TakeAsync(DataContext c, RequestRow r, List<RackSpread.Candidate> picked, DateTimeOffset now)
+    private async Task<List<(long Id, string Hostname)>> TakeAsync(DataContext c, RequestRow r, List<RackSpread.Candidate> picked, DateTimeOffset now,
+                                                                  System.Diagnostics.Stopwatch clock, AllocationTimings? timings)
     {
         var number = await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM request_machines WHERE request_id = @Id", r);
         var names = await NamesAsync(c, r, picked.Count, number);
+        // The decision ends here: which machines, under which names. The rest writes it.
+        if (timings is not null) timings.Decide += clock.Elapsed;
+        clock.Restart();
         var taken = await MoveAsync(c, r, picked, names, now);
         if (taken.Count == 0) return taken;
         var history = new BulkRows(("machine_id", taken.Select(t => t.Id).ToArray()));
-        var hargs = new DynamicParameters(new { actor = $"{r.UserName} (request {r.Id})", reason = $"provisioning request {r.Id}: {r.Count} × {r.Sku} in {r.Site} for {r.Role}", now });
+        var hargs = new DynamicParameters(new { role = r.Role, roleId = r.RoleId, actor = $"{r.UserName} (request {r.Id})", reason = $"provisioning request {r.Id}: {r.Count} × {r.Sku} in {r.Site} for {r.Role}", now });
         await c.ExecuteAsync(
             $"""
             INSERT INTO state_history (machine_id, from_state, to_state, trigger, actor, reason, at, role, team)
-            SELECT h.machine_id, 'available', 'allocated', 'allocate', @actor, @reason, @now, {Inventory.MachineOwners.HistoryOwner("h.machine_id")}
+            SELECT h.machine_id, 'available', 'allocated', 'allocate', @actor, @reason, @now, @role,
+                   (SELECT ht.name FROM roles hr JOIN teams ht ON ht.id = hr.team_id WHERE hr.id = @roleId)
             FROM {history.From(c, "h", hargs)}
             """, hargs);
         return taken;
@@ -166,4 +175,12 @@ public sealed class Allocator(JobSubmission jobs, RequestOptions options)
         }
         throw new Api.ConflictException($"could not draw hostnames for request {r.Id} that no machine has");
     }
+}
+
+/// <summary>What a request's allocations took: the decision (candidates, rack spread, names) and its writes (the move,
+/// history, install jobs, the request's lines).</summary>
+public sealed class AllocationTimings
+{
+    public TimeSpan Decide { get; set; }
+    public TimeSpan Write { get; set; }
 }

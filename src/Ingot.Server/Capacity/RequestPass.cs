@@ -49,10 +49,10 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
     private static bool Ended(string? status) => status is "succeeded" or "failed" or "cancelled";
 
     /// <returns>Whether it queued jobs (the caller wakes this node's workers after the commit).</returns>
-    public async Task<bool> RunAsync(DataContext c, long id, string? cancelledBy = null)
+    public async Task<bool> RunAsync(DataContext c, long id, string? cancelledBy = null, AllocationTimings? timings = null)
     {
         var now = clock.GetUtcNow();
-        var r = await c.QuerySingleOrDefaultAsync<Allocator.RequestRow>($"{Select} WHERE q.id = @id{(c.IsPostgres ? " FOR UPDATE OF q" : "")}", new { id })
+        var r = await c.QuerySingleOrDefaultAsync<Allocator.RequestRow>($"{Select} WHERE q.id = @id{(c.IsPostgres ? " FOR NO KEY UPDATE OF q" : "")}", new { id })
                 ?? throw new NotFoundException("request", id.ToString(CultureInfo.InvariantCulture));
         var cancelled = r.Status == Wire.Name(RequestStatus.Cancelled) || cancelledBy is not null;
         var pool = r.Kind == Pools.Kind;
@@ -162,7 +162,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         {
             var wanted = r.Count - held;
             var (taken, reason) = await allocator.AllocateAsync(c, r, wanted, [.. faltering.Take(covered).Select(m => m.MachineId)],
-                (options.SparesPerFailure - 1) * covered, now);
+                (options.SparesPerFailure - 1) * covered, now, timings);
             queued |= taken > 0;
             shortReason = reason;
             counts["installing"] = Count("installing") + taken;

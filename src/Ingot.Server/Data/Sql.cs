@@ -14,12 +14,15 @@ public static class Sql
     public static SqlList List<T>(IEnumerable<T> values) => new(values as T[] ?? [.. values]);
 
     /// <summary>Row lock for a read that precedes an update in the same transaction. SQLite needs none:
-    /// its write transactions (BEGIN IMMEDIATE) already exclude each other.</summary>
-    public static string ForUpdate(DataContext c) => c.IsPostgres ? " FOR UPDATE" : "";
+    /// its write transactions (BEGIN IMMEDIATE) already exclude each other. On PostgreSQL it is FOR NO KEY UPDATE, the
+    /// lock an UPDATE that keeps the key takes anyway: it excludes other writers of the row, but not the foreign-key
+    /// checks of rows inserted beside it (FOR KEY SHARE). FOR UPDATE also blocked those: every installer event, boot
+    /// token and step row of a job waited behind whoever held the job (issue 13's end-to-end run on PostgreSQL).</summary>
+    public static string ForUpdate(DataContext c) => c.IsPostgres ? " FOR NO KEY UPDATE" : "";
 
     /// <summary>Row locks on the rows a claim picks, skipping rows another node holds: PostgreSQL's nodes then claim
     /// different rows without waiting. SQLite's one writer picks alone.</summary>
-    public static string ForUpdateSkipLocked(DataContext c, string alias) => c.IsPostgres ? $" FOR UPDATE OF {alias} SKIP LOCKED" : "";
+    public static string ForUpdateSkipLocked(DataContext c, string alias) => c.IsPostgres ? $" FOR NO KEY UPDATE OF {alias} SKIP LOCKED" : "";
 
     /// <summary>Tells SQLite's planner which index answers a query ("… FROM jobs" + this); PostgreSQL keeps its own
     /// statistics and gets no hint.</summary>
