@@ -42,7 +42,8 @@ public static class RequestE2eBenchmark
         await InventoryBenchmark.CatalogAsync(client);
         await client.CreateTeamAsync(new TeamCreate("storage"));
         await client.CreateRoleAsync(new RoleCreate(Role, "storage"));
-        foreach (var (kind, name) in new[] { (ImageKind.Install, Image), (ImageKind.Discovery, "discovery") })
+        // The wipe image too: spares no longer needed are recycled (without it their wipes fail and leave them broken).
+        foreach (var (kind, name) in new[] { (ImageKind.Install, Image), (ImageKind.Discovery, "discovery"), (ImageKind.Wipe, "wipe") })
             await client.CreateImageAsync(new ImageCreate(name, kind, $"http://images.invalid/{name}/vmlinuz", $"http://images.invalid/{name}/initrd",
                 DeadlineSeconds: 600));
         var fleet = await JobsProcesses.StartAsync("boot-fleet", "--server", Url, "--count", Text(machines), "--install-seconds", Text(installSeconds),

@@ -39,6 +39,25 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
     }
 
     [Fact]
+    public async Task The_202_says_how_long_the_decision_and_its_writes_took()
+    {
+        var place = await fleet.PlaceAsync(racks: 1);
+        await fleet.AvailableAsync(place, "r1");
+        using var http = new HttpClient { BaseAddress = fleet.Server.Url };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fleet.Server.AdminToken);
+        using var response = await http.PostAsync("api/v1/requests", new StringContent(
+            System.Text.Json.JsonSerializer.Serialize(Ask(place, 1), IngotJson.Options), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var timing = Assert.Single(response.Headers.GetValues("Server-Timing"));
+        var durations = System.Text.RegularExpressions.Regex.Matches(timing, @"(\w+);dur=([0-9.]+)")
+            .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["commit", "decide", "write"], durations.Keys.Order());
+        Assert.True(durations["decide"] > 0 && durations["write"] > 0, timing);
+        Assert.True(durations["decide"] + durations["write"] <= durations["commit"], timing);
+    }
+
+    [Fact]
     public async Task A_machine_whose_installs_keep_failing_is_left_broken_with_its_evidence_and_replaced()
     {
         var place = await fleet.PlaceAsync(racks: 1);
