@@ -224,8 +224,8 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             WHERE rm.request_id = @Id AND rm.status IN ('installing', 'in_use')
             ORDER BY CASE rm.status WHEN 'installing' THEN 0 ELSE 1 END, rm.id DESC
             """, r)).Where(m => !faltering.Contains(m.Id)).Take(Math.Max(0, excess)).ToList();
-        var why = (r.Kind == Pools.Kind ? "more than the pool's size: it was made smaller, " : "more than asked for: ")
-                  + "or a spare no longer needed, or a faltering install came good after its spares";
+        var why = (r.Kind == Pools.Kind ? "more than the pool's size: it was made smaller, or " : "more than asked for: ")
+                  + "a spare no longer needed, or a faltering install that came good after its spares";
         foreach (var m in members)
         {
             if (m.Status == "installing" && m.JobId is { } job) await JobCancellation.CancelAsync(c, "id = @id", job, r.UserName, now);

@@ -92,15 +92,18 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
         // Its first attempt fails: two spares are taken while the broker waits to retry, not after its retries.
         var hedged = await fleet.WaitAsync(accepted.Id, r => r.Machines.Count == 3);
         Assert.Equal(2, (await Admin.GetJobAsync(accepted.Machines[0].JobId!.Value)).Attempt);
-        flaky.Faults = MachineFaults.None; // the retry will install too
+        flaky.Faults = MachineFaults.None; // its retry installs, unless it already ran (the broker's retries are quick here)
 
-        // One machine in use; the spare not needed and the retry come good are given back, each saying so.
-        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled && r.Machines.All(m => m.Status is "in_use" or "released"));
-        Assert.Equal((1, 0), (done.InUse, done.Replacements));
+        // One machine in use. What is not needed goes back, saying so; the failing install may instead have ended failed
+        // (left broken, already replaced).
+        var done = await fleet.WaitAsync(accepted.Id, r => r.Status == RequestStatus.Fulfilled && r.Machines.All(m => m.Status is "in_use" or "released" or "failed"));
+        Assert.Equal(1, done.InUse);
         var back = done.Machines.Where(m => m.Status == "released").ToList();
-        Assert.Equal(2, back.Count);
-        Assert.All(back, m => Assert.StartsWith("more than asked for", m.Reason));
+        Assert.InRange(back.Count, 1, 2);
+        Assert.All(back, m => Assert.Equal("more than asked for: a spare no longer needed, or a faltering install that came good after its spares", m.Reason));
         foreach (var m in back) Assert.Equal(MachineState.Available, (await Admin.GetMachineAsync(m.HardwareName)).State);
+        // Whichever came good first is kept: the failing install's retry (then both spares go back), or a spare.
+        Assert.Equal(2, done.Machines.Count(m => m.Status != "in_use"));
         Assert.Equal(3, hedged.Machines.Select(m => m.MachineId).Distinct().Count());
     }
 
