@@ -58,6 +58,14 @@ public static class ReclaimEndpoints
         if (body?.Expect is { } expected && expected != report.Machines.Count)
             throw new ConflictException($"the selection has changed since the dry run: it lists {report.Machines.Count} machine(s) now, not {expected}. " +
                                         "Nothing was recycled; look again (GET /api/v1/reclaim) and run with the new count.");
+        // Without a wipe image every recycle fails its wipe and leaves the machine broken: refused rather than done.
+        if (report.Machines.Count > 0)
+        {
+            await using var c = await db.OpenAsync(ct);
+            if (await Inventory.ImageRow.OfKindAsync(c, ImageKind.Wipe) is null)
+                throw new ConflictException($"no wipe image is in the catalog: recycling the {report.Machines.Count} machine(s) would fail their wipes and " +
+                                            "leave them broken. Nothing was recycled; add one (POST /api/v1/images, kind wipe) and run again.");
+        }
         var skipped = report.Skipped.ToList();
         var submitted = new List<BatchView>();
         foreach (var site in report.Machines.GroupBy(m => m.Site))

@@ -36,6 +36,8 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         public long? SiteId { get; init; }
     }
 
+    public const string NoWipeImage = "waiting for a wipe image in the catalog to give it back (POST /api/v1/images, kind wipe): without one its wipe would fail and leave it broken";
+
     /// <summary>A request's machine that left it outside the request, counted as delivered: not replaced.</summary>
     public const string Returned = "returned";
 
@@ -71,8 +73,13 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             FROM request_machines rm JOIN machines m ON m.id = rm.machine_id LEFT JOIN jobs j ON j.id = rm.job_id
             WHERE rm.request_id = @id AND rm.status IN ('installing', 'in_use', 'releasing')
             """, new { id })).AsList();
-        async Task<long> Recycle(MemberRow m)
+        bool? wipeImage = null;
+        // Null when there is no wipe image: the machine is not given back yet (its wipe would fail and leave it broken),
+        // and a later pass tries again; the line says what it waits for.
+        async Task<long?> Recycle(MemberRow m)
         {
+            wipeImage ??= await Inventory.ImageRow.OfKindAsync(c, ImageKind.Wipe) is not null;
+            if (wipeImage == false) return null;
             queued = true;
             return await RecycleAsync(c, r, m);
         }
@@ -82,7 +89,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         async Task Set(MemberRow m, string status, string? reason, DateTimeOffset at, long? jobId = null)
         {
             final[m.Id] = status;
-            await SetAsync(c, m.Id, status, reason, at, jobId);
+            await SetAsync(c, m.Id, status, reason, at, jobId, waiting: status == "releasing" && jobId is null && wipeImage == false);
         }
         foreach (var m in members)
         {
@@ -118,7 +125,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                 await Set(m, !pool ? Returned : m.State == "broken" ? "failed" : "released",
                     $"the machine went {m.State} after its install{(pool ? ", while in the pool" : "")}", now);
             }
-            else if (m.Status == "releasing" && Ended(m.JobStatus))
+            else if (m.Status == "releasing" && (Ended(m.JobStatus) || m.JobId is null))
             {
                 if (m.JobAction == JobActions.Recycle || m.State is not ("allocated" or "in_use"))
                     // The reason it was given back stays; its job is now the recycle's.
@@ -216,7 +223,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
     /// came good after its spare) gives back its newest first: those still installing (their installs cancelled), then
     /// those in use (recycled). Faltering installs are left to end by themselves.</summary>
     private static async Task<bool> DrainAsync(DataContext c, Allocator.RequestRow r, int excess, HashSet<long> faltering, DateTimeOffset now,
-                                               Func<MemberRow, Task<long>> recycle)
+                                               Func<MemberRow, Task<long?>> recycle)
     {
         var members = (await c.QueryAsync<MemberRow>(
             """
@@ -234,13 +241,18 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         return members.Count > 0;
     }
 
-    private static Task SetAsync(DataContext c, long memberId, string status, string? reason, DateTimeOffset now, long? jobId = null) =>
+    /// <param name="waiting">Its recycle waits for a wipe image: the line's reason says so, once, after why it goes.</param>
+    private static Task SetAsync(DataContext c, long memberId, string status, string? reason, DateTimeOffset now, long? jobId = null, bool waiting = false) =>
         c.ExecuteAsync(
-            "UPDATE request_machines SET status = @status, reason = COALESCE(@reason, reason), job_id = COALESCE(@jobId, job_id), updated_at = @now WHERE id = @memberId",
-            new { memberId, status, reason, jobId, now });
+            $"""
+            UPDATE request_machines SET status = @status, job_id = COALESCE(@jobId, job_id), updated_at = @now,
+                reason = CASE WHEN @waiting AND COALESCE(@reason, reason, '') NOT LIKE '%{NoWipeImage[..30]}%'
+                              THEN COALESCE(COALESCE(@reason, reason) || '; ', '') || @note ELSE COALESCE(@reason, reason) END
+            WHERE id = @memberId
+            """, new { memberId, status, reason, jobId, now, waiting, note = NoWipeImage });
 
     /// <summary>Gives a machine back: a recycle job wipes it and returns it to available, its role and name released.</summary>
-    private async Task<long> RecycleAsync(DataContext c, Allocator.RequestRow r, MemberRow m)
+    private async Task<long?> RecycleAsync(DataContext c, Allocator.RequestRow r, MemberRow m)
     {
         var plan = JobPlans.Find(JobActions.Recycle)!;
         var ids = await jobs.QueueAsync(c, [(m.MachineId, m.SiteId)], plan, new Dictionary<string, System.Text.Json.JsonElement>(), r.UserName, $"request:{r.Id}", null);

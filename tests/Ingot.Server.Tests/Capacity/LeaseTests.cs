@@ -39,6 +39,7 @@ public sealed class LeaseTests : IAsyncLifetime
         await admin.CreateTeamAsync(new TeamCreate("storage"));
         await admin.CreateRoleAsync(new RoleCreate("fancydb", "storage"));
         await admin.CreateImageAsync(new ImageCreate("debian-12", ImageKind.Install, "http://images.invalid/k", "http://images.invalid/i"));
+        await admin.CreateImageAsync(new ImageCreate("wipe", ImageKind.Wipe, "http://images.invalid/wk", "http://images.invalid/wi"));
         for (var i = 0; i < 2; i++)
         {
             var m = await admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site, Sku: sku, Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
@@ -116,5 +117,39 @@ public sealed class LeaseTests : IAsyncLifetime
         Assert.Equal(403, refused.Problem.Status);
         Assert.Equal(clock.GetUtcNow().AddDays(2), (await admin.GetRequestAsync(request.Id)).ExpiresAt);
         Assert.Equal(RequestStatus.Cancelled, (await bob.Client.CancelRequestAsync(request.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Without_a_wipe_image_machines_given_back_wait_for_one_rather_than_break()
+    {
+        var admin = server.Admin;
+        var site = (await admin.CreateSiteAsync(new SiteCreate("ams1"))).Name;
+        var sku = (await admin.CreateSkuAsync(new SkuCreate("storage-x", 8, 32, 1, 100, 1))).Name;
+        await admin.CreateTeamAsync(new TeamCreate("data"));
+        await admin.CreateRoleAsync(new RoleCreate("lake", "data"));
+        await admin.CreateImageAsync(new ImageCreate("debian-12", ImageKind.Install, "http://images.invalid/k", "http://images.invalid/i"));
+        for (var i = 0; i < 2; i++)
+        {
+            var m = await admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site, Sku: sku, Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
+            await admin.TransitionAsync(m.HardwareName, "commission");
+        }
+        var request = await admin.CreateRequestAsync(new RequestCreate("lake", site, sku, 2, "debian-12"));
+
+        // Cancelled with no wipe image in the catalog: a recycle would fail its wipe and leave each machine broken.
+        await admin.CancelRequestAsync(request.Id);
+        await UntilAsync(async () => (await admin.GetRequestAsync(request.Id)).Machines.All(m => m.Reason?.Contains("waiting for a wipe image") == true));
+        var waiting = await admin.GetRequestAsync(request.Id);
+        foreach (var line in waiting.Machines)
+        {
+            Assert.Equal("releasing", line.Status);
+            Assert.StartsWith("the request was cancelled; waiting for a wipe image in the catalog", line.Reason);
+            Assert.Equal(MachineState.Allocated, (await admin.GetMachineAsync(line.HardwareName)).State);
+            Assert.DoesNotContain((await admin.ListJobsAsync(new JobQuery(Machine: line.HardwareName))).Items, j => j.Action == JobActions.Recycle);
+        }
+
+        // Once there is one, the next pass gives them back.
+        await admin.CreateImageAsync(new ImageCreate("wipe", ImageKind.Wipe, "http://images.invalid/wk", "http://images.invalid/wi"));
+        foreach (var line in waiting.Machines)
+            await UntilAsync(async () => (await admin.ListJobsAsync(new JobQuery(Machine: line.HardwareName))).Items.Any(j => j.Action == JobActions.Recycle));
     }
 }

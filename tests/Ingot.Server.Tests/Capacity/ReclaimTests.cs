@@ -20,6 +20,7 @@ public sealed class ReclaimTests : IAsyncLifetime
         site = (await Admin.CreateSiteAsync(new SiteCreate("lon1"))).Name;
         await Admin.CreateSiteAsync(new SiteCreate("ash2"));
         sku = (await Admin.CreateSkuAsync(new SkuCreate("high-io", 8, 32, 1, 100, 1))).Name;
+        await Admin.CreateImageAsync(new ImageCreate("wipe", ImageKind.Wipe, "http://images.invalid/wk", "http://images.invalid/wi"));
     }
 
     public async Task DisposeAsync() => await server.DisposeAsync();
@@ -115,5 +116,13 @@ public sealed class ReclaimTests : IAsyncLifetime
         Assert.Equal("no site is named 'lon2'.", Assert.Single(site.Problem.Errors!["site"]));
         var nothing = await Admin.ReclaimAsync(new ReclaimRunRequest());
         Assert.Equal((0, 0), (nothing.Report.Machines.Count, nothing.Batches.Count));
+
+        // Without a wipe image the recycles would fail and leave the machines broken: refused, nothing changed.
+        await MachineAsync(null, "lon1", "allocate", "install", "finish_install"); // in use without a role: unowned
+        await Admin.DeleteImageAsync("wipe");
+        var noWipe = await Assert.ThrowsAsync<IngotApiException>(() => Admin.ReclaimAsync(new ReclaimRunRequest(Expect: 1)));
+        Assert.Equal(409, noWipe.Problem.Status);
+        Assert.Contains("no wipe image is in the catalog", noWipe.Problem.Detail);
+        Assert.Empty((await Admin.ListBatchesAsync(new BatchQuery())).Items);
     }
 }

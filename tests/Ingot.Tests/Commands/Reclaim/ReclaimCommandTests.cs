@@ -15,6 +15,8 @@ public sealed class ReclaimCommandTests(ServerFixture fixture) : IClassFixture<S
         var site = (await Server.Admin.CreateSiteAsync(new SiteCreate(Unique.Name("site")))).Name;
         var m = await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Site: site, Bmc: new BmcInput("ipmi", "127.0.9.9", 623, "admin", "password")));
         foreach (var trigger in new[] { "commission", "allocate", "install", "finish_install" }) await Server.Admin.TransitionAsync(m.HardwareName, trigger);
+        if ((await Server.Admin.ListImagesAsync()).All(i => i.Kind != ImageKind.Wipe))
+            await Server.Admin.CreateImageAsync(new ImageCreate(Unique.Name("wipe"), ImageKind.Wipe, "http://images.invalid/wk", "http://images.invalid/wi"));
         using var cli = CliRunner.For(Server);
 
         var dry = await cli.OkAsync("reclaim", "--dry-run", "--site", site);
