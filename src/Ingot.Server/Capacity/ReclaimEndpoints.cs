@@ -35,7 +35,7 @@ public static class ReclaimEndpoints
         var ask = Check(q.Text("rules")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), q.Text("site"),
             q.Int("defunct_days", 0, MaxDays), q.Int("unused_days", 0, MaxDays), v);
         await using var c = await db.OpenAsync(ct);
-        await SiteExistsAsync(c, ask.Site);
+        await NamedRows.RequireAsync(c, "sites", "site", ask.Site);
         return TypedResults.Ok(await ReclaimSelection.SelectAsync(c, ask, clock.GetUtcNow()));
     }
 
@@ -52,7 +52,7 @@ public static class ReclaimEndpoints
         ReclaimReport report;
         await using (var c = await db.OpenAsync(ct))
         {
-            await SiteExistsAsync(c, ask.Site);
+            await NamedRows.RequireAsync(c, "sites", "site", ask.Site);
             report = await ReclaimSelection.SelectAsync(c, ask, clock.GetUtcNow());
         }
         if (body?.Expect is { } expected && expected != report.Machines.Count)
@@ -99,13 +99,6 @@ public static class ReclaimEndpoints
                 machines = [.. machines.Where(m => !refused.ContainsKey(m.HardwareName))];
             }
         }
-    }
-
-    /// <summary>A misspelt site would select nothing and look like a clean fleet.</summary>
-    private static async Task SiteExistsAsync(DataContext c, string? site)
-    {
-        if (site is not null && await c.ExecuteScalarAsync<long?>("SELECT id FROM sites WHERE name = @site", new { site }) is null)
-            throw new ValidationException("site", $"no site is named '{site}'.");
     }
 
     private static ReclaimSelection.Ask Check(IReadOnlyList<string>? rules, string? site, int? defunctDays, int? unusedDays, Validation v)

@@ -38,8 +38,8 @@ public static class CostEndpoints
         var role = Name(q, "role", v);
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
-        await ExistsAsync(c, "teams", "team", team);
-        await ExistsAsync(c, "roles", "role", role);
+        await NamedRows.RequireAsync(c, "teams", "team", team);
+        await NamedRows.RequireAsync(c, "roles", "role", role);
         return TypedResults.Ok(await CostReports.ReadAsync(c, team, role, since, until, options.Currency));
     }
 
@@ -52,18 +52,11 @@ public static class CostEndpoints
         var site = Name(q, "site", v);
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
-        await ExistsAsync(c, "teams", "team", team);
-        await ExistsAsync(c, "sites", "site", site);
+        await NamedRows.RequireAsync(c, "teams", "team", team);
+        await NamedRows.RequireAsync(c, "sites", "site", site);
         return TypedResults.Ok(await WasteReports.ReadAsync(c, team, site, days, clock.GetUtcNow(), options.Currency));
     }
 
     private static string? Name(QueryText q, string field, Validation v) =>
         q.Text(field) is { } text ? v.Slug(field, text, field) : null;
-
-    /// <summary>A misspelt name would report nothing, which reads as "spends nothing".</summary>
-    private static async Task ExistsAsync(DataContext c, string table, string field, string? name)
-    {
-        if (name is not null && await c.ExecuteScalarAsync<long?>($"SELECT id FROM {table} WHERE name = @name", new { name }) is null)
-            throw new ValidationException(field, $"no {field} is named '{name}'.");
-    }
 }
