@@ -1,7 +1,6 @@
 using Dapper;
 using Ingot.Server.Data;
 using Ingot.Server.Jobs;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ingot.Server.Capacity;
@@ -12,16 +11,17 @@ namespace Ingot.Server.Capacity;
 /// broken after its install). Any node may hold the lease; one that dies loses it after
 /// <see cref="RequestOptions.Lease"/> and another carries on, since every pass starts from the database.</summary>
 public sealed partial class RequestReconciler(Database db, RequestPass pass, JobSubmission jobs, RequestOptions options, DatabaseJobQueue queue,
-                                              TimeProvider clock, ILogger<RequestReconciler> log) : BackgroundService
+                                              TimeProvider clock, ILogger<RequestReconciler> log)
+    : LeasedLoop(LeaseName, queue.NodeId, options.Interval, options.Lease, db, clock, log)
 {
     public const string LeaseName = "requests";
 
     /// <summary>One tick: false when another node holds the lease.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct)
     {
-        if (!await LoopLeases.TryHoldAsync(db, LeaseName, queue.NodeId, options.Lease, clock.GetUtcNow(), ct)) return false;
+        if (!await HoldAsync(ct)) return false;
         List<long> open;
-        await using (var c = await db.OpenAsync(ct))
+        await using (var c = await Db.OpenAsync(ct))
             open = (await c.QueryAsync<long>(
                 $"""
                 SELECT id FROM provisioning_requests WHERE status NOT IN ('fulfilled', 'failed', 'cancelled', 'expired')
@@ -37,54 +37,20 @@ public sealed partial class RequestReconciler(Database db, RequestPass pass, Job
         {
             try
             {
-                queued |= await db.InTransactionAsync(c => pass.RunAsync(c, id), ct);
+                queued |= await Db.InTransactionAsync(c => pass.RunAsync(c, id), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // One request's trouble (a hostname clash, a deleted role) must not stop the others'.
-                LogPassFailed(e, id);
+                LogPassFailed(Log, e, id);
             }
         }
         if (queued) jobs.WakeWorkers();
         return true;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-                // Jittered, so that nodes started together do not all try for the lease at once.
-                await Task.Delay(options.Interval * (0.8 + 0.4 * Random.Shared.NextDouble()), clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogTickFailed(e);
-                await Task.Delay(options.Interval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-        try
-        {
-            await LoopLeases.ReleaseAsync(db, LeaseName, queue.NodeId, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            LogReleaseFailed(e);
-        }
-    }
+    protected override Task TickAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The pass over provisioning request {Id} failed; the next tick tries again")]
-    private partial void LogPassFailed(Exception e, long id);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A tick of the request reconciler failed; the next one tries again")]
-    private partial void LogTickFailed(Exception e);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give up the request reconciler's lease; another node takes it when it expires")]
-    private partial void LogReleaseFailed(Exception e);
+    private static partial void LogPassFailed(ILogger logger, Exception e, long id);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using Ingot.Server.Data;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ingot.Server.Cost;
@@ -10,13 +9,11 @@ namespace Ingot.Server.Cost;
 /// (Monday 00:00 UTC to Monday) has ended, the node holding the "cost-summaries" lease writes one
 /// <c>cost.weekly_summary</c> per team that held machines in it. A summary is written once: the loop looks for the
 /// team's summary written since the week ended, so a restart, a second node or a missed tick writes no second one.</summary>
-public sealed partial class CostSummaries(Database db, CostOptions options, TimeProvider clock, ILogger<CostSummaries> log)
-    : BackgroundService
+public sealed class CostSummaries(Database db, CostOptions options, TimeProvider clock, ILogger<CostSummaries> log)
+    : LeasedLoop(LeaseName, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}", options.Interval, options.Lease,
+        db, clock, log)
 {
     public const string LeaseName = "cost-summaries", EventType = "cost.weekly_summary";
-
-    /// <summary>This node's name as the lease's holder.</summary>
-    private readonly string holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>The last ISO week that has ended at <paramref name="now"/>: its Monday and the next.</summary>
     public static (DateTimeOffset Since, DateTimeOffset Until, string Week) LastWeek(DateTimeOffset now)
@@ -30,10 +27,10 @@ public sealed partial class CostSummaries(Database db, CostOptions options, Time
     /// <returns>How many summaries it wrote; null when another node holds the lease.</returns>
     public async Task<int?> RunOnceAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        if (!await LoopLeases.TryHoldAsync(db, LeaseName, holder, options.Lease, now, ct)) return null;
+        if (!await HoldAsync(ct)) return null;
+        var now = Clock.GetUtcNow();
         var (since, until, week) = LastWeek(now);
-        return await db.InTransactionAsync(async c =>
+        return await Db.InTransactionAsync(async c =>
         {
             var report = await CostReports.ReadAsync(c, null, null, since, until, options.Currency);
             var waste = await WasteReports.ReadAsync(c, null, null, options.IdleDays, now, options.Currency);
@@ -57,33 +54,5 @@ public sealed partial class CostSummaries(Database db, CostOptions options, Time
         }, ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogTickFailed(e);
-            }
-            try
-            {
-                await Task.Delay(options.Interval * (0.8 + 0.4 * Random.Shared.NextDouble()), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The weekly cost summary failed; the next tick tries again")]
-    private partial void LogTickFailed(Exception e);
+    protected override Task TickAsync(CancellationToken ct) => RunOnceAsync(ct);
 }
