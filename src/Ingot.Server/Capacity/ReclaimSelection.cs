@@ -29,7 +29,7 @@ public static class ReclaimSelection
     }
 
     private const string Machine =
-        $"""
+        """
         m.id AS machine_id, m.hardware_name, m.hostname, m.state, os.name AS site, r.name AS role, t.name AS team, m.maintenance, m.maintenance_reason
         """;
 

@@ -7,8 +7,8 @@ namespace Ingot.Server.Cost;
 
 /// <summary>The weekly per-team cost summary (docs/cost.md), an event for e-mail later (issue 14): once an ISO week
 /// (Monday 00:00 UTC to Monday) has ended, the node holding the "cost-summaries" lease writes one
-/// <c>cost.weekly_summary</c> per team that held machines in it. A summary is written once: the loop looks for the
-/// team's summary written since the week ended, so a restart, a second node or a missed tick writes no second one.</summary>
+/// <c>cost.weekly_summary</c> per team that held machines in it. A week's summaries are written once, together: the loop
+/// looks for one written since the week ended, so a restart, a second node or a missed tick writes no second.</summary>
 public sealed class CostSummaries(Database db, CostOptions options, TimeProvider clock, ILogger<CostSummaries> log)
     : LeasedLoop(LeaseName, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}", options.Interval, options.Lease,
         db, clock, log)
@@ -32,14 +32,16 @@ public sealed class CostSummaries(Database db, CostOptions options, TimeProvider
         var (since, until, week) = LastWeek(now);
         return await Db.InTransactionAsync(async c =>
         {
+            // A week's summaries are written in one transaction, so one of them written since it ended means all were: the
+            // hourly ticks of the rest of the week read no reports.
+            if (await c.ExecuteScalarAsync<long?>("SELECT id FROM events WHERE type = @type AND at >= @until LIMIT 1",
+                    new { type = EventType, until }) is not null) return 0;
             var report = await CostReports.ReadAsync(c, null, null, since, until, options.Currency);
             var waste = await WasteReports.ReadAsync(c, null, null, options.IdleDays, now, options.Currency);
             var written = 0;
             foreach (var team in report.Teams.Where(t => t.Team is not null))
             {
                 var subject = $"team:{team.Team}";
-                if (await c.ExecuteScalarAsync<long?>("SELECT id FROM events WHERE type = @type AND subject = @subject AND at >= @until LIMIT 1",
-                        new { type = EventType, subject, until }) is not null) continue;
                 var wasted = waste.Machines.Where(m => m.Team == team.Team).ToList();
                 await Events.WriteAsync(c, EventType, subject, new
                 {
