@@ -10,7 +10,20 @@ public enum BatchStatus { Queued, Running, Succeeded, CompletedWithErrors, Faile
 public sealed record BatchSubmit(string? Action, IReadOnlyList<string>? Hosts, IReadOnlyDictionary<string, JsonElement>? Params = null, bool? Force = null,
                                  JsonElement? Precheck = null);
 
-public sealed record BatchCounts(long Queued, long Running, long Succeeded, long Failed, long Cancelled);
+public sealed record BatchCounts(long Queued, long Running, long Succeeded, long Failed, long Cancelled)
+{
+    /// <summary>A batch's status from its jobs' counts (and whether someone cancelled it): the one rule for the API and
+    /// the batch.completed event.</summary>
+    public BatchStatus StatusOf(bool cancelled)
+    {
+        var active = Queued + Running;
+        return active > 0 ? (Running > 0 || Succeeded + Failed + Cancelled > 0 ? BatchStatus.Running : BatchStatus.Queued)
+            : cancelled ? BatchStatus.Cancelled
+            : Failed + Cancelled == 0 ? BatchStatus.Succeeded
+            : Succeeded == 0 ? BatchStatus.Failed
+            : BatchStatus.CompletedWithErrors;
+    }
+}
 
 /// <summary><c>teams</c>: the teams whose machines the batch acts on, by their roles as they stand now (a free-pool host
 /// adds none).</summary>

@@ -49,13 +49,15 @@ public sealed record PoolView(long Id, string Role, string Team, string Site, st
                               string? DeletedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<RequestMachineView> Machines)
 {
     /// <summary>A pool as the rows of requests show it (a pool is stored as a request that never ends).</summary>
+    public static PoolStatus StatusOf(RequestStatus status) => status switch
+    {
+        RequestStatus.Fulfilled => PoolStatus.Steady,
+        RequestStatus.Installing or RequestStatus.Allocating => PoolStatus.Installing,
+        RequestStatus.Failed => PoolStatus.Failed,
+        RequestStatus.Cancelled => PoolStatus.Deleted,
+        _ => PoolStatus.Short,
+    };
+
     public static PoolView From(RequestView r) => new(r.Id, r.Role, r.Team, r.Site, r.Sku, r.Count, r.Image, r.HostnameTemplate, r.Spread, r.User,
-        r.Status switch
-        {
-            RequestStatus.Fulfilled => PoolStatus.Steady,
-            RequestStatus.Installing or RequestStatus.Allocating => PoolStatus.Installing,
-            RequestStatus.Failed => PoolStatus.Failed,
-            RequestStatus.Cancelled => PoolStatus.Deleted,
-            _ => PoolStatus.Short,
-        }, r.InUse, r.Installing, r.ShortBy, r.ShortReason, r.Replacements, r.CancelledBy, r.CreatedAt, r.UpdatedAt, r.Machines);
+        StatusOf(r.Status), r.InUse, r.Installing, r.ShortBy, r.ShortReason, r.Replacements, r.CancelledBy, r.CreatedAt, r.UpdatedAt, r.Machines);
 }

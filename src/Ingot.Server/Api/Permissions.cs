@@ -93,6 +93,9 @@ public static class Permissions
         new("GET /api/v1/cost", Access.Read, "Reading machine-hours and cost by team and role"),
         new("GET /api/v1/cost/waste", Access.Read, "Reading the waste report"),
 
+        new("GET /api/v1/events", Access.Read, "Listing events"),
+        new("GET /api/v1/events/stream", Access.Read, "Following the event stream"),
+
         new("GET /api/v1/whoami", Access.Read, "Asking who you are"),
         new("GET /api/v1/teams", Access.Read, "Listing teams"),
         new("GET /api/v1/teams/{name}", Access.Read, "Reading a team"),

@@ -105,13 +105,7 @@ public static class BatchReader
         long Count(string s) => jobs.Where(j => j.Status == s).Sum(j => j.Count);
         var counts = new BatchCounts(Count("queued"), Count("running"), Count("succeeded"), Count("failed"), Count("cancelled"));
         var active = counts.Queued + counts.Running;
-        var ended = counts.Succeeded + counts.Failed + counts.Cancelled;
-        var status =
-            active > 0 ? (counts.Running > 0 || ended > 0 ? BatchStatus.Running : BatchStatus.Queued)
-            : r.CancelledBy is not null ? BatchStatus.Cancelled
-            : counts.Failed + counts.Cancelled == 0 ? BatchStatus.Succeeded
-            : counts.Succeeded == 0 ? BatchStatus.Failed
-            : BatchStatus.CompletedWithErrors;
+        var status = counts.StatusOf(r.CancelledBy is not null);
         return new BatchView(r.Id, r.Action, JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.Params) ?? [], r.UserName, status,
             r.HostCount, counts, r.Force, r.CreatedAt, jobs.Min(j => j.StartedAt), active > 0 ? null : jobs.Max(j => j.EndedAt), r.CancelledBy,
             r.Excluded is null ? [] : JsonSerializer.Deserialize<List<BatchExclusion>>(r.Excluded, IngotJson.Options) ?? [],

@@ -74,6 +74,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                 // The jobs are the claims: a unique violation here means another batch took one of the machines first.
                 await jobs.QueueAsync(c, BatchClaims.InClaimOrder(machines.Select(m => (m.Id, m.SiteId)), m => m.Id),
                     plan, parameters, user, $"batch:{batchId}", batchId);
+                await JobEvents.AcceptedAsync(c, batchId, plan.Action, user, ids.Count, excluded.Count, now);
                 return (batchId, ids.Count, machines.Select(m => m.OwnerTeam));
             }, ct);
             jobs.WakeWorkers();

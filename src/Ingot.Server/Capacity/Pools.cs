@@ -17,6 +17,7 @@ namespace Ingot.Server.Capacity;
 public static class Pools
 {
     public const string Kind = "pool";
+    public const string Resized = "pool.resized";
 
     public static void MapPools(this RouteGroupBuilder api)
     {
@@ -60,7 +61,7 @@ public static class Pools
     /// <summary>A new desired size: larger allocates at once, smaller drains the newest members. It also clears the streak
     /// of failed installs, so a pool that stopped replacing tries again.</summary>
     private static async Task<Ok<PoolView>> ResizeAsync(long id, PoolResize body, HttpContext http, Database db, RequestPass pass, JobSubmission jobs,
-                                                        RequestOptions options, CancellationToken ct)
+                                                        RequestOptions options, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
         v.When(body.Desired is null, "desired", "is required: how many machines the pool keeps.");
@@ -71,7 +72,12 @@ public static class Pools
             var pool = await CapacityAsk.AuthorizeAsync(c, Caller.From(http), id, Kind, "Resizing", submitterMay: false);
             if (HostnameTemplate.Problem(pool.Template, body.Desired!.Value, pool.Role, pool.Site, options.Domain) is { } problem)
                 throw new ValidationException("desired", $"the pool's hostname template cannot name {body.Desired} machines: {problem}");
+            var previous = await c.ExecuteScalarAsync<int>("SELECT count FROM provisioning_requests WHERE id = @id", new { id });
             await c.ExecuteAsync("UPDATE provisioning_requests SET count = @desired, failure_streak = 0 WHERE id = @id", new { id, desired = body.Desired });
+            var by = Caller.From(http).Name;
+            var team = await c.ExecuteScalarAsync<string?>("SELECT name FROM teams WHERE id = @TeamId", new { pool.TeamId });
+            await Events.WriteAsync(c, Resized, $"{Kind}:{id}", new { Id = id, pool.Role, Team = team, pool.Site, Desired = body.Desired, Previous = previous, By = by },
+                clock.GetUtcNow(), new EventAbout(Team: team, User: pool.UserName));
             return await pass.RunAsync(c, id);
         }, ct);
         if (queued) jobs.WakeWorkers();

@@ -193,7 +193,35 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
                     updated_at = @now, cancelled_by = @cancelledBy
                 WHERE id = @id
                 """, new { id, status = Wire.Name(status), shortReason, failures, streak, now, cancelledBy });
+        if (Wire.Name(status) != r.Status) await StatusEventAsync(c, r, status, shortReason, failures, now);
         return queued;
+    }
+
+    public const string LeaseExpiring = "request.lease_expiring", LeaseExpired = "request.lease_expired";
+
+    /// <summary>Every event type of requests and pools, for the event catalog.</summary>
+    public static IEnumerable<string> EventTypes =>
+        [
+            .. Enum.GetValues<RequestStatus>().Select(s => $"request.{Wire.Name(s)}"),
+            .. Enum.GetValues<PoolStatus>().Select(s => $"{Pools.Kind}.{Wire.Name(s)}"),
+            LeaseExpiring, LeaseExpired, Pools.Resized,
+        ];
+
+    /// <summary>request.&lt;status&gt; (request.fulfilled, request.failed, …) or pool.&lt;status&gt; (pool.steady, pool.short, …)
+    /// when a request's or pool's status changes (docs/events.md); the role's team and the owner are what it is about.</summary>
+    private static async Task StatusEventAsync(DataContext c, Allocator.RequestRow r, RequestStatus status, string? shortReason, int replacements,
+                                               DateTimeOffset now)
+    {
+        var pool = r.Kind == Pools.Kind;
+        var name = pool ? Wire.Name(PoolView.StatusOf(status)) : Wire.Name(status);
+        var previous = Wire.TryParse<RequestStatus>(r.Status, out var was) ? pool ? Wire.Name(PoolView.StatusOf(was)) : r.Status : r.Status;
+        if (pool && name == previous) return; // two request statuses that a pool shows as one
+        var team = await c.ExecuteScalarAsync<string?>("SELECT t.name FROM roles ro JOIN teams t ON t.id = ro.team_id WHERE ro.id = @RoleId", new { r.RoleId });
+        await Events.WriteAsync(c, $"{r.Kind}.{name}", $"{r.Kind}:{r.Id}", new
+        {
+            Id = r.Id, Kind = r.Kind, r.Role, Team = team, r.Site, r.Sku, r.Count, Status = name, Previous = previous, ShortReason = shortReason,
+            Replacements = replacements, User = r.UserName,
+        }, now, new EventAbout(Team: team, User: r.UserName));
     }
 
     /// <summary>A request's lease: its reminder event once, <see cref="RequestOptions.LeaseReminder"/> before it ends, and
@@ -205,15 +233,17 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         if (expires <= now)
         {
             if (r.LeaseExpiredAt is not null) return true;
-            await Events.WriteAsync(c, "request.lease_expired", subject,
-                new { request = r.Id, role = r.Role, site = r.Site, expires_at = expires, user = r.UserName, recycled = options.RecycleOnExpiry }, now);
+            await Events.WriteAsync(c, LeaseExpired, subject,
+                new { request = r.Id, role = r.Role, site = r.Site, expires_at = expires, user = r.UserName, recycled = options.RecycleOnExpiry }, now,
+                new EventAbout(User: r.UserName));
             await c.ExecuteAsync("UPDATE provisioning_requests SET lease_expired_at = @now, updated_at = @now WHERE id = @Id", new { r.Id, now });
             return true;
         }
         if (expires - options.LeaseReminder <= now && r.LeaseRemindedAt is null)
         {
-            await Events.WriteAsync(c, "request.lease_expiring", subject,
-                new { request = r.Id, role = r.Role, site = r.Site, expires_at = expires, user = r.UserName, extend = $"ingot lease extend {r.Id}" }, now);
+            await Events.WriteAsync(c, LeaseExpiring, subject,
+                new { request = r.Id, role = r.Role, site = r.Site, expires_at = expires, user = r.UserName, extend = $"ingot lease extend {r.Id}" }, now,
+                new EventAbout(User: r.UserName));
             await c.ExecuteAsync("UPDATE provisioning_requests SET lease_reminded_at = @now WHERE id = @Id", new { r.Id, now });
         }
         return false;

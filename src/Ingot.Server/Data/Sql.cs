@@ -28,6 +28,14 @@ public static class Sql
     /// statistics and gets no hint.</summary>
     public static string IndexedBy(DataContext c, string index) => c.IsPostgres ? "" : $" INDEXED BY {index}";
 
+    /// <summary>A JSON object built by the database from (key, SQL expression) pairs, as text: for rows written by
+    /// INSERT … SELECT, such as one event per job of a batch.</summary>
+    public static string JsonObject(DataContext c, params (string Key, string Expression)[] fields)
+    {
+        var pairs = string.Join(", ", fields.Select(f => $"'{f.Key}', {f.Expression}"));
+        return c.IsPostgres ? $"json_build_object({pairs})::text" : $"json_object({pairs})";
+    }
+
     /// <summary>Makes transactions that name the same key take turns until they end (PostgreSQL: an advisory lock on the
     /// key's hash). SQLite needs nothing: its write transactions already take turns.</summary>
     public static Task TakeTurnsAsync(DataContext c, string key) =>

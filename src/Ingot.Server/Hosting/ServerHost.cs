@@ -109,6 +109,7 @@ public static class ServerHost
         api.MapPools();
         api.MapReclaim();
         api.MapCost();
+        Notifications.EventEndpoints.MapEvents(api);
         app.MapBoot();
         return app;
     }
@@ -136,6 +137,19 @@ public static class ServerHost
         services.AddSingleton(settings.Cost);
         services.AddSingleton<Cost.CostSummaries>();
         services.AddHostedService(s => s.GetRequiredService<Cost.CostSummaries>());
+        AddNotifications(services, settings);
+    }
+
+    /// <summary>The event stream's feed on every node, and the catalog of every type the features write.</summary>
+    private static void AddNotifications(IServiceCollection services, ServerSettings settings)
+    {
+        services.AddSingleton(settings.Notifications);
+        services.AddSingleton(new Notifications.EventCatalog(
+        [
+            .. JobEvents.Types, Transitions.StateChanged, BmcHealthEvents.Changed, .. Capacity.RequestPass.EventTypes, Cost.CostSummaries.EventType,
+        ]));
+        services.AddSingleton<Notifications.EventFeed>();
+        services.AddHostedService(s => s.GetRequiredService<Notifications.EventFeed>());
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

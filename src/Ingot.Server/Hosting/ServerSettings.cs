@@ -40,6 +40,10 @@ public sealed record ServerSettings
     /// <summary>The domain of requests' hostnames (INGOT_DOMAIN) and the reconciler's pace (INGOT_REQUESTS_*).</summary>
     public Capacity.RequestOptions Requests { get; init; } = new();
 
+    /// <summary>The event stream's pace and the deliveries' retries, breaker and SMTP server (INGOT_EVENTS_*, INGOT_DELIVERY_*,
+    /// INGOT_SMTP_*).</summary>
+    public Notifications.NotificationOptions Notifications { get; init; } = new();
+
     /// <summary>The currency of SKUs' prices and what counts as idle (INGOT_COST_*).</summary>
     public Cost.CostOptions Cost { get; init; } = new();
 

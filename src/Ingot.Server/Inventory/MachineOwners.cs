@@ -18,6 +18,11 @@ public static class MachineOwners
         $"(SELECT hr.name FROM machines hm JOIN roles hr ON hr.id = hm.role_id WHERE hm.id = {machineId}), " +
         $"(SELECT ht.name FROM machines hm JOIN roles hr ON hr.id = hm.role_id JOIN teams ht ON ht.id = hr.team_id WHERE hm.id = {machineId})";
 
+    /// <summary>The name of the team that owns the machine whose id is <paramref name="machineId"/> (an SQL expression)
+    /// through its role, or NULL: for the events about it.</summary>
+    public static string TeamOf(string machineId) =>
+        $"(SELECT ot.name FROM machines om JOIN roles orl ON orl.id = om.role_id JOIN teams ot ON ot.id = orl.team_id WHERE om.id = {machineId})";
+
     public static async Task<MachineOwner> ReadAsync(DataContext c, long machineId)
     {
         var row = await c.QuerySingleAsync<OwnerRow>(

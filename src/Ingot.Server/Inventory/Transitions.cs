@@ -26,11 +26,14 @@ public sealed class IllegalTransitionException(string machine, MachineState curr
 /// each sees the state the previous one left.</summary>
 public static class Transitions
 {
+    /// <summary>The event of every move (docs/events.md), written with its history row.</summary>
+    public const string StateChanged = "machine.state_changed";
+
     public static async Task<MachineState> ApplyAsync(
         DataContext c, long machineId, Trigger trigger, string actor, string? reason, DateTimeOffset now)
     {
-        var row = await c.QuerySingleOrDefaultAsync<(string HardwareName, string State)>(
-            "SELECT hardware_name, state FROM machines WHERE id = @machineId" + Sql.ForUpdate(c), new { machineId });
+        var row = await c.QuerySingleOrDefaultAsync<(string HardwareName, string State, string? Hostname)>(
+            "SELECT hardware_name, state, hostname FROM machines WHERE id = @machineId" + Sql.ForUpdate(c), new { machineId });
         if (row.HardwareName is null) throw new NotFoundException("machine", machineId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Wire.TryParse<MachineState>(row.State, out var from))
             throw new InvalidOperationException($"Machine {row.HardwareName} has unknown state '{row.State}' in the database.");
@@ -46,6 +49,12 @@ public static class Transitions
             VALUES (@machineId, @from, @to, @trigger, @actor, @reason, @now, {MachineOwners.HistoryOwner("@machineId")})
             """,
             new { machineId, from = Wire.Name(from), to = Wire.Name(to), trigger = Wire.Name(trigger), actor, reason, now });
+        var data = new
+        {
+            MachineId = machineId, Machine = row.Hostname ?? row.HardwareName, From = Wire.Name(from), To = Wire.Name(to),
+            Trigger = Wire.Name(trigger), Actor = actor, Reason = reason,
+        };
+        await MachineEvents.WriteAsync(c, StateChanged, machineId, data, now);
         return to;
     }
 

@@ -49,6 +49,8 @@ public sealed class BmcCircuit(Database db, JobOptions options, TimeProvider clo
                 ? now + options.BreakerOpen.Delay(failures - options.BreakerThreshold, random: 0) : null;
             var since = row is not null && row.Status == Wire.Name(status) ? row.Since : now;
             var args = new { machineId, status = Wire.Name(status), failures, error = error?.Message, since, retryAfter };
+            if ((row?.Status ?? "ok") != Wire.Name(status))
+                await BmcHealthEvents.ChangedAsync(c, machineId, row?.Status ?? "ok", Wire.Name(status), error?.Message, now);
             return await c.ExecuteAsync(row is null
                 ? "INSERT INTO bmc_health (machine_id, status, failures, last_error, since, retry_after) VALUES (@machineId, @status, @failures, @error, @since, @retryAfter)"
                 : "UPDATE bmc_health SET status = @status, failures = @failures, last_error = COALESCE(@error, last_error), since = @since, retry_after = @retryAfter WHERE machine_id = @machineId",

@@ -138,6 +138,15 @@ public sealed partial class DatabaseJobQueue
             }
             if (ending is JobEnding.Failed { Trigger: { } trigger } failed)
                 await FailMachineAsync(c, jobId, trigger, failed.Error, now);
+            await JobEvents.WriteAsync(c, ending switch
+            {
+                JobEnding.Succeeded => JobEvents.Succeeded,
+                JobEnding.Failed => JobEvents.Failed,
+                JobEnding.Retry => JobEvents.Retrying,
+                _ => JobEvents.Cancelled,
+            }, "j.id = @id", new { id = jobId }, now);
+            if (ending is not JobEnding.Retry && await c.ExecuteScalarAsync<long?>("SELECT batch_id FROM jobs WHERE id = @id", new { id = jobId }) is { } batch)
+                await JobEvents.CompleteBatchAsync(c, batch, now);
             return rows;
         }, ct);
 

@@ -97,6 +97,8 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         }
         if (picked.Count == 0) return picked;
         var token = $"{NodeId}#{Interlocked.Increment(ref claims)}";
+        var pickedArgs = new { picked = Sql.List(picked) };
+        var first = (await c.QueryAsync<long>($"SELECT id FROM jobs WHERE {Sql.AnyOf(c, "id", "picked")} AND started_at IS NULL", pickedArgs)).AsList();
         await c.ExecuteAsync(
             $"""
             UPDATE jobs SET status = 'running', lease_owner = @node, lease_expires = @expires,
@@ -104,6 +106,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
             WHERE {Sql.AnyOf(c, "id", "picked")}
             """, new { node = token, expires = now + options.Lease, now, picked = Sql.List(picked) });
         await AddStepsAsync(c, picked);
+        if (first.Count > 0) await JobEvents.WriteAsync(c, JobEvents.Started, Sql.AnyOf(c, "j.id", "first"), new { first = Sql.List(first) }, now);
         return picked;
     }
 

@@ -22,11 +22,18 @@ internal static class JobCancellation
         var moving = await c.QueryAsync<long>(
             $"SELECT id FROM jobs WHERE {jobs} AND status = 'running' AND lease_owner IS NULL AND {Sql.AnyOf(c, "action", "actions")}",
             new { id, actions = Sql.List(Abandoning.Keys) });
+        var ended = (await c.QueryAsync<long>(
+            $"UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now, lease_expires = NULL WHERE {idle} RETURNING id", args)).ToList();
+        if (ended.Count == 0) return;
+        var endedArgs = new { ids = Sql.List(ended), now };
         await c.ExecuteAsync(
-            $"UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE status IN ('pending', 'running', 'waiting') AND job_id IN (SELECT id FROM jobs WHERE {idle})",
-            args);
-        await c.ExecuteAsync($"UPDATE jobs SET status = 'cancelled', cancelled_by = @by, ended_at = @now, lease_expires = NULL WHERE {idle}", args);
+            $"UPDATE job_steps SET status = 'cancelled', ended_at = @now WHERE status IN ('pending', 'running', 'waiting') AND {Sql.AnyOf(c, "job_id", "ids")}",
+            endedArgs);
         foreach (var job in moving) await SettleMachineAsync(c, job, by, now);
+        await JobEvents.WriteAsync(c, JobEvents.Cancelled, Sql.AnyOf(c, "j.id", "ids"), endedArgs, now);
+        foreach (var batch in await c.QueryAsync<long>(
+                     $"SELECT DISTINCT batch_id FROM jobs WHERE {Sql.AnyOf(c, "id", "ids")} AND batch_id IS NOT NULL", endedArgs))
+            await JobEvents.CompleteBatchAsync(c, batch, now);
     }
 
     /// <summary>The trigger that takes a machine out of the state a cancelled job of this action left it in

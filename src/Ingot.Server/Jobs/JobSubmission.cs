@@ -166,7 +166,9 @@ public sealed class JobSubmission(JobOptions options, JobSignal signal, TimeProv
                 RETURNING id, fair_rank
                 """, args);
         var rowsBack = machines.Count >= ManyRows ? await Sql.WithCachedPlansAsync(c, insert) : await insert();
-        return rowsBack.OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
+        var ids = rowsBack.OrderBy(r => r.FairRank).Select(r => r.Id).ToList();
+        if (batchId is null) await JobEvents.WriteAsync(c, JobEvents.Queued, Sql.AnyOf(c, "j.id", "ids"), new { ids = Sql.List(ids) }, now);
+        return ids;
     }
 
     /// <summary>Wakes this node's idle workers. Call it after the submitting transaction commits: woken before, a

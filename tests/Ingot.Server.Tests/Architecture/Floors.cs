@@ -57,11 +57,17 @@ public static class Floors
             ["Api"] = "errors, validation, query text",
             ["Data"] = "cost is read from the state history; summaries are events under a loop lease",
         },
+        ["Notifications"] = new Dictionary<string, string>
+        {
+            ["Api"] = "errors, validation, query text, the caller",
+            ["Data"] = "events, subscriptions and deliveries are rows; the outbox is Data's",
+        },
         // The composition root: it may use everything, and nothing uses it.
         ["Hosting"] = new Dictionary<string, string>
         {
             ["Api"] = "composes", ["Data"] = "composes", ["SelfService"] = "composes", ["Inventory"] = "composes",
             ["Jobs"] = "composes", ["Boot"] = "composes", ["Batches"] = "composes", ["Capacity"] = "composes", ["Cost"] = "composes",
+            ["Notifications"] = "composes",
         },
     };
 }

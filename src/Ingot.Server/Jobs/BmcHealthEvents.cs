@@ -1,0 +1,19 @@
+using Ingot.Server.Data;
+using Ingot.Server.Inventory;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>A BMC's health changing (ok, degraded, unreachable), from a job's step or the BMC watch: a row of its history
+/// and a bmc.health_changed event (docs/events.md), in the transaction that changes bmc_health.</summary>
+public static class BmcHealthEvents
+{
+    public const string Changed = "bmc.health_changed";
+
+    public static async Task ChangedAsync(DataContext c, long machineId, string from, string to, string? error, DateTimeOffset now)
+    {
+        await c.ExecuteAsync("INSERT INTO bmc_health_history (machine_id, status, error, at) VALUES (@machineId, @to, @error, @now)",
+            new { machineId, to, error, now });
+        var machine = await c.ExecuteScalarAsync<string>("SELECT COALESCE(hostname, hardware_name) FROM machines WHERE id = @machineId", new { machineId });
+        await MachineEvents.WriteAsync(c, Changed, machineId, new { MachineId = machineId, Machine = machine, From = from, To = to, Error = error }, now);
+    }
+}

@@ -1,0 +1,64 @@
+using Dapper;
+using Ingot.Client;
+using Ingot.Server.Api;
+using Ingot.Server.Data;
+using Ingot.Server.Inventory;
+
+namespace Ingot.Server.Jobs;
+
+/// <summary>The events of jobs and batches (docs/events.md), written in the transaction that changes them, with INSERT …
+/// SELECT from the jobs table so that ending a batch's thousand jobs is one statement. Batch member jobs write no
+/// job.queued: their batch.accepted says it once.</summary>
+public static class JobEvents
+{
+    public const string Queued = "job.queued", Started = "job.started", Retrying = "job.retrying",
+        Succeeded = "job.succeeded", Failed = "job.failed", Cancelled = "job.cancelled";
+    public const string BatchAccepted = "batch.accepted", BatchCompleted = "batch.completed";
+
+    /// <summary>The event types this file writes, for docs/events.md and the subscription checks.</summary>
+    public static readonly string[] Types = [Queued, Started, Retrying, Succeeded, Failed, Cancelled, BatchAccepted, BatchCompleted];
+
+    /// <summary>One <paramref name="type"/> event per job matching <paramref name="jobs"/> (a condition on <c>j</c>).</summary>
+    public static Task WriteAsync(DataContext c, string type, string jobs, object args, DateTimeOffset now)
+    {
+        var data = Sql.JsonObject(c,
+            ("job_id", "j.id"), ("action", "j.action"), ("status", "j.status"), ("attempt", "j.attempt"), ("max_attempts", "j.max_attempts"),
+            ("machine_id", "j.machine_id"), ("machine", "COALESCE(m.hostname, m.hardware_name)"), ("site", "s.name"),
+            ("batch_id", "j.batch_id"), ("user", "j.user_name"), ("error", "j.error"));
+        return c.ExecuteAsync(
+            $"""
+            {Events.InsertColumns}
+            SELECT @eventType, 1, 'job:' || j.id, {data}, @eventAt, j.machine_id, j.batch_id, {MachineOwners.TeamOf("j.machine_id")}, j.user_name
+            FROM jobs j JOIN machines m ON m.id = j.machine_id LEFT JOIN sites s ON s.id = j.site_id
+            WHERE {jobs}
+            ORDER BY j.id
+            """, Events.Args(c, args, type, now));
+    }
+
+    public static Task AcceptedAsync(DataContext c, long batchId, string action, string user, int hosts, int excluded, DateTimeOffset now) =>
+        Events.WriteAsync(c, BatchAccepted, $"batch:{batchId}", new { BatchId = batchId, Action = action, User = user, Hosts = hosts, Excluded = excluded },
+            now, new EventAbout(BatchId: batchId, User: user));
+
+    /// <summary>batch.completed, once, when the last of a batch's jobs has ended: called by whatever ended some of its
+    /// jobs. The batch's row is locked first, so of two jobs ending together the second sees the first's end (PostgreSQL
+    /// reads committed rows afresh for each statement) and exactly one of them writes the event.</summary>
+    public static async Task CompleteBatchAsync(DataContext c, long batchId, DateTimeOffset now)
+    {
+        var batch = await c.QuerySingleOrDefaultAsync<(string Action, string UserName, string? CancelledBy)>(
+            "SELECT action, user_name, cancelled_by FROM batches WHERE id = @batchId" + Sql.ForUpdate(c), new { batchId });
+        if (batch.Action is null) return;
+        var counts = (await c.QueryAsync<(string Status, int Count)>(
+            "SELECT status, COUNT(*) FROM jobs WHERE batch_id = @batchId GROUP BY status", new { batchId })).ToDictionary(r => r.Status, r => r.Count);
+        if (counts.Keys.Any(s => s is "queued" or "running")) return;
+        var subject = $"batch:{batchId}";
+        if (await c.ExecuteScalarAsync<long?>("SELECT id FROM events WHERE subject = @subject AND type = @type LIMIT 1",
+                new { subject, type = BatchCompleted }) is not null) return;
+        int Of(string status) => counts.GetValueOrDefault(status);
+        var tally = new BatchCounts(0, 0, Of("succeeded"), Of("failed"), Of("cancelled"));
+        await Events.WriteAsync(c, BatchCompleted, subject, new
+        {
+            BatchId = batchId, batch.Action, User = batch.UserName, Status = Wire.Name(tally.StatusOf(batch.CancelledBy is not null)),
+            Hosts = counts.Values.Sum(), tally.Succeeded, tally.Failed, tally.Cancelled,
+        }, now, new EventAbout(BatchId: batchId, User: batch.UserName));
+    }
+}
