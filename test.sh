@@ -30,6 +30,8 @@ command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
 [ -x /usr/sbin/dnsmasq ] || need_packages+=(dnsmasq-base)
 # OpenStack Ironic's Redfish library drives our Redfish simulator (Debian's python3, not whatever is on PATH).
 /usr/bin/python3 -c 'import sushy' >/dev/null 2>&1 || need_packages+=(python3-sushy)
+# A real SMTP server for e-mail subscriptions (aiosmtpd, started by the tests on loopback with a Maildir handler).
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_packages+=(python3-aiosmtpd)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -95,6 +95,11 @@ public static class Permissions
 
         new("GET /api/v1/events", Access.Read, "Listing events"),
         new("GET /api/v1/events/stream", Access.Read, "Following the event stream"),
+        new("GET /api/v1/subscriptions", Access.Self, "Listing subscriptions"),
+        new("GET /api/v1/subscriptions/{id}", Access.Self, "Reading a subscription"),
+        new("POST /api/v1/subscriptions", Access.Self, "Subscribing to events"),
+        new("DELETE /api/v1/subscriptions/{id}", Access.Self, "Deleting a subscription"),
+        new("GET /api/v1/subscriptions/{id}/deliveries", Access.Self, "Reading a subscription's deliveries"),
 
         new("GET /api/v1/whoami", Access.Read, "Asking who you are"),
         new("GET /api/v1/teams", Access.Read, "Listing teams"),

@@ -110,6 +110,7 @@ public static class ServerHost
         api.MapReclaim();
         api.MapCost();
         Notifications.EventEndpoints.MapEvents(api);
+        Notifications.SubscriptionEndpoints.MapSubscriptions(api);
         app.MapBoot();
         return app;
     }
@@ -150,6 +151,7 @@ public static class ServerHost
         ]));
         services.AddSingleton<Notifications.EventFeed>();
         services.AddHostedService(s => s.GetRequiredService<Notifications.EventFeed>());
+        if (settings.Notifications.Deliver) services.AddHostedService<Notifications.Deliveries>();
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

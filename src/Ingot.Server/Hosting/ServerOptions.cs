@@ -44,6 +44,41 @@ public static class ServerOptions
             s => s.Cost.Currency, (s, v) => s with { Cost = s.Cost with { Currency = v ?? new Cost.CostOptions().Currency } }, check: Currency),
         ServerOption.Int("cost.idle_days", 1, 3650, "Days without a job after which a held machine (in no pool) is waste in cost reports and weekly summaries.",
             s => s.Cost.IdleDays, (s, v) => s with { Cost = s.Cost with { IdleDays = v } }),
+        ServerOption.Seconds("events.poll_seconds", 0.01, 60, "How often each node looks for new events for its streams and deliveries.",
+            s => s.Notifications.Poll, (s, v) => s with { Notifications = s.Notifications with { Poll = v } }),
+        ServerOption.Bool("delivery.run", "Deliver subscriptions from this node (off for API-only nodes).",
+            s => s.Notifications.Deliver, (s, v) => s with { Notifications = s.Notifications with { Deliver = v } }),
+        ServerOption.Seconds("delivery.timeout_seconds", 0.01, 300, "How long a webhook, chat or SMTP server may take to take one event.",
+            s => s.Notifications.DeliveryTimeout, (s, v) => s with { Notifications = s.Notifications with { DeliveryTimeout = v } }),
+        ServerOption.Int("delivery.max_attempts", 1, 1000, "Attempts at one event before it becomes a dead letter and the next is sent.",
+            s => s.Notifications.MaxAttempts, (s, v) => s with { Notifications = s.Notifications with { MaxAttempts = v } }),
+        ServerOption.Seconds("delivery.retry_seconds", 0.001, 86_400, "Wait after a failed delivery (doubling after, with jitter, up to delivery.retry_max_seconds).",
+            s => s.Notifications.RetryFirst, (s, v) => s with { Notifications = s.Notifications with { RetryFirst = v } }),
+        ServerOption.Seconds("delivery.retry_max_seconds", 0.001, 86_400, "The longest wait between attempts at one event.",
+            s => s.Notifications.RetryMax, (s, v) => s with { Notifications = s.Notifications with { RetryMax = v } }),
+        ServerOption.Int("delivery.breaker_threshold", 1, 1000, "Failures in a row after which a receiving endpoint is left alone for delivery.breaker_open_seconds.",
+            s => s.Notifications.BreakerThreshold, (s, v) => s with { Notifications = s.Notifications with { BreakerThreshold = v } }),
+        ServerOption.Seconds("delivery.breaker_open_seconds", 0.001, 86_400, "How long a failing endpoint is left alone before a trial delivery.",
+            s => s.Notifications.BreakerOpen, (s, v) => s with { Notifications = s.Notifications with { BreakerOpen = v } }),
+        ServerOption.Int("delivery.concurrency", 1, 10_000, "Subscriptions one node delivers at once.",
+            s => s.Notifications.Concurrency, (s, v) => s with { Notifications = s.Notifications with { Concurrency = v } }),
+        ServerOption.Seconds("delivery.lease_seconds", 1, 3600, "How long a node holds a subscription without writing its progress; a dead node's are taken after this.",
+            s => s.Notifications.Lease, (s, v) => s with { Notifications = s.Notifications with { Lease = v } }),
+        ServerOption.Text("smtp.host", "SMTP server for e-mail subscriptions; none: e-mail subscriptions are refused.",
+            s => s.Notifications.Smtp.Host, (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { Host = v } } }),
+        ServerOption.Int("smtp.port", 1, 65_535, "The SMTP server's port.",
+            s => s.Notifications.Smtp.Port, (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { Port = v } } }),
+        ServerOption.Text("smtp.from", "The From address of Ingot's e-mails.",
+            s => s.Notifications.Smtp.From,
+            (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { From = v ?? new Notifications.SmtpOptions().From } } },
+            check: MailAddress),
+        ServerOption.Text("smtp.user", "User for SMTP authentication; none: no authentication.",
+            s => s.Notifications.Smtp.User, (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { User = v } } }),
+        ServerOption.Text("smtp.password", "Password for SMTP authentication.",
+            s => s.Notifications.Smtp.Password, (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { Password = v } } },
+            secret: true),
+        ServerOption.Bool("smtp.starttls", "Use STARTTLS when the SMTP server offers it (off: plain SMTP on a trusted network).",
+            s => s.Notifications.Smtp.StartTls, (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { StartTls = v } } }),
         ServerOption.Text("discovery.bmc_user", "BMC user given to machines that discover themselves (with the password: they are commissioned at once).",
             s => s.DiscoveryBmc.Username, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Username = v } }, check: v => IpmiBytes(v, Api.Names.IpmiUserBytes)),
         ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves (IPMI: at most 20 bytes).",
@@ -188,6 +223,11 @@ public static class ServerOptions
     private static void Domain(string text)
     {
         if (!Api.Names.IsHostname(text.ToLowerInvariant()) || text.Length > 200) throw new FormatException("a DNS name of at most 200 characters, e.g. example.net");
+    }
+
+    private static void MailAddress(string text)
+    {
+        if (!MimeKit.MailboxAddress.TryParse(text, out var address) || !address.Address.Contains('@')) throw new FormatException("an e-mail address, e.g. ingot@example.com");
     }
 
     private static void Currency(string text)

@@ -2,6 +2,7 @@ using System.Net;
 using Ingot.Bmc;
 using Ingot.Bmc.Ipmi;
 using Ingot.Client;
+using Ingot.Server.Hosting;
 using Ingot.Server.Jobs;
 using Ingot.Server.Tests.Infrastructure;
 using Ingot.Simulator;
@@ -40,22 +41,25 @@ public abstract class SimulatedFleetServer(string firstAddress, int count) : IAs
     /// <summary>The server's clock; the real one unless a fixture drives time.</summary>
     protected virtual TimeProvider? Clock => null;
 
+    /// <summary>Other settings a fixture's server needs (delivery timings, an SMTP server).</summary>
+    protected virtual ServerSettings Configure(ServerSettings settings) => settings;
+
     public TestServer Server { get; private set; } = null!;
 
     /// <summary>What the server logged.</summary>
     public LogCapture Logs { get; } = new();
     public SimulatorFleet Fleet { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Fleet = await IpmiFleet.StartAsync(new SimulatorOptions
         {
             Count = count, IpmiBase = IPAddress.Parse(firstAddress), IpmiPort = 0, PortPerBmc = true, InitialPower = PowerState.On,
         });
-        Server = await TestServer.StartAsync(jobs: Jobs, ipmi: FastIpmi, clock: Clock, logs: Logs);
+        Server = await TestServer.StartAsync(jobs: Jobs, ipmi: FastIpmi, clock: Clock, logs: Logs, configure: Configure);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Server.DisposeAsync();
         await Fleet.DisposeAsync();

@@ -20,7 +20,7 @@ CREATE TABLE subscriptions (
     team_id           BIGINT REFERENCES teams (id) ON DELETE CASCADE,          -- a team's: its members manage it too
     channel           TEXT NOT NULL,           -- webhook, email, chat
     target            TEXT NOT NULL,           -- a URL, or an e-mail address
-    secret            TEXT,                    -- the webhook's signing key, sealed (SecretBox)
+    secret            BLOB,                    -- the webhook's signing key, sealed (SecretBox)
     types             TEXT NOT NULL,           -- comma-separated patterns: job.failed, batch.*, *
     only_user         TEXT,                    -- filters: events of this submitter's work
     only_team         TEXT,                    --          of this team's machines and requests
