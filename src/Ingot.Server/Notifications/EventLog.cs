@@ -36,7 +36,8 @@ public sealed class EventRow
     public EventView View()
     {
         using var data = JsonDocument.Parse(Data);
-        return new EventView(Id, Type, Version, Subject, At, data.RootElement.Clone(), MachineId, BatchId, Team, UserName);
+        var view = new EventView(Id, Type, Version, Subject, At, data.RootElement.Clone(), MachineId, BatchId, Team, UserName);
+        return view with { Summary = EventText.Summary(view) };
     }
 }
 

@@ -45,6 +45,8 @@ public static class ClientCommands
         PoolCommands.Create(context),
         Reclaim.ReclaimCommand.Create(context),
         Cost.CostCommand.Create(context),
+        Events.EventsCommand.Create(context),
+        Subscriptions.SubscriptionCommands.Create(context),
         ActivityCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),

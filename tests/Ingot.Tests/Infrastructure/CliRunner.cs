@@ -43,12 +43,15 @@ public sealed class CliRunner : IDisposable
         return path;
     }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>Runs until the command ends or <paramref name="ct"/> interrupts it (as Ctrl-C would).</summary>
+    public async Task<CliResult> RunAsync(CancellationToken ct, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var context = new CliContext(stdout, stderr, name => Environment.GetValueOrDefault(name), ConfigPath, new StringReader(Stdin));
-        var exit = await Cli.RunAsync(args, context);
+        var exit = await Cli.RunAsync(args, context, ct);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 
