@@ -7,7 +7,11 @@ public sealed partial class IngotClient
             ("site", query.Site), ("rack", query.Rack), ("sku", query.Sku), ("state", query.State),
             ("role", query.Role), ("owner", query.Owner), ("tag", query.Tag), ("maintenance", query.Maintenance),
             ("hostname_prefix", query.HostnamePrefix), ("q", query.Q), ("limit", query.Limit),
-            ("after", query.After), ("count", query.Count ? true : null)), ct);
+            ("after", query.After), ("count", query.Count ? true : null), ("bmc_health", query.BmcHealth)), ct);
+
+    /// <summary>The machine's BMC health as it changed, newest first.</summary>
+    public Task<List<BmcHealthChange>> GetBmcHealthAsync(string machine, CancellationToken ct = default) =>
+        GetAsync<List<BmcHealthChange>>($"api/v1/machines/{Segment(machine)}/bmc-health", ct);
 
     /// <param name="machine">A machine id, hardware_name or hostname.</param>
     public Task<MachineView> GetMachineAsync(string machine, CancellationToken ct = default) =>

@@ -89,7 +89,8 @@ public sealed record MachineQuery(
     int? Limit = null,
     string? After = null,
     bool Count = false,
-    string? Owner = null);
+    string? Owner = null,
+    string? BmcHealth = null);
 
 /// <summary>What a discovery image posts about the machine it runs on.</summary>
 public sealed record DiscoveryReport(

@@ -59,6 +59,7 @@ public static class Permissions
         new("GET /api/v1/machines", Access.Read, "Searching machines"),
         new("GET /api/v1/machines/{id}", Access.Read, "Reading a machine"),
         new("GET /api/v1/machines/{id}/history", Access.Read, "Reading a machine's history"),
+        new("GET /api/v1/machines/{id}/bmc-health", Access.Read, "Reading a machine's BMC health history"),
         new("POST /api/v1/machines", Access.Operator, "Adding a machine"),
         new("PATCH /api/v1/machines/{id}", Access.Operator, "Changing a machine"),
         new("DELETE /api/v1/machines/{id}", Access.Operator, "Deleting a machine"),
@@ -100,6 +101,12 @@ public static class Permissions
         new("POST /api/v1/subscriptions", Access.Self, "Subscribing to events"),
         new("DELETE /api/v1/subscriptions/{id}", Access.Self, "Deleting a subscription"),
         new("GET /api/v1/subscriptions/{id}/deliveries", Access.Self, "Reading a subscription's deliveries"),
+
+        new("GET /api/v1/tickets", Access.Read, "Listing triage tickets"),
+        new("GET /api/v1/tickets/{id}", Access.Read, "Reading a triage ticket"),
+        new("POST /api/v1/tickets/{id}/acknowledge", Access.Self, "Acknowledging a triage ticket"),
+        new("POST /api/v1/tickets/{id}/resolve", Access.Self, "Resolving a triage ticket"),
+        new("POST /api/v1/tickets/{id}/comments", Access.Self, "Commenting on a triage ticket"),
 
         new("GET /api/v1/whoami", Access.Read, "Asking who you are"),
         new("GET /api/v1/teams", Access.Read, "Listing teams"),

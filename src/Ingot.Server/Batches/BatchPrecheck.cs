@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ingot.Bmc;
+using Ingot.Server.Jobs;
 using Ingot.Server.Data;
 using Ingot.Server.Api;
 
@@ -9,7 +9,7 @@ public enum PrecheckMode { None, Reject, Exclude }
 
 /// <summary>Before a batch is accepted, optionally: does every host's BMC answer with the stored credentials? Bounded
 /// and parallel (many BMCs at once over the shared IPMI sockets, never all of them), so thousands of hosts take seconds.</summary>
-public sealed class BatchPrecheck(SecretBox secrets, BmcDriverOptions drivers)
+public sealed class BatchPrecheck(BmcProbe probe)
 {
     private const int Parallel = 64;
 
@@ -28,39 +28,16 @@ public sealed class BatchPrecheck(SecretBox secrets, BmcDriverOptions drivers)
         return PrecheckMode.None;
     }
 
-    private sealed class BmcRow
-    {
-        public long Id { get; init; }
-        public string? BmcDriver { get; init; }
-        public string? BmcAddress { get; init; }
-        public int? BmcPort { get; init; }
-        public string? BmcUsername { get; init; }
-        public byte[]? BmcPassword { get; init; }
-    }
-
     /// <returns>Why each failing machine's BMC failed, by machine id.</returns>
     public async Task<Dictionary<long, string>> FailuresAsync(DataContext c, IReadOnlyList<long> machineIds, CancellationToken ct)
     {
-        var rows = new List<BmcRow>();
+        var rows = new List<BmcProbe.Row>();
         foreach (var chunk in machineIds.Chunk(500))
-            rows.AddRange(await c.QueryAsync<BmcRow>(
-                $"SELECT id, bmc_driver, bmc_address, bmc_port, bmc_username, bmc_password FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}", new { ids = Sql.List(chunk) }));
-        var failures = new System.Collections.Concurrent.ConcurrentDictionary<long, string>();
-        await System.Threading.Tasks.Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, async (m, token) =>
-        {
-            if (m.BmcDriver is null || m.BmcAddress is null) { failures[m.Id] = "has no BMC in the inventory"; return; }
-            var target = new BmcTarget(m.BmcDriver, m.BmcAddress, m.BmcPort ?? BmcDrivers.DefaultPort(m.BmcDriver, "https"), m.BmcUsername,
-                m.BmcPassword is null ? null : secrets.Open(m.BmcPassword));
-            try
-            {
-                await using var bmc = BmcDrivers.Connect(target, drivers);
-                if (bmc is IPowerControl power) await power.GetPowerStateAsync(token);
-            }
-            catch (BmcException e)
-            {
-                failures[m.Id] = $"BMC precheck failed: {e.Message}";
-            }
-        });
-        return new Dictionary<long, string>(failures);
+            rows.AddRange(await c.QueryAsync<BmcProbe.Row>(
+                $"SELECT {BmcProbe.Columns} FROM machines WHERE {Sql.AnyOf(c, "id", "ids")}", new { ids = Sql.List(chunk) }));
+        var failures = rows.Where(m => m.BmcDriver is null || m.BmcAddress is null).ToDictionary(m => m.Id, _ => "has no BMC in the inventory");
+        foreach (var (id, error) in await probe.ProbeAllAsync(rows.Where(m => !failures.ContainsKey(m.Id)), Parallel, ct))
+            if (error is not null) failures[id] = $"BMC precheck failed: {error.Message}";
+        return failures;
     }
 }

@@ -111,6 +111,7 @@ public static class ServerHost
         api.MapCost();
         Notifications.EventEndpoints.MapEvents(api);
         Notifications.SubscriptionEndpoints.MapSubscriptions(api);
+        Tickets.TicketEndpoints.MapTickets(api);
         app.MapBoot();
         return app;
     }
@@ -128,6 +129,11 @@ public static class ServerHost
         // One set of UDP sockets for every IPMI session this node opens (Ingot.Bmc's design), disposed with the host.
         services.AddSingleton(_ => new IpmiTransport(settings.Ipmi));
         services.AddSingleton(s => new BmcDriverOptions { IpmiTransport = s.GetRequiredService<IpmiTransport>() });
+        services.AddSingleton<BmcProbe>();
+        services.AddSingleton<BmcCircuit>(); // stateless: the watch's, beside the queue's own
+        services.AddSingleton(settings.BmcWatch);
+        services.AddSingleton<BmcWatch>();
+        if (settings.Jobs.RunWorkers && settings.BmcWatch.Run) services.AddHostedService(s => s.GetRequiredService<BmcWatch>());
         services.AddSingleton<JobWorkers>();
         services.AddHostedService(s => s.GetRequiredService<JobWorkers>());
         services.AddSingleton(settings.Requests);
@@ -148,10 +154,13 @@ public static class ServerHost
         services.AddSingleton(new Notifications.EventCatalog(
         [
             .. JobEvents.Types, Transitions.StateChanged, BmcHealthEvents.Changed, .. Capacity.RequestPass.EventTypes, Cost.CostSummaries.EventType,
+            .. Tickets.Tickets.EventTypes,
         ]));
         services.AddSingleton<Notifications.EventFeed>();
         services.AddHostedService(s => s.GetRequiredService<Notifications.EventFeed>());
         if (settings.Notifications.Deliver) services.AddHostedService<Notifications.Deliveries>();
+        services.AddSingleton(settings.Tickets);
+        services.AddHostedService<Tickets.TicketOpener>();
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

@@ -79,6 +79,17 @@ public static class ServerOptions
             secret: true),
         ServerOption.Bool("smtp.starttls", "Use STARTTLS when the SMTP server offers it (off: plain SMTP on a trusted network).",
             s => s.Notifications.Smtp.StartTls, (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { StartTls = v } } }),
+        ServerOption.Bool("bmc_watch.run", "Sweep every BMC between jobs (reachability and credentials) on the node holding the watch, where workers run.",
+            s => s.BmcWatch.Run, (s, v) => s with { BmcWatch = s.BmcWatch with { Run = v } }),
+        ServerOption.Seconds("bmc_watch.interval_seconds", 0.01, 86_400, "The pause between two sweeps of every BMC (jittered).",
+            s => s.BmcWatch.Interval, (s, v) => s with { BmcWatch = s.BmcWatch with { Interval = v } }),
+        ServerOption.Int("bmc_watch.concurrency", 1, 10_000, "BMCs the watch probes at once.",
+            s => s.BmcWatch.Concurrency, (s, v) => s with { BmcWatch = s.BmcWatch with { Concurrency = v } }),
+        ServerOption.Text("tickets.routes", "Which team fixes each site's hardware, for triage tickets: site=team pairs, comma-separated, * for every other site (e.g. lon1=dc-lon,*=dc-ops).",
+            s => s.Tickets.Routes.Count == 0 ? null : string.Join(",", s.Tickets.Routes.Select(r => $"{r.Key}={r.Value}")),
+            (s, v) => s with { Tickets = s.Tickets with { Routes = Routes(v) } }, check: v => Routes(v)),
+        ServerOption.Seconds("tickets.interval_seconds", 0.01, 3600, "How often the ticket opener reads new failures.",
+            s => s.Tickets.Interval, (s, v) => s with { Tickets = s.Tickets with { Interval = v } }),
         ServerOption.Text("discovery.bmc_user", "BMC user given to machines that discover themselves (with the password: they are commissioned at once).",
             s => s.DiscoveryBmc.Username, (s, v) => s with { DiscoveryBmc = s.DiscoveryBmc with { Username = v } }, check: v => IpmiBytes(v, Api.Names.IpmiUserBytes)),
         ServerOption.Text("discovery.bmc_password", "BMC password given to machines that discover themselves (IPMI: at most 20 bytes).",
@@ -223,6 +234,20 @@ public static class ServerOptions
     private static void Domain(string text)
     {
         if (!Api.Names.IsHostname(text.ToLowerInvariant()) || text.Length > 200) throw new FormatException("a DNS name of at most 200 characters, e.g. example.net");
+    }
+
+    /// <summary>"site=team,…,*=team" as a map; each name held to the slug rule.</summary>
+    private static Dictionary<string, string> Routes(string? text)
+    {
+        var routes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !(parts[0] == "*" || Api.Names.IsSlug(parts[0])) || !Api.Names.IsSlug(parts[1]))
+                throw new FormatException($"site=team pairs separated by commas (e.g. lon1=dc-lon,*=dc-ops); '{pair}' is not one");
+            if (!routes.TryAdd(parts[0], parts[1])) throw new FormatException($"site '{parts[0]}' is routed twice");
+        }
+        return routes;
     }
 
     private static void MailAddress(string text)

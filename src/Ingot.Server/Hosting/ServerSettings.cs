@@ -44,6 +44,12 @@ public sealed record ServerSettings
     /// INGOT_SMTP_*).</summary>
     public Notifications.NotificationOptions Notifications { get; init; } = new();
 
+    /// <summary>The sweep of every BMC between jobs (INGOT_BMC_WATCH_*); it runs where the job workers run.</summary>
+    public Jobs.BmcWatchOptions BmcWatch { get; init; } = new();
+
+    /// <summary>Where triage tickets are routed (INGOT_TICKETS_ROUTES).</summary>
+    public Tickets.TicketOptions Tickets { get; init; } = new();
+
     /// <summary>The currency of SKUs' prices and what counts as idle (INGOT_COST_*).</summary>
     public Cost.CostOptions Cost { get; init; } = new();
 

@@ -120,27 +120,6 @@ public static class MachineEndpoints
     {
         await using var c = await db.OpenAsync(ct);
         var machineId = await MachineReader.ResolveAsync(c, id);
-        var rows = await c.QueryAsync<HistoryRow>(
-            "SELECT id, from_state, to_state, trigger, actor, reason, at FROM state_history WHERE machine_id = @machineId ORDER BY id",
-            new { machineId });
-        return TypedResults.Ok(rows.Select(r => r.View()).ToList());
-    }
-
-    private sealed class HistoryRow
-    {
-        public long Id { get; init; }
-        public string? FromState { get; init; }
-        public string ToState { get; init; } = "";
-        public string Trigger { get; init; } = "";
-        public string Actor { get; init; } = "";
-        public string? Reason { get; init; }
-        public DateTimeOffset At { get; init; }
-
-        public HistoryEntry View()
-        {
-            MachineState? from = Wire.TryParse<MachineState>(FromState, out var f) ? f : null;
-            Wire.TryParse<MachineState>(ToState, out var to);
-            return new HistoryEntry(Id, from, to, Trigger, Actor, Reason, At);
-        }
+        return TypedResults.Ok(await MachineHistory.ReadAsync(c, machineId));
     }
 }

@@ -16,7 +16,7 @@ public static class MachineSearch
     public const int DefaultLimit = 100, MaxLimit = 1000;
 
     private static readonly string[] Known =
-        ["site", "rack", "sku", "state", "role", "owner", "tag", "maintenance", "hostname_prefix", "q", "limit", "after", "count"];
+        ["site", "rack", "sku", "state", "role", "owner", "tag", "maintenance", "bmc_health", "hostname_prefix", "q", "limit", "after", "count"];
 
     /// <param name="caller">Whose "owner=me" is.</param>
     public static async Task<Page<MachineView>> RunAsync(DataContext c, IQueryCollection query, Caller caller)
@@ -52,6 +52,18 @@ public static class MachineSearch
         {
             where.Append(" AND EXISTS (SELECT 1 FROM machine_tags mt WHERE mt.machine_id = m.id AND mt.tag = @tag)");
             args.Add("tag", tag.ToLowerInvariant());
+        }
+        if (Text("bmc_health") is { } health)
+        {
+            if (Wire.TryParse<BmcHealthStatus>(health, out var h))
+            {
+                // A BMC with no health row has never failed: it counts as ok.
+                where.Append(h == BmcHealthStatus.Ok
+                    ? " AND NOT EXISTS (SELECT 1 FROM bmc_health bh WHERE bh.machine_id = m.id AND bh.status <> 'ok')"
+                    : " AND EXISTS (SELECT 1 FROM bmc_health bh WHERE bh.machine_id = m.id AND bh.status = @bmcHealth)");
+                args.Add("bmcHealth", Wire.Name(h));
+            }
+            else v.Add("bmc_health", $"'{health}' is not a BMC health; use one of {Wire.Names<BmcHealthStatus>()}.");
         }
         if (text.Bool("maintenance") is { } maintenance) { where.Append(" AND m.maintenance = @maintenance"); args.Add("maintenance", maintenance); }
         if (Text("hostname_prefix") is { } prefix)

@@ -21,7 +21,9 @@ public sealed class BmcCircuit(Database db, JobOptions options, TimeProvider clo
     /// machine's jobs. The first job after that is the trial: success closes the circuit, failure reopens it for
     /// longer. A fatal error (wrong password) leaves the BMC 'degraded' without opening the circuit: retrying
     /// would not help, and the job has already failed with the reason.</summary>
-    public async Task RecordAsync(long machineId, BmcException? error, CancellationToken ct)
+    /// <param name="decisive">The failure alone says the BMC is unreachable (the watch's probe, itself retried, between
+    /// jobs): the circuit opens at once rather than after the threshold's count of step failures.</param>
+    public async Task RecordAsync(long machineId, BmcException? error, CancellationToken ct, bool decisive = false)
     {
         if (error is null)
         {
@@ -31,17 +33,17 @@ public sealed class BmcCircuit(Database db, JobOptions options, TimeProvider clo
             var status = await read.ExecuteScalarAsync<string?>("SELECT status FROM bmc_health WHERE machine_id = @machineId", new { machineId });
             if (status is null or "ok") return;
         }
-        await RecordInTransactionAsync(machineId, error, ct);
+        await RecordInTransactionAsync(machineId, error, decisive, ct);
     }
 
-    private Task RecordInTransactionAsync(long machineId, BmcException? error, CancellationToken ct) =>
+    private Task RecordInTransactionAsync(long machineId, BmcException? error, bool decisive, CancellationToken ct) =>
         db.InTransactionAsync(async c =>
         {
             var now = clock.GetUtcNow();
             var row = await c.QuerySingleOrDefaultAsync<HealthRow>(
                 "SELECT status, failures, since FROM bmc_health WHERE machine_id = @machineId" + Sql.ForUpdate(c), new { machineId });
             if (error is null && (row is null || row is { Status: "ok" })) return 0; // the common case writes nothing
-            var failures = error is { IsTransient: true } ? (row?.Failures ?? 0) + 1 : 0;
+            var failures = error is { IsTransient: true } ? Math.Max((row?.Failures ?? 0) + 1, decisive ? options.BreakerThreshold : 0) : 0;
             var status = error is null ? BmcHealthStatus.Ok
                 : failures >= options.BreakerThreshold ? BmcHealthStatus.Unreachable
                 : BmcHealthStatus.Degraded;

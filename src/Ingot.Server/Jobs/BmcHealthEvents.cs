@@ -1,3 +1,5 @@
+using Ingot.Client;
+using Ingot.Server.Api;
 using Ingot.Server.Data;
 using Ingot.Server.Inventory;
 
@@ -15,5 +17,18 @@ public static class BmcHealthEvents
             new { machineId, to, error, now });
         var machine = await c.ExecuteScalarAsync<string>("SELECT COALESCE(hostname, hardware_name) FROM machines WHERE id = @machineId", new { machineId });
         await MachineEvents.WriteAsync(c, Changed, machineId, new { MachineId = machineId, Machine = machine, From = from, To = to, Error = error }, now);
+    }
+
+    /// <summary>The latest <paramref name="limit"/> changes, newest first.</summary>
+    public static async Task<List<BmcHealthChange>> HistoryAsync(DataContext c, long machineId, int limit) =>
+        [.. (await c.QueryAsync<Row>("SELECT status, error, at FROM bmc_health_history WHERE machine_id = @machineId ORDER BY id DESC LIMIT @limit",
+                new { machineId, limit }))
+            .Select(r => new BmcHealthChange(Wire.TryParse<BmcHealthStatus>(r.Status, out var s) ? s : BmcHealthStatus.Ok, r.Error, r.At))];
+
+    private sealed class Row
+    {
+        public string Status { get; init; } = "";
+        public string? Error { get; init; }
+        public DateTimeOffset At { get; init; }
     }
 }

@@ -17,11 +17,20 @@ public static class JobEndpoints
     public static void MapJobs(this RouteGroupBuilder api)
     {
         api.MapPost("/machines/{id}/jobs", SubmitAsync).WithTags("Jobs").WithMetadata(TokenScope.Submission.Instance);
+        api.MapGet("/machines/{id}/bmc-health", BmcHealthAsync).WithTags("Jobs");
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("", ListAsync);
         jobs.MapGet("/broker", BrokerAsync);
         jobs.MapGet("/{id:long}", GetAsync);
         jobs.MapPost("/{id:long}/cancel", CancelAsync);
+    }
+
+    /// <summary>The machine's BMC health as it changed (from jobs' steps and the BMC watch), newest first, at most 100.</summary>
+    private static async Task<Ok<List<BmcHealthChange>>> BmcHealthAsync(string id, Database db, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var machineId = await MachineReader.ResolveAsync(c, id);
+        return TypedResults.Ok(await BmcHealthEvents.HistoryAsync(c, machineId, 100));
     }
 
     // Who may act on which machine is docs/authorization.md's table (Api/Permissions), checked before the job is queued.

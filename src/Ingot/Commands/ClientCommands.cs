@@ -47,6 +47,7 @@ public static class ClientCommands
         Cost.CostCommand.Create(context),
         Events.EventsCommand.Create(context),
         Subscriptions.SubscriptionCommands.Create(context),
+        Tickets.TicketCommands.Create(context),
         ActivityCommand.Create(context),
         SiteCommands.Create(context),
         RackCommands.Create(context),

@@ -62,12 +62,20 @@ public static class Floors
             ["Api"] = "errors, validation, query text, the caller",
             ["Data"] = "events, subscriptions and deliveries are rows; the outbox is Data's",
         },
+        ["Tickets"] = new Dictionary<string, string>
+        {
+            ["Api"] = "errors, validation, query text, the caller",
+            ["Data"] = "tickets are rows; the opener holds a loop lease",
+            ["Inventory"] = "a ticket's evidence: the machine, its history; precheck hosts resolved by name",
+            ["Jobs"] = "tickets open on jobs' failures (their event types) and carry the job and its installer events",
+            ["Notifications"] = "the opener reads the event log at its own cursor",
+        },
         // The composition root: it may use everything, and nothing uses it.
         ["Hosting"] = new Dictionary<string, string>
         {
             ["Api"] = "composes", ["Data"] = "composes", ["SelfService"] = "composes", ["Inventory"] = "composes",
             ["Jobs"] = "composes", ["Boot"] = "composes", ["Batches"] = "composes", ["Capacity"] = "composes", ["Cost"] = "composes",
-            ["Notifications"] = "composes",
+            ["Notifications"] = "composes", ["Tickets"] = "composes",
         },
     };
 }

@@ -18,10 +18,11 @@ public sealed class LeaseTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
+    /// <summary>The request's lease events (its status events are beside them).</summary>
     private async Task<List<(string Type, string Subject)>> EventsAsync(long request)
     {
         await using var c = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return [.. await c.QueryAsync<(string, string)>("SELECT type, subject FROM events WHERE subject = @subject ORDER BY id", new { subject = $"request:{request}" })];
+        return [.. await c.QueryAsync<(string, string)>("SELECT type, subject FROM events WHERE subject = @subject AND type LIKE 'request.lease%' ORDER BY id", new { subject = $"request:{request}" })];
     }
 
     private static async Task UntilAsync(Func<Task<bool>> done)

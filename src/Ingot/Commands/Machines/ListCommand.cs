@@ -17,6 +17,7 @@ internal static class ListCommand
         var owner = new Option<string?>("--owner") { Description = "Owned by: me (my teams' roles), team:NAME, or pool (no role).", HelpName = "me|team:NAME|pool" };
         var mine = new Option<bool>("--mine") { Description = "The machines of my teams' roles (--owner me)." };
         var maintenance = new Option<bool?>("--maintenance") { Description = "In maintenance (true) or not (false).", HelpName = "true|false" };
+        var bmcHealth = new Option<string?>("--bmc-health") { Description = "Whose BMC is ok, degraded or unreachable (jobs and the BMC watch say).", HelpName = "ok|degraded|unreachable" };
         var hostnamePrefix = new Option<string?>("--hostname-prefix") { Description = "Whose hostname starts with this." };
         var q = new Option<string?>("--q") { Description = "Free-text search (the server decides which fields it matches)." };
         var limit = new Option<int?>("--limit") { Description = "At most this many per page (the server caps it)." };
@@ -26,7 +27,7 @@ internal static class ListCommand
 
         var command = new Command("list", "List machines matching every filter given, a page at a time.")
         {
-            site, rack, sku, state, role, owner, mine, tag, maintenance, hostnamePrefix, q, limit, after, count, all,
+            site, rack, sku, state, role, owner, mine, tag, maintenance, bmcHealth, hostnamePrefix, q, limit, after, count, all,
         };
         return command.Set(context, async (s, parse, ct) =>
         {
@@ -35,7 +36,7 @@ internal static class ListCommand
                 parse.GetValue(site), parse.GetValue(rack), parse.GetValue(sku), parse.GetValue(state), parse.GetValue(role),
                 parse.GetValue(tag), parse.GetValue(maintenance), parse.GetValue(hostnamePrefix), parse.GetValue(q),
                 parse.GetValue(limit), parse.GetValue(after), parse.GetValue(count),
-                parse.GetValue(mine) ? "me" : parse.GetValue(owner));
+                parse.GetValue(mine) ? "me" : parse.GetValue(owner), parse.GetValue(bmcHealth));
             var page = parse.GetValue(all) ? await AllAsync(s.Client, query, ct) : await s.Client.SearchMachinesAsync(query, ct);
 
             await s.Output.WriteAsync(page, p => MachineTable.Rows(p.Items), ct);
