@@ -30,6 +30,7 @@ public static class Permissions
         new("POST /boot/events", Access.Anonymous, "Reporting an installer's progress (with the attempt's boot token)"),
         new("POST /boot/discovery", Access.Anonymous, "Reporting a racked machine's hardware"),
         new("GET /openapi/{documentName}.json", Access.Read, "Reading the API's description"),
+        new("GET /metrics", Access.Read, "Scraping the server's metrics"),
         new("POST /api/v1/discovery", Access.Read, "The retired discovery address (410 Gone)"),
 
         new("GET /api/v1/sites", Access.Read, "Listing sites"),

@@ -39,6 +39,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
     /// <returns>The batch, and whether it is new (false: an earlier submission with the same Idempotency-Key).</returns>
     public async Task<(BatchView Batch, bool Created)> SubmitAsync(Database db, BatchSubmit? body, Caller caller, string? idempotencyKey, CancellationToken ct)
     {
+        var took = System.Diagnostics.Stopwatch.StartNew();
         var user = caller.Name;
         var (plan, parameters, hosts, mode) = Check(body, options.BatchMaxHosts);
         caller.RequireScope(plan.Action);
@@ -78,6 +79,7 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
                 return (batchId, ids.Count, machines.Select(m => m.OwnerTeam));
             }, ct);
             jobs.WakeWorkers();
+            BatchMetrics.Accepted(plan.Action, count, took.Elapsed);
             return (BatchReader.Accepted(id, plan.Action, json, user, body!.Force == true, count, now, excludedJson, teams), true);
         }
         catch (Exception e) when (DbErrors.IsUniqueViolation(e))

@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using Ingot.Client;
 using Ingot.Server.Data;
 using Ingot.Bmc;
@@ -41,6 +42,11 @@ public static class ServerHost
         var db = Database.Open(settings.Database, settings.DataDirectory);
         // From a factory, so the container disposes it with the host (and a SQLite server's lock goes with it).
         builder.Services.AddSingleton(_ => db);
+        // Ingot's instruments (Ingot.*: jobs, batches, deliveries), ASP.NET Core's http.server.request.duration and the
+        // runtime's, exported in Prometheus's text format at /metrics (docs/metrics.md).
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Ingot.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddPrometheusExporter());
         builder.Services.AddSingleton(settings.Clock);
         builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
@@ -91,6 +97,9 @@ public static class ServerHost
         app.UseEndpointPermissions();
 
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        // Prometheus text format of every System.Diagnostics.Metrics instrument (the features' and ASP.NET Core's own
+        // http.server.request.duration), and the process's: for anyone signed in (a scrape configures a bearer token).
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(["GET"])).ExcludeFromDescription();
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json");
 
@@ -134,6 +143,7 @@ public static class ServerHost
         services.AddSingleton(settings.BmcWatch);
         services.AddSingleton<BmcWatch>();
         if (settings.Jobs.RunWorkers && settings.BmcWatch.Run) services.AddHostedService(s => s.GetRequiredService<BmcWatch>());
+        services.AddHostedService<JobGauges>();
         services.AddSingleton<JobWorkers>();
         services.AddHostedService(s => s.GetRequiredService<JobWorkers>());
         services.AddSingleton(settings.Requests);

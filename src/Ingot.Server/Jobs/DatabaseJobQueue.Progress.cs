@@ -95,9 +95,12 @@ public sealed partial class DatabaseJobQueue
         return rows == 1;
     }
 
-    public Task FinishAsync(JobLease lease, JobEnding ending, CancellationToken ct) =>
-        db.InTransactionAsync(async c =>
+    public async Task FinishAsync(JobLease lease, JobEnding ending, CancellationToken ct)
+    {
+        (string Action, string? Site, string? Sku)? outcome = null;
+        await db.InTransactionAsync(async c =>
         {
+            outcome = null; // a retried transaction counts once
             var now = clock.GetUtcNow();
             var jobId = lease.JobId;
             var args = new DynamicParameters(new { id = jobId, lease = lease.Token });
@@ -145,10 +148,24 @@ public sealed partial class DatabaseJobQueue
                 JobEnding.Retry => JobEvents.Retrying,
                 _ => JobEvents.Cancelled,
             }, "j.id = @id", new { id = jobId }, now);
-            if (ending is not JobEnding.Retry && await c.ExecuteScalarAsync<long?>("SELECT batch_id FROM jobs WHERE id = @id", new { id = jobId }) is { } batch)
-                await JobEvents.CompleteBatchAsync(c, batch, now);
+            var ended = await c.QuerySingleAsync<(string Action, string? Site, string? Sku, long? Batch)>(
+                """
+                SELECT j.action, s.name, k.name, j.batch_id FROM jobs j JOIN machines m ON m.id = j.machine_id
+                LEFT JOIN sites s ON s.id = j.site_id LEFT JOIN skus k ON k.id = m.sku_id WHERE j.id = @id
+                """, new { id = jobId });
+            if (ending is not JobEnding.Retry && ended.Batch is { } batch) await JobEvents.CompleteBatchAsync(c, batch, now);
+            outcome = (ended.Action, ended.Site, ended.Sku);
             return rows;
         }, ct);
+        if (outcome is { } o)
+            JobMetrics.JobEnded(o.Action, o.Site, o.Sku, ending switch
+            {
+                JobEnding.Succeeded => "succeeded",
+                JobEnding.Failed => "failed",
+                JobEnding.Retry => "retried",
+                _ => "cancelled",
+            });
+    }
 
     /// <summary>A lifecycle job that ran out of attempts marks its machine (normally: fail → broken), in the same
     /// transaction as the job's end. A machine that has meanwhile moved where the trigger does not apply is left as it is.</summary>

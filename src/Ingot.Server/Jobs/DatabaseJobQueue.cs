@@ -45,6 +45,13 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         return await LoadAsync(connection, ids);
     }
 
+    private sealed class FirstClaim
+    {
+        public long Id { get; init; }
+        public string Action { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+    }
+
     private sealed class Candidate
     {
         public long Id { get; init; }
@@ -98,7 +105,10 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         if (picked.Count == 0) return picked;
         var token = $"{NodeId}#{Interlocked.Increment(ref claims)}";
         var pickedArgs = new { picked = Sql.List(picked) };
-        var first = (await c.QueryAsync<long>($"SELECT id FROM jobs WHERE {Sql.AnyOf(c, "id", "picked")} AND started_at IS NULL", pickedArgs)).AsList();
+        var firstRows = (await c.QueryAsync<FirstClaim>(
+            $"SELECT id, action, created_at FROM jobs WHERE {Sql.AnyOf(c, "id", "picked")} AND started_at IS NULL", pickedArgs)).AsList();
+        var first = firstRows.Select(r => r.Id).ToList();
+        foreach (var r in firstRows) JobMetrics.Started(r.Action, now - r.CreatedAt);
         await c.ExecuteAsync(
             $"""
             UPDATE jobs SET status = 'running', lease_owner = @node, lease_expires = @expires,

@@ -51,7 +51,10 @@ public sealed partial class JobExecution(IJobQueue queue, JobOptions options, Ti
             // the record loaded at the claim still carries the previous attempt's start, and a waiting step measures its
             // deadline from its start (issue 11 A.2: retried installs failed within milliseconds).
             context.Step = record.Status == StepStatus.Waiting ? record : record with { StartedAt = clock.GetUtcNow() };
-            if (!await RunStepAsync(job, plan, record, step, context, ct)) return;
+            var ran = System.Diagnostics.Stopwatch.StartNew();
+            var goesOn = await RunStepAsync(job, plan, record, step, context, ct);
+            JobMetrics.StepRan(job.Action, record.Name, goesOn ? "succeeded" : "stopped", ran.Elapsed);
+            if (!goesOn) return;
         }
         await queue.FinishAsync(job.Lease, new JobEnding.Succeeded(context.Result), ct);
     }

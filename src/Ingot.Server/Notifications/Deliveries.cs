@@ -181,8 +181,11 @@ public sealed partial class Deliveries(Database db, EventFeed feed, Notification
         var now = clock.GetUtcNow();
         var ms = (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
         var attempt = progress.Attempts + 1;
+        var outcome = result.Delivered ? "delivered" : attempt >= options.MaxAttempts ? "dead" : "failed";
+        DeliveryMetrics.Attempted(s.Channel, outcome);
         if (result.Delivered)
         {
+            DeliveryMetrics.Delivered(s.Channel, now - row.At);
             breaker.Succeeded(endpoint);
             progress.Log.Add(new Attempt(row.Id, attempt, "delivered", result.StatusCode, null, ms, now));
             progress.Passed(row.Position, delivered: true, now);
