@@ -32,6 +32,8 @@ command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
 /usr/bin/python3 -c 'import sushy' >/dev/null 2>&1 || need_packages+=(python3-sushy)
 # A real SMTP server for e-mail subscriptions (aiosmtpd, started by the tests on loopback with a Maildir handler).
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_packages+=(python3-aiosmtpd)
+# A real Prometheus scrapes /metrics and answers PromQL (started by the test on loopback).
+[ -x /usr/bin/prometheus ] || need_packages+=(prometheus)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -34,7 +34,9 @@ public static class ServerHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => Listeners.Bind(kestrel, settings.Urls, tls));
         builder.Logging.ClearProviders();
-        if (logging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        if (logging is null && settings.LogFormat == "json")
+            builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"; });
+        else if (logging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         else logging(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddRejectionDetails();
@@ -87,6 +89,7 @@ public static class ServerHost
         // Before everything: it tells Kestrel's rejections (answered by RejectedRequests) from the requests the app answers.
         app.UseRejectedRequestProblems();
         // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
+        if (settings.LogRequests) app.UseRequestLog();
         app.UseAudit();
         app.UseIngotProblems();
         app.UseStopCancelsRequests();

@@ -85,6 +85,10 @@ public static class ServerOptions
             s => s.BmcWatch.Interval, (s, v) => s with { BmcWatch = s.BmcWatch with { Interval = v } }),
         ServerOption.Int("bmc_watch.concurrency", 1, 10_000, "BMCs the watch probes at once.",
             s => s.BmcWatch.Concurrency, (s, v) => s with { BmcWatch = s.BmcWatch with { Concurrency = v } }),
+        ServerOption.Text("log.format", "How the server logs: text (a line each) or json (a JSON object each, for log collectors).",
+            s => s.LogFormat, (s, v) => s with { LogFormat = v?.ToLowerInvariant() ?? "text" }, check: LogFormat),
+        ServerOption.Bool("log.requests", "A log line per request: method, path (without its query), status, duration, user; never a token.",
+            s => s.LogRequests, (s, v) => s with { LogRequests = v }),
         ServerOption.Text("tickets.routes", "Which team fixes each site's hardware, for triage tickets: site=team pairs, comma-separated, * for every other site (e.g. lon1=dc-lon,*=dc-ops).",
             s => s.Tickets.Routes.Count == 0 ? null : string.Join(",", s.Tickets.Routes.Select(r => $"{r.Key}={r.Value}")),
             (s, v) => s with { Tickets = s.Tickets with { Routes = Routes(v) } }, check: v => Routes(v)),
@@ -248,6 +252,11 @@ public static class ServerOptions
             if (!routes.TryAdd(parts[0], parts[1])) throw new FormatException($"site '{parts[0]}' is routed twice");
         }
         return routes;
+    }
+
+    private static void LogFormat(string text)
+    {
+        if (text.ToLowerInvariant() is not ("text" or "json")) throw new FormatException("text or json");
     }
 
     private static void MailAddress(string text)

@@ -47,6 +47,12 @@ public sealed record ServerSettings
     /// <summary>The sweep of every BMC between jobs (INGOT_BMC_WATCH_*); it runs where the job workers run.</summary>
     public Jobs.BmcWatchOptions BmcWatch { get; init; } = new();
 
+    /// <summary>How the server logs (INGOT_LOG_FORMAT): "text", one line each, or "json", one JSON object each.</summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary>A log line per API call (INGOT_LOG_REQUESTS).</summary>
+    public bool LogRequests { get; init; } = true;
+
     /// <summary>Where triage tickets are routed (INGOT_TICKETS_ROUTES).</summary>
     public Tickets.TicketOptions Tickets { get; init; } = new();
 
