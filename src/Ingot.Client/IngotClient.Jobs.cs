@@ -22,6 +22,11 @@ public sealed partial class IngotClient
     public Task<JobView> GetJobAsync(long id, CancellationToken ct = default) =>
         GetAsync<JobView>($"api/v1/jobs/{id.ToString(CultureInfo.InvariantCulture)}", ct);
 
+    /// <param name="source">all (default), batch or single.</param>
+    public Task<JobStats> GetJobStatsAsync(DateTimeOffset? since = null, DateTimeOffset? until = null, string? source = null, string? action = null,
+                                           string? site = null, CancellationToken ct = default) =>
+        GetAsync<JobStats>("api/v1/jobs/stats" + Query(("since", since), ("until", until), ("source", source), ("action", action), ("site", site)), ct);
+
     public Task<Page<JobView>> ListJobsAsync(JobQuery query, CancellationToken ct = default) =>
         GetAsync<Page<JobView>>("api/v1/jobs" + Query(
             ("machine", query.Machine), ("status", query.Status), ("action", query.Action), ("user", query.User),

@@ -90,3 +90,17 @@ public enum BmcHealthStatus { Ok, Degraded, Unreachable }
 /// ipmi_sim has all three). A boot device is still confirmed on such a BMC; its flags cannot be.</param>
 public sealed record BmcHealthView(BmcHealthStatus Status, int Failures, string? LastError, DateTimeOffset Since, DateTimeOffset? RetryAfter,
                                    IReadOnlyList<string>? Quirks = null);
+
+/// <summary>Jobs of one action, site and SKU in the window (GET /api/v1/jobs/stats): counts by outcome, the success rate
+/// of those that ended (succeeded or failed), runtimes (first start to end) and queue lags (queueing to first start).
+/// Percentiles come from the database's duration histogram: exact to within their bucket; <c>max</c> is exact.</summary>
+public sealed record JobGroupStats(string Action, string? Site, string? Sku, long Jobs, long Succeeded, long Failed, long Cancelled, long Active,
+                                   double SuccessRate, Percentiles? Runtime, Percentiles? QueueLag);
+
+/// <summary>A step of an action: how many runs succeeded and how long they took.</summary>
+public sealed record StepDurationStats(string Action, string Step, long Runs, Percentiles? Duration);
+
+/// <summary>GET /api/v1/jobs/stats: every job queued in [since, until), single and batch (<c>source</c> to choose), by
+/// action, site and SKU; <c>steps</c>: per action and step.</summary>
+public sealed record JobStats(DateTimeOffset Since, DateTimeOffset Until, string Source, IReadOnlyList<JobGroupStats> Groups,
+                              IReadOnlyList<StepDurationStats> Steps);

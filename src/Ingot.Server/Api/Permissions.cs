@@ -71,6 +71,7 @@ public static class Permissions
 
         new("GET /api/v1/jobs", Access.Read, "Listing jobs"),
         new("GET /api/v1/jobs/broker", Access.Read, "Reading the broker's state"),
+        new("GET /api/v1/jobs/stats", Access.Read, "Reading job statistics"),
         new("GET /api/v1/jobs/{id}", Access.Read, "Reading a job"),
         new("POST /api/v1/jobs/{id}/cancel", Access.Self, "Cancelling a job"),
         new("GET /api/v1/batches", Access.Read, "Listing batches"),

@@ -21,6 +21,7 @@ public static class JobEndpoints
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("", ListAsync);
         jobs.MapGet("/broker", BrokerAsync);
+        jobs.MapGet("/stats", StatsAsync);
         jobs.MapGet("/{id:long}", GetAsync);
         jobs.MapPost("/{id:long}/cancel", CancelAsync);
     }
@@ -83,6 +84,26 @@ public static class JobEndpoints
         JobSubmission.CheckParams(plan, body);
         if (key is not null && await JobIdempotency.PreviousAsync(c, caller.Name, key, hash(machineId)) is not null) return;
         if ((await hooks.RefusalsAsync(c, plan.Action, [machineId], ct)).Values.FirstOrDefault() is { } refusal) throw refusal.Exception();
+    }
+
+    /// <summary>Success rates, runtimes, queue lags and step durations of the jobs queued in a window (default the last 7
+    /// days), single jobs and batches' alike unless <c>source</c> says which; optionally of one action or site.</summary>
+    private static async Task<Ok<JobStats>> StatsAsync(HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var q = new QueryText(http.Request.Query, ["since", "until", "source", "action", "site"], "job statistics", v);
+        var until = q.Time("until") ?? clock.GetUtcNow();
+        var since = q.Time("since") ?? until.AddDays(-7);
+        v.When(since >= until, "since", "must be before until.");
+        var source = q.Text("source")?.ToLowerInvariant() ?? "all";
+        v.When(source is not ("all" or "batch" or "single"), "source", $"'{source}' is not all, batch or single.");
+        var action = q.Text("action")?.ToLowerInvariant();
+        v.When(action is not null && JobPlans.Find(action) is null, "action", $"'{action}' is not a job action; use one of {string.Join(", ", JobPlans.Actions)}.");
+        var site = q.Text("site");
+        v.ThrowIfInvalid();
+        await using var c = await db.OpenAsync(ct);
+        await NamedRows.RequireAsync(c, "sites", "site", site);
+        return TypedResults.Ok(await JobStatsQuery.RunAsync(c, since, until, source, action, site));
     }
 
     private static async Task<Ok<Page<JobView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)
