@@ -7,6 +7,9 @@
 #   bench/run.sh boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--engine sqlite|postgres]
 #   bench/run.sh requests [--machines 100000] [--engine sqlite|postgres]
 #   bench/run.sh request-e2e [--machines 10000] [--count 1000] [--install-seconds 20] [--fail-percent 10] [--engine sqlite|postgres]
+#   bench/run.sh events-fanout [--jobs 10000] [--subscribers 50] [--engine sqlite|postgres]
+#   bench/run.sh bmc-sweep [--bmcs 10000] [--engine sqlite|postgres]
+#   bench/run.sh job-stats [--jobs 1000000] [--engine sqlite|postgres]
 #   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +30,8 @@ fi
 # request-e2e: the whole simulated fleet (10,000 BMC UDP sockets, and the installers' HTTP connections) lives in one
 # child, and the server accepts up to a connection per installing machine.
 [ "${1:-}" = request-e2e ] && ulimit -n "$(ulimit -Hn)"
+# events-fanout and bmc-sweep: 10,000 simulated BMCs (UDP sockets) in one child; the fan-out's receiver takes 50 connections.
+case "${1:-}" in events-fanout|bmc-sweep) ulimit -n "$(ulimit -Hn)" ;; esac
 
 # boot: the load tool is Debian's wrk; the reimage fleet holds 1,000 UDP sockets and up to 1,000 HTTP connections.
 if [ "${1:-}" = boot ]; then

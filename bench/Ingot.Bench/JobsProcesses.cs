@@ -65,6 +65,8 @@ public static class JobsProcesses
             DataDirectory = data, Database = database, Urls = [url], AdminToken = token,
             Jobs = new JobOptions { Workers = workers, RunWorkers = runWorkers },
             Ipmi = new IpmiClientOptions { LocalAddress = IPAddress.Loopback },
+            // The jobs' figures are the broker's: the BMC watch (a sweep of every BMC each 5 minutes) has its own benchmark.
+            BmcWatch = new BmcWatchOptions { Run = false },
         }, logging: b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         Console.WriteLine("ready");
