@@ -5,6 +5,7 @@ using System.Text.Json;
 using Ingot.Client;
 using Ingot.Server.SelfService;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
