@@ -12,7 +12,8 @@ namespace Ingot.Bench;
 /// <summary>Issue 14's statistics: GET /api/v1/jobs/stats over a window of N job rows (two steps each), against one
 /// plain pass over the same window (a COUNT and a SUM of durations by the database) in the same run: the floor a
 /// grouped, bucketed read cannot go below. The rows are written by the benchmark's set-up in two INSERT … SELECT
-/// statements (a month of ended jobs over 1,000 machines in 3 sites and 4 SKUs); no ANALYZE, no index the server lacks.</summary>
+/// statements (a month of ended jobs over 1,000 machines in 3 sites and 4 SKUs, with the durations the server writes at a
+/// job's first start and end); no ANALYZE, no index the server lacks.</summary>
 public static class JobStatsBenchmark
 {
     public static async Task RunAsync(IReadOnlyList<string> engines, int jobs)
@@ -91,9 +92,9 @@ public static class JobStatsBenchmark
         const string Empty = "'{}'";
         return $"""
             INSERT INTO jobs (id, action, machine_id, site_id, params, requester, user_name, status, attempt, max_attempts, run_after, fair_rank,
-                              created_at, started_at, ended_at)
+                              created_at, started_at, ended_at, lag_seconds, run_seconds)
             SELECT g.i, {action}, m.id, m.site_id, {Empty}, 'api', 'bench', {status}, 1, 3, {At(back)}, g.i,
-                   {At(back)}, {At($"{back} - 0.5")}, {At($"{back} - 0.5 - {run}")}
+                   {At(back)}, {At($"{back} - 0.5")}, {At($"{back} - 0.5 - {run}")}, 0.5, {run}
             FROM {series} JOIN machines m ON m.id = (SELECT MIN(id) FROM machines) + g.i % 1000;
             INSERT INTO job_steps (job_id, position, name, status, attempt, started_at, ended_at)
             SELECT j.id, p.position, p.name, 'succeeded', 1, j.started_at, j.ended_at

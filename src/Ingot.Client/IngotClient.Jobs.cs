@@ -24,8 +24,9 @@ public sealed partial class IngotClient
 
     /// <param name="source">all (default), batch or single.</param>
     public Task<JobStats> GetJobStatsAsync(DateTimeOffset? since = null, DateTimeOffset? until = null, string? source = null, string? action = null,
-                                           string? site = null, CancellationToken ct = default) =>
-        GetAsync<JobStats>("api/v1/jobs/stats" + Query(("since", since), ("until", until), ("source", source), ("action", action), ("site", site)), ct);
+                                           string? site = null, bool steps = false, CancellationToken ct = default) =>
+        GetAsync<JobStats>("api/v1/jobs/stats" + Query(("since", since), ("until", until), ("source", source), ("action", action), ("site", site),
+            ("steps", steps ? true : null)), ct);
 
     public Task<Page<JobView>> ListJobsAsync(JobQuery query, CancellationToken ct = default) =>
         GetAsync<Page<JobView>>("api/v1/jobs" + Query(

@@ -129,6 +129,13 @@ public sealed partial class DatabaseJobQueue
                 default:
                     throw new ArgumentOutOfRangeException(nameof(ending), ending, null);
             }
+            if (ending is not JobEnding.Retry)
+            {
+                // Its runtime, for the statistics (JobStatsQuery), written once it is known.
+                set += c.IsPostgres
+                    ? ", run_seconds = EXTRACT(EPOCH FROM (@now::timestamptz - started_at))"
+                    : ", run_seconds = (julianday(@now) - julianday(started_at)) * 86400.0";
+            }
             var rows = await c.ExecuteAsync($"UPDATE jobs SET {set}, lease_owner = NULL, lease_expires = NULL WHERE {Held}", args);
             if (rows == 0) return 0; // the lease was lost: the node that holds the job now will end it
             if (ending is JobEnding.Retry { RestartFrom: not null })

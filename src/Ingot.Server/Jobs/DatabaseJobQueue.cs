@@ -112,7 +112,8 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
         await c.ExecuteAsync(
             $"""
             UPDATE jobs SET status = 'running', lease_owner = @node, lease_expires = @expires,
-                attempt = CASE WHEN attempt < 1 THEN 1 ELSE attempt END, started_at = COALESCE(started_at, @now)
+                attempt = CASE WHEN attempt < 1 THEN 1 ELSE attempt END, started_at = COALESCE(started_at, @now),
+                lag_seconds = COALESCE(lag_seconds, {(c.IsPostgres ? "EXTRACT(EPOCH FROM (@now - created_at))" : "(julianday(@now) - julianday(created_at)) * 86400.0")})
             WHERE {Sql.AnyOf(c, "id", "picked")}
             """, new { node = token, expires = now + options.Lease, now, picked = Sql.List(picked) });
         await AddStepsAsync(c, picked);

@@ -87,11 +87,12 @@ public static class JobEndpoints
     }
 
     /// <summary>Success rates, runtimes, queue lags and step durations of the jobs queued in a window (default the last 7
-    /// days), single jobs and batches' alike unless <c>source</c> says which; optionally of one action or site.</summary>
+    /// days), single jobs and batches' alike unless <c>source</c> says which; optionally of one action or site; with
+    /// <c>steps=true</c> the steps' durations too (a second pass, over every step).</summary>
     private static async Task<Ok<JobStats>> StatsAsync(HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation();
-        var q = new QueryText(http.Request.Query, ["since", "until", "source", "action", "site"], "job statistics", v);
+        var q = new QueryText(http.Request.Query, ["since", "until", "source", "action", "site", "steps"], "job statistics", v);
         var until = q.Time("until") ?? clock.GetUtcNow();
         var since = q.Time("since") ?? until.AddDays(-7);
         v.When(since >= until, "since", "must be before until.");
@@ -100,10 +101,11 @@ public static class JobEndpoints
         var action = q.Text("action")?.ToLowerInvariant();
         v.When(action is not null && JobPlans.Find(action) is null, "action", $"'{action}' is not a job action; use one of {string.Join(", ", JobPlans.Actions)}.");
         var site = q.Text("site");
+        var steps = q.Bool("steps") ?? false;
         v.ThrowIfInvalid();
         await using var c = await db.OpenAsync(ct);
         await NamedRows.RequireAsync(c, "sites", "site", site);
-        return TypedResults.Ok(await JobStatsQuery.RunAsync(c, since, until, source, action, site));
+        return TypedResults.Ok(await JobStatsQuery.RunAsync(c, since, until, source, action, site, steps));
     }
 
     private static async Task<Ok<Page<JobView>>> ListAsync(HttpContext http, Database db, CancellationToken ct)

@@ -21,7 +21,7 @@ public static class JobStatsQuery
     /// <summary>The bucket index of a duration expression: 0 for ≤ the first bound … Bounds.Length for beyond the last.</summary>
     private static string Bucket(string seconds)
     {
-        var sql = new StringBuilder("CASE");
+        var sql = new StringBuilder($"CASE WHEN {seconds} IS NULL THEN NULL");
         for (var i = 0; i < Bounds.Length; i++)
             sql.Append(System.Globalization.CultureInfo.InvariantCulture, $" WHEN {seconds} <= {Bounds[i]} THEN {i}");
         return sql.Append($" ELSE {Bounds.Length} END").ToString();
@@ -50,7 +50,9 @@ public static class JobStatsQuery
     }
 
     /// <param name="source">all, batch (jobs of batches) or single (the others).</param>
-    public static async Task<JobStats> RunAsync(DataContext c, DateTimeOffset since, DateTimeOffset until, string source, string? action, string? site)
+    /// <param name="withSteps">Also the steps' durations: a second pass, over every step of the window's jobs.</param>
+    public static async Task<JobStats> RunAsync(DataContext c, DateTimeOffset since, DateTimeOffset until, string source, string? action, string? site,
+                                                bool withSteps)
     {
         var where = new StringBuilder("j.created_at >= @since AND j.created_at < @until");
         if (source == "batch") where.Append(" AND j.batch_id IS NOT NULL");
@@ -60,19 +62,22 @@ public static class JobStatsQuery
         var args = new DynamicParameters(new { action, site });
         args.Add("since", DapperSetup.Stored(c, since));
         args.Add("until", DapperSetup.Stored(c, until));
-        var run = Seconds(c, "j.started_at", "j.ended_at");
-        var lag = Seconds(c, "j.created_at", "j.started_at");
+        var run = $"COALESCE(j.run_seconds, {Seconds(c, "j.started_at", "j.ended_at")})";
+        var lag = $"COALESCE(j.lag_seconds, {Seconds(c, "j.created_at", "j.started_at")})";
+        // The durations are the jobs' own columns (written at first start and at the end), read once into a materialized
+        // select: a flattened subquery repeats the expression in every WHEN of the buckets (7.9 s against 6.4 s over a
+        // million SQLite rows, and 16 s when they were computed from the times).
         var rows = (await c.QueryAsync<GroupRow>(
             $"""
-            SELECT action, site, sku, status, run_bucket, lag_bucket, COUNT(*) AS count, MAX(run) AS max_run, MAX(lag) AS max_lag FROM (
+            WITH x AS MATERIALIZED (
                 SELECT j.action, s.name AS site, k.name AS sku, j.status,
                        CASE WHEN j.ended_at IS NOT NULL AND j.started_at IS NOT NULL AND j.status IN ('succeeded', 'failed') THEN {run} END AS run,
-                       CASE WHEN j.ended_at IS NOT NULL AND j.started_at IS NOT NULL AND j.status IN ('succeeded', 'failed') THEN {Bucket(run)} END AS run_bucket,
-                       CASE WHEN j.started_at IS NOT NULL THEN {lag} END AS lag,
-                       CASE WHEN j.started_at IS NOT NULL THEN {Bucket(lag)} END AS lag_bucket
+                       CASE WHEN j.started_at IS NOT NULL THEN {lag} END AS lag
                 FROM jobs j JOIN machines m ON m.id = j.machine_id LEFT JOIN sites s ON s.id = j.site_id LEFT JOIN skus k ON k.id = m.sku_id
-                WHERE {where}) x
-            GROUP BY action, site, sku, status, run_bucket, lag_bucket
+                WHERE {where})
+            SELECT action, site, sku, status, {Bucket("run")} AS run_bucket, {Bucket("lag")} AS lag_bucket, COUNT(*) AS count,
+                   MAX(run) AS max_run, MAX(lag) AS max_lag
+            FROM x GROUP BY action, site, sku, status, run_bucket, lag_bucket
             """, args)).ToList();
         var groups = rows.GroupBy(r => (r.Action, r.Site, r.Sku)).OrderBy(g => g.Key.Action, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Site, StringComparer.Ordinal).ThenBy(g => g.Key.Sku, StringComparer.Ordinal)
@@ -88,14 +93,15 @@ public static class JobStatsQuery
                         g.Max(r => r.MaxLag)));
             }).ToList();
 
+        if (!withSteps) return new JobStats(since, until, source, groups, []);
         var stepSeconds = Seconds(c, "st.started_at", "st.ended_at");
         var steps = (await c.QueryAsync<StepRow>(
             $"""
-            SELECT action, name, bucket, COUNT(*) AS count, MAX(seconds) AS max FROM (
-                SELECT j.action, st.name, {stepSeconds} AS seconds, {Bucket(stepSeconds)} AS bucket
+            WITH x AS MATERIALIZED (
+                SELECT j.action, st.name, {stepSeconds} AS seconds
                 FROM jobs j JOIN job_steps st ON st.job_id = j.id LEFT JOIN sites s ON s.id = j.site_id
-                WHERE {where} AND st.status = 'succeeded' AND st.started_at IS NOT NULL AND st.ended_at IS NOT NULL) x
-            GROUP BY action, name, bucket
+                WHERE {where} AND st.status = 'succeeded' AND st.started_at IS NOT NULL AND st.ended_at IS NOT NULL)
+            SELECT action, name, {Bucket("seconds")} AS bucket, COUNT(*) AS count, MAX(seconds) AS max FROM x GROUP BY action, name, bucket
             """, args)).ToList();
         var stepStats = steps.GroupBy(r => (r.Action, r.Name)).OrderBy(g => g.Key.Action, StringComparer.Ordinal).ThenBy(g => g.Key.Name, StringComparer.Ordinal)
             .Select(g => new StepDurationStats(g.Key.Action, g.Key.Name, g.Sum(r => r.Count), FromHistogram(g.ToDictionary(r => r.Bucket, r => r.Count), g.Max(r => r.Max))))

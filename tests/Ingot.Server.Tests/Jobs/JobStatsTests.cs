@@ -23,7 +23,7 @@ public sealed class JobStatsTests(BrokerFixture broker)
         try { Assert.Equal(JobStatus.Failed, (await broker.RunAsync(bad, JobActions.PowerOff)).Status); }
         finally { badBmc.Faults = Simulator.BmcFaults.None; }
 
-        var stats = await admin.GetJobStatsAsync(since: DateTimeOffset.UtcNow.AddHours(-1), source: "single", site: site);
+        var stats = await admin.GetJobStatsAsync(since: DateTimeOffset.UtcNow.AddHours(-1), source: "single", site: site, steps: true);
         var on = Assert.Single(stats.Groups, g => g.Action == "power_on");
         Assert.Equal((site, 2L, 2L, 0L, 1.0), (on.Site, on.Jobs, on.Succeeded, on.Failed, on.SuccessRate));
         Assert.True(on.Runtime!.P50 > 0 && on.Runtime.P50 <= on.Runtime.P95 && on.Runtime.P95 <= on.Runtime.Max);
