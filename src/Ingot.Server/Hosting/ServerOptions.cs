@@ -85,6 +85,8 @@ public static class ServerOptions
             s => s.BmcWatch.Interval, (s, v) => s with { BmcWatch = s.BmcWatch with { Interval = v } }),
         ServerOption.Int("bmc_watch.concurrency", 1, 10_000, "BMCs the watch probes at once.",
             s => s.BmcWatch.Concurrency, (s, v) => s with { BmcWatch = s.BmcWatch with { Concurrency = v } }),
+        ServerOption.Seconds("bmc_watch.spread_seconds", 0, 86_400, "The least time a sweep spreads its probes over (0: flat out), so that it takes a fraction of a core.",
+            s => s.BmcWatch.Spread, (s, v) => s with { BmcWatch = s.BmcWatch with { Spread = v } }),
         ServerOption.Text("log.format", "How the server logs: text (a line each) or json (a JSON object each, for log collectors).",
             s => s.LogFormat, (s, v) => s with { LogFormat = v?.ToLowerInvariant() ?? "text" }, check: LogFormat),
         ServerOption.Bool("log.requests", "A log line per request: method, path (without its query), status, duration, user; never a token.",

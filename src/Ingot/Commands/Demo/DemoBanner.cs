@@ -86,6 +86,9 @@ internal sealed record DemoBanner(string Url, string Token, string Data, string 
         lines.Add($"  INGOT_TOKEN={Member.Token} {Cli} cost --team {Member.Team}   # machine-hours and cost; `cost waste` for idle ones");
         lines.Add("");
         lines.Add($"As the admin: {Cli} reclaim --dry-run   # machines nobody uses, and why (docs/reclaim.md)");
+        lines.Add($"  {Cli} events --follow   # what happens, as it happens: jobs, batches, machines, BMCs (docs/events.md)");
+        if (Failing is not null && Fleet is not null)
+            lines.Add($"  {Cli} tickets list   # after the request: {Failing}'s failed install is a ticket for team {DemoCommand.DcOps}, with its evidence (docs/tickets.md)");
         return string.Concat(lines.Select(l => $"{Environment.NewLine}{l}"));
     }
 

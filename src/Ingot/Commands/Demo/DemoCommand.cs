@@ -15,6 +15,9 @@ namespace Ingot.Commands.Demo;
 /// from the server over HTTP) and a few unknown ones, and prints the URL, the admin token and commands to try.</summary>
 public static class DemoCommand
 {
+    /// <summary>The team the demo's triage tickets are routed to.</summary>
+    public const string DcOps = "dc-ops";
+
     public static Command Create(CliContext context)
     {
         var data = new Option<string>("--data") { Description = "Data directory of the demo. Default ./.ingot-demo", DefaultValueFactory = _ => ".ingot-demo" };
@@ -49,12 +52,16 @@ public static class DemoCommand
             // The simulated BMCs live on loopback (127.1.x.y): the only network the demo gives its discovery credentials to.
             if (settings.DiscoveryBmc.Networks is not { Count: > 0 })
                 settings = settings with { DiscoveryBmc = settings.DiscoveryBmc with { Networks = [System.Net.IPNetwork.Parse("127.0.0.0/8")] } };
+            // Triage tickets go to a data-centre team the demo makes (docs/tickets.md), unless the environment routes them.
+            if (settings.Tickets.Routes.Count == 0)
+                settings = settings with { Tickets = settings.Tickets with { Routes = new Dictionary<string, string> { ["*"] = DcOps } } };
             await using var app = await ServeCommand.TryBuildAsync(context, settings, l => { }, ct);
             if (app is null || !await ServeCommand.TryStartAsync(context, app, settings, ct)) return Failures.ServerError;
             var token = settings.AdminToken ?? (await File.ReadAllTextAsync(Path.Combine(settings.DataDirectory, "admin-token"), ct)).Trim();
             var server = new Uri(settings.Urls[0].TrimEnd('/') + "/");
             var client = new IngotClient(server, token);
             var empty = await SampleInventory.IsEmptyAsync(client, ct);
+            if (!(await client.ListTeamsAsync(ct)).Any(t => t.Name == DcOps)) await client.CreateTeamAsync(new TeamCreate(DcOps), ct);
             // Before any machine boots, so the first reimage, recycle or discovery finds its image.
             await SampleImages.SeedAsync(client, ct);
             // A machine for every machine there is: the sample's on first start, whatever the inventory holds on a
