@@ -29,7 +29,7 @@ public sealed class PrometheusProcess : IAsyncDisposable
     {
         if (!File.Exists(Binary)) throw new InvalidOperationException($"{Binary} is missing: install the Debian package prometheus");
         var root = Directory.CreateTempSubdirectory("ingot-prometheus-").FullName;
-        var port = FreePort();
+        var port = LabProcesses.FreePort();
         var config = Path.Combine(root, "prometheus.yml");
         await File.WriteAllTextAsync(config,
             $"""
@@ -86,25 +86,10 @@ public sealed class PrometheusProcess : IAsyncDisposable
         return (active[0].GetProperty("health").GetString()!, active[0].GetProperty("lastError").GetString()!);
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
         http.Dispose();
-        try
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        process.Dispose();
-        Directory.Delete(root, recursive: true);
+        await LabProcesses.StopAsync(process, root);
     }
 }

@@ -32,7 +32,7 @@ public sealed class SmtpServerProcess : IAsyncDisposable
     public static async Task<SmtpServerProcess> StartAsync()
     {
         var root = Directory.CreateTempSubdirectory("ingot-smtp-").FullName;
-        var port = FreePort();
+        var port = LabProcesses.FreePort();
         var start = new ProcessStartInfo(Python)
         {
             ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(root, "mail") },
@@ -58,24 +58,9 @@ public sealed class SmtpServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        process.Dispose();
-        Directory.Delete(root, recursive: true);
+        await LabProcesses.StopAsync(process, root);
     }
 }

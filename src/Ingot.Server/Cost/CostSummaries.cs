@@ -10,7 +10,7 @@ namespace Ingot.Server.Cost;
 /// <c>cost.weekly_summary</c> per team that held machines in it. A week's summaries are written once, together: the loop
 /// looks for one written since the week ended, so a restart, a second node or a missed tick writes no second.</summary>
 public sealed class CostSummaries(Database db, CostOptions options, TimeProvider clock, ILogger<CostSummaries> log)
-    : LeasedLoop(LeaseName, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}", options.Interval, options.Lease,
+    : LeasedLoop(LeaseName, NewHolder(), options.Interval, options.Lease,
         db, clock, log)
 {
     public const string LeaseName = "cost-summaries", EventType = "cost.weekly_summary";

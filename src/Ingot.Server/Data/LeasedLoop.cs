@@ -10,6 +10,9 @@ namespace Ingot.Server.Data;
 public abstract partial class LeasedLoop(string name, string holder, TimeSpan interval, TimeSpan lease, Database db, TimeProvider clock, ILogger log)
     : BackgroundService
 {
+    /// <summary>A holder name no other loop instance has: this machine, this process, and a random part.</summary>
+    public static string NewHolder() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+
     protected Database Db => db;
     protected TimeProvider Clock => clock;
     protected ILogger Log => log;

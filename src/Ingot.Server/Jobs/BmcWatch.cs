@@ -32,7 +32,7 @@ public sealed record BmcWatchOptions
 /// a loose cable shows before the next reimage hits it, and a BMC that answers again shows as recovered. A BMC whose
 /// circuit is open is left alone until it may be tried again: the breaker's growing wait is the watch's backoff on it.</summary>
 public sealed partial class BmcWatch(Database db, BmcProbe probe, BmcCircuit circuit, BmcWatchOptions options, TimeProvider clock, ILogger<BmcWatch> log)
-    : LeasedLoop(LeaseName, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}", options.Interval, options.Lease,
+    : LeasedLoop(LeaseName, NewHolder(), options.Interval, options.Lease,
         db, clock, log)
 {
     public const string LeaseName = "bmc-watch";

@@ -22,7 +22,7 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
 
     /// <summary>This process among the nodes sharing the database: host, process id and a random suffix, so a
     /// restarted process never mistakes its predecessor's leases for its own.</summary>
-    public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+    public string NodeId { get; } = LeasedLoop.NewHolder();
 
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken ct)
     {

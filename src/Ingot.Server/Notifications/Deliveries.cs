@@ -16,7 +16,7 @@ namespace Ingot.Server.Notifications;
 public sealed partial class Deliveries(Database db, EventFeed feed, NotificationOptions options, SecretBox secrets, TimeProvider clock,
                                        ILogger<Deliveries> log) : BackgroundService
 {
-    private readonly string node = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string node = LeasedLoop.NewHolder();
     private readonly HttpClient http = HttpChannel.NewClient();
     private readonly EndpointBreaker breaker = new(options, clock);
     private int running;

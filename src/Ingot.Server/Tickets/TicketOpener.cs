@@ -15,7 +15,7 @@ namespace Ingot.Server.Tickets;
 /// incident: while a machine's ticket is open, another failure adds an occurrence, its submitter as a watcher and the
 /// latest evidence, rather than a second ticket.</summary>
 public sealed class TicketOpener(Database db, TicketOptions options, TimeProvider clock, ILogger<TicketOpener> log)
-    : LeasedLoop(LeaseName, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}", options.Interval, options.Lease,
+    : LeasedLoop(LeaseName, NewHolder(), options.Interval, options.Lease,
         db, clock, log)
 {
     public const string LeaseName = "tickets";
