@@ -55,9 +55,6 @@ public sealed partial class BmcWatch(Database db, BmcProbe probe, BmcCircuit cir
         var started = Clock.GetTimestamp();
         while (true)
         {
-            // Paced: page k starts no sooner than its share of the spread.
-            var due = total == 0 ? TimeSpan.Zero : (spread ?? options.Spread) * ((double)probed / total) - Clock.GetElapsedTime(started);
-            if (due > TimeSpan.Zero) await Task.Delay(due, Clock, ct);
             List<BmcProbe.Row> page;
             await using (var c = await Db.OpenAsync(ct))
                 page = (await c.QueryAsync<BmcProbe.Row>(
@@ -69,6 +66,11 @@ public sealed partial class BmcWatch(Database db, BmcProbe probe, BmcCircuit cir
                     """, new { after, now = Clock.GetUtcNow(), take = options.Page })).AsList();
             if (page.Count == 0) break;
             after = page[^1].Id;
+            // Paced: a page starts no sooner than its share of the spread (read first, so the sweep ends with its last
+            // page, not a share later; machines added meanwhile make the sweep longer, not their page later).
+            total = Math.Max(total, probed + page.Count);
+            var due = (spread ?? options.Spread) * ((double)probed / total) - Clock.GetElapsedTime(started);
+            if (due > TimeSpan.Zero) await Task.Delay(due, Clock, ct);
             var outcomes = await probe.ProbeAllAsync(page, options.Concurrency, ct);
             foreach (var (machine, error) in outcomes)
             {
