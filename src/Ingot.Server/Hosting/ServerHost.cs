@@ -142,7 +142,7 @@ public static class ServerHost
         services.AddSingleton(_ => new IpmiTransport(settings.Ipmi));
         services.AddSingleton(s => new BmcDriverOptions { IpmiTransport = s.GetRequiredService<IpmiTransport>() });
         services.AddSingleton<BmcProbe>();
-        services.AddSingleton<BmcCircuit>(); // stateless: the watch's, beside the queue's own
+        services.AddSingleton(s => s.GetRequiredService<DatabaseJobQueue>().Circuit);
         services.AddSingleton(settings.BmcWatch);
         services.AddSingleton<BmcWatch>();
         if (settings.Jobs.RunWorkers && settings.BmcWatch.Run) services.AddHostedService(s => s.GetRequiredService<BmcWatch>());

@@ -15,8 +15,7 @@ public static class MachineOwners
     /// <summary>The two values of a state_history row's <c>role, team</c>: the owner of the machine whose id is
     /// <paramref name="machineId"/> (an SQL expression) as it stands after the change. Cost counts machine-hours by them.</summary>
     public static string HistoryOwner(string machineId) =>
-        $"(SELECT hr.name FROM machines hm JOIN roles hr ON hr.id = hm.role_id WHERE hm.id = {machineId}), " +
-        $"(SELECT ht.name FROM machines hm JOIN roles hr ON hr.id = hm.role_id JOIN teams ht ON ht.id = hr.team_id WHERE hm.id = {machineId})";
+        $"(SELECT hr.name FROM machines hm JOIN roles hr ON hr.id = hm.role_id WHERE hm.id = {machineId}), {TeamOf(machineId)}";
 
     /// <summary>The name of the team that owns the machine whose id is <paramref name="machineId"/> (an SQL expression)
     /// through its role, or NULL: for the events about it.</summary>

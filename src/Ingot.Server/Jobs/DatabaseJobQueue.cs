@@ -18,6 +18,9 @@ public sealed partial class DatabaseJobQueue(Database db, SecretBox secrets, Job
     : IJobQueue
 {
     private readonly BmcCircuit circuit = new(db, options, clock);
+
+    /// <summary>The BMCs' circuit breaker the claims read and the steps feed; the BMC watch feeds the same one.</summary>
+    public BmcCircuit Circuit => circuit;
     private long lastReap, claims;
 
     /// <summary>This process among the nodes sharing the database: host, process id and a random suffix, so a

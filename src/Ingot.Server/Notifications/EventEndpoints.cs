@@ -38,10 +38,8 @@ public static class EventEndpoints
         await using var c = await db.OpenAsync(ct);
         var from = await StartAsync(c, q, null);
         v.ThrowIfInvalid();
-        var rows = await EventLog.ReadAsync(c, filter, from ?? EventPosition.Start, limit + 1, Caller.From(http));
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return TypedResults.Ok(new Page<EventView>([.. rows.Select(r => r.View())], more ? EventLog.Cursor(rows[^1]) : null, null));
+        var rows = await EventLog.ReadAsync(c, filter, from ?? EventPosition.Start, limit + 1);
+        return TypedResults.Ok(Keyset.Page(rows, limit, r => r.Id, r => r.View()));
     }
 
     private static EventFilter Filter(QueryText q, EventCatalog catalog) => new(
@@ -71,7 +69,6 @@ public static class EventEndpoints
         var v = new Validation();
         var q = new QueryText(http.Request.Query, [.. Known.Where(k => k != "limit")], "event stream", v);
         var filter = Filter(q, catalog);
-        var caller = Caller.From(http);
         EventPosition position;
         await using (var c = await db.OpenAsync(ct))
         {
@@ -92,7 +89,7 @@ public static class EventEndpoints
                 var head = feed.Head;
                 List<EventRow> rows;
                 await using (var c = await db.OpenAsync(ct))
-                    rows = await EventLog.ReadAsync(c, filter, position, StreamPage, caller);
+                    rows = await EventLog.ReadAsync(c, filter, position, StreamPage);
                 if (rows.Count > 0)
                 {
                     var text = new StringBuilder();

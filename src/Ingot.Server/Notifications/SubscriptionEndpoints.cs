@@ -48,9 +48,7 @@ public static class SubscriptionEndpoints
         if (!caller.Admin) where.Append($" AND (s.user_id = @me OR {Sql.AnyOf(c, "s.team_id", "teams")})");
         if (after is not null) { where.Append(" AND s.id < @after"); args.Add("after", after); }
         var rows = (await c.QueryAsync<SubscriptionRow>($"{Subscriptions.Select} {where} ORDER BY s.id DESC LIMIT @take", args)).AsList();
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return TypedResults.Ok(new Page<SubscriptionView>([.. rows.Select(r => r.View())], more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null));
+        return TypedResults.Ok(Keyset.Page(rows, limit, r => r.Id, r => r.View()));
     }
 
     private static async Task<Ok<SubscriptionView>> GetAsync(long id, HttpContext http, Database db, CancellationToken ct)
@@ -159,9 +157,7 @@ public static class SubscriptionEndpoints
             WHERE subscription_id = @id{(outcome is null ? "" : " AND outcome = @outcome")}{(after is null ? "" : " AND id < @after")}
             ORDER BY id DESC LIMIT @take
             """, new { id, outcome, after, take = limit + 1 })).AsList();
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return TypedResults.Ok(new Page<DeliveryView>([.. rows.Select(r => r.View())], more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null));
+        return TypedResults.Ok(Keyset.Page(rows, limit, r => r.Id, r => r.View()));
     }
 
     private sealed class DeliveryRow

@@ -52,9 +52,7 @@ public static class TicketEndpoints
         if (machine is not null) { where.Append(" AND machine_id = @machine"); args.Add("machine", await MachineReader.ResolveAsync(c, machine)); }
         args.Add("take", limit + 1);
         var rows = (await c.QueryAsync<Tickets.Row>($"{Tickets.Select} {where} ORDER BY id DESC LIMIT @take", args)).AsList();
-        var more = rows.Count > limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
-        return TypedResults.Ok(new Page<TicketView>([.. rows.Select(r => r.View(full: false))], more ? rows[^1].Id.ToString(CultureInfo.InvariantCulture) : null, null));
+        return TypedResults.Ok(Keyset.Page(rows, limit, r => r.Id, r => r.View(full: false)));
     }
 
     private static async Task<Ok<TicketView>> GetAsync(long id, Database db, CancellationToken ct)

@@ -33,7 +33,7 @@ public sealed class TicketOpener(Database db, TicketOptions options, TimeProvide
     {
         List<EventRow> events;
         await using (var c = await Db.OpenAsync(ct))
-            events = await EventLog.ReadAsync(c, Failures, await EventCursors.ReadAsync(c, LeaseName), 100, caller: null);
+            events = await EventLog.ReadAsync(c, Failures, await EventCursors.ReadAsync(c, LeaseName), 100);
         foreach (var e in events)
             await Db.InTransactionAsync(async c =>
             {
@@ -94,8 +94,8 @@ public sealed class TicketOpener(Database db, TicketOptions options, TimeProvide
             await Tickets.EventAsync(c, Tickets.Recurred, await Tickets.GetAsync(c, open.Id), null, now);
             return;
         }
-        var machine = await c.QuerySingleAsync<(string Name, string? Site)>(
-            "SELECT COALESCE(m.hostname, m.hardware_name), s.name FROM machines m LEFT JOIN sites s ON s.id = m.site_id WHERE m.id = @machineId", new { machineId });
+        var owner = await MachineOwners.ReadAsync(c, machineId);
+        var machine = (Name: owner.Machine, owner.Site);
         var id = await c.ExecuteScalarAsync<long>(
             """
             INSERT INTO tickets (machine_id, machine, site, team, status, title, source, job_id, batch_id, watchers, occurrences, evidence, opened_at, updated_at)
