@@ -67,6 +67,8 @@ public static class JobsProcesses
             Ipmi = new IpmiClientOptions { LocalAddress = IPAddress.Loopback },
             // The jobs' figures are the broker's: the BMC watch (a sweep of every BMC each 5 minutes) has its own benchmark.
             BmcWatch = new BmcWatchOptions { Run = false },
+            // The fan-out benchmark's receiver listens on loopback, which deliveries are otherwise refused.
+            Notifications = new Ingot.Server.Notifications.NotificationOptions { AllowNetworks = [IPNetwork.Parse("127.0.0.0/8")] },
         }, logging: b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         Console.WriteLine("ready");

@@ -36,9 +36,11 @@ public static class WebhookSignature
 /// Redirects are not followed (a signed body is for the URL the subscriber gave); any 2xx is taken.</summary>
 public sealed class HttpChannel(HttpClient http, bool chat, TimeProvider clock) : IDeliveryChannel
 {
-    public static HttpClient NewClient() => new(new SocketsHttpHandler
+    /// <param name="allowed">Networks deliveries may reach though the guard would refuse them (<see cref="TargetGuard"/>).</param>
+    public static HttpClient NewClient(IReadOnlyList<System.Net.IPNetwork> allowed) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
+        ConnectCallback = TargetGuard.Connect(allowed),
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         MaxConnectionsPerServer = 32,

@@ -17,7 +17,7 @@ public sealed partial class Deliveries(Database db, EventFeed feed, Notification
                                        ILogger<Deliveries> log) : BackgroundService
 {
     private readonly string node = LeasedLoop.NewHolder();
-    private readonly HttpClient http = HttpChannel.NewClient();
+    private readonly HttpClient http = HttpChannel.NewClient(options.AllowNetworks);
     private readonly EndpointBreaker breaker = new(options, clock);
     private int running;
 
@@ -79,22 +79,26 @@ public sealed partial class Deliveries(Database db, EventFeed feed, Notification
     private async Task<List<SubscriptionRow>> ClaimAsync(int max, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var ids = await db.InTransactionAsync(async c =>
-        {
-            var head = await EventLog.HeadAsync(c);
-            return (await c.QueryAsync<long>(
-                $"""
-                UPDATE subscriptions SET lease_owner = @node, lease_expires = @expires
-                WHERE id IN (SELECT x.id FROM subscriptions x
-                             WHERE x.enabled = TRUE AND (x.lease_owner IS NULL OR x.lease_expires < @now) AND (x.retry_at IS NULL OR x.retry_at <= @now)
-                               AND (x.cursor_tx, x.cursor_id) < (@tx, @id)
-                             ORDER BY x.id LIMIT @max{Sql.ForUpdateSkipLocked(c, "x")})
-                RETURNING id
-                """, new { node, expires = now + options.Lease, now, tx = head.Tx, id = head.Id, max })).AsList();
-        }, ct);
+        var head = feed.Head; // the feed's own look at the head, not another query
+        const string Claimable =
+            """
+            FROM subscriptions x
+            WHERE x.enabled = TRUE AND (x.lease_owner IS NULL OR x.lease_expires < @now) AND (x.retry_at IS NULL OR x.retry_at <= @now)
+              AND (x.cursor_tx, x.cursor_id) < (@tx, @id)
+            """;
+        var args = new { node, expires = now + options.Lease, now, tx = head.Tx, id = head.Id, max };
+        // A read first: every node looks every poll, and most looks find nothing, which must not take SQLite's write lock.
+        await using (var read = await db.OpenAsync(ct))
+            if (await read.ExecuteScalarAsync<long?>($"SELECT x.id {Claimable} LIMIT 1", args) is null) return [];
+        var ids = await db.InTransactionAsync(async c => (await c.QueryAsync<long>(
+            $"""
+            UPDATE subscriptions SET lease_owner = @node, lease_expires = @expires
+            WHERE id IN (SELECT x.id {Claimable} ORDER BY x.id LIMIT @max{Sql.ForUpdateSkipLocked(c, "x")})
+            RETURNING id
+            """, args)).AsList(), ct);
         if (ids.Count == 0) return [];
-        await using var read = await db.OpenAsync(ct);
-        return (await read.QueryAsync<SubscriptionRow>($"{Subscriptions.Select} WHERE {Sql.AnyOf(read, "s.id", "ids")}", new { ids = Sql.List(ids) })).AsList();
+        await using var rows = await db.OpenAsync(ct);
+        return (await rows.QueryAsync<SubscriptionRow>($"{Subscriptions.Select} WHERE {Sql.AnyOf(rows, "s.id", "ids")}", new { ids = Sql.List(ids) })).AsList();
     }
 
     private sealed record Attempt(long EventId, int Number, string Outcome, int? StatusCode, string? Error, int Ms, DateTimeOffset At);
@@ -117,7 +121,7 @@ public sealed partial class Deliveries(Database db, EventFeed feed, Notification
                 await using (var c = await db.OpenAsync(ct))
                 {
                     head = await EventLog.HeadAsync(c);
-                    rows = await EventLog.ReadAsync(c, filter, progress.Cursor, options.Chunk, caller: null);
+                    rows = await EventLog.ReadAsync(c, filter, progress.Cursor, options.Chunk);
                 }
                 foreach (var row in rows)
                 {

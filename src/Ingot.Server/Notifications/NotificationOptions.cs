@@ -34,6 +34,10 @@ public sealed record NotificationOptions
 
     public SmtpOptions Smtp { get; init; } = new();
 
+    /// <summary>Networks webhook and chat deliveries may reach although they are the server's own (loopback, link-local):
+    /// none by default (<see cref="TargetGuard"/>).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> AllowNetworks { get; init; } = [];
+
     /// <summary>Whether this node delivers (off for API-only nodes).</summary>
     public bool Deliver { get; init; } = true;
 }

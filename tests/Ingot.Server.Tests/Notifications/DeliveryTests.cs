@@ -27,6 +27,7 @@ public sealed class DeliveryFleet() : SimulatedFleetServer("127.0.41.1", 20)
         {
             Poll = TimeSpan.FromMilliseconds(50), RetryFirst = TimeSpan.FromMilliseconds(100), RetryMax = TimeSpan.FromMilliseconds(300),
             MaxAttempts = 3, DeliveryTimeout = TimeSpan.FromSeconds(1), BreakerThreshold = 50,
+            AllowNetworks = [System.Net.IPNetwork.Parse("127.0.0.0/8")], // the receivers listen on loopback
             Smtp = new SmtpOptions { Host = Smtp.Host, Port = Smtp.Port, From = "ingot@test.example" },
         },
     };

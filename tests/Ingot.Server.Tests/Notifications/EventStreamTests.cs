@@ -2,6 +2,8 @@ using System.Net;
 using Ingot.Client;
 using Ingot.Server.Tests.Infrastructure;
 using Ingot.Server.Tests.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingot.Server.Tests.Notifications;
@@ -152,6 +154,26 @@ public sealed class EventStreamTests(EventFleet fleet) : IClassFixture<EventFlee
         Assert.Equal(["machine.state_changed", "job.queued", "job.started", "job.succeeded"], received.Select(e => e.Type));
     }
 
+    /// <summary>Anyone signed in may subscribe a URL; without an admin's INGOT_DELIVERY_ALLOW_NETWORKS the server does not
+    /// POST to its own loopback (or link-local) addresses, whatever the URL names.</summary>
+    [Fact]
+    public async Task AWebhookToTheServersOwnLoopback_IsRefused_AndTheReceiverGetsNothing()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var hits = 0;
+        var (web, url) = await LoopbackWeb.StartAsync(app => app.MapPost("/hook", () => { Interlocked.Increment(ref hits); return Results.Ok(); }));
+        await using var stopWeb = web;
+        var (machine, _) = await fleet.MachineAsync();
+        var sub = await Admin.CreateSubscriptionAsync(new SubscriptionCreate("inside", "webhook", new Uri(url, "hook").ToString(), ["job.*"],
+            Filter: new SubscriptionFilter(Machine: machine.Id)), timeout.Token);
+        await fleet.RunAsync(machine, JobActions.PowerOn);
+        IReadOnlyList<DeliveryView> log;
+        while ((log = (await Admin.ListDeliveriesAsync(sub.Id, ct: timeout.Token)).Items).Count == 0) await Task.Delay(50, timeout.Token);
+        Assert.Equal("failed", log[^1].Outcome);
+        Assert.Contains("deliveries do not go to 127.0.0.1", log[^1].Error);
+        Assert.Equal(0, hits);
+    }
+
     [Fact]
     public async Task BadFilters_AreRefusedByName()
     {
@@ -163,7 +185,7 @@ public sealed class EventStreamTests(EventFleet fleet) : IClassFixture<EventFlee
         Assert.True(errors.ContainsKey("machine") && errors.ContainsKey("colour"));
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/events/stream");
         request.Headers.Add("Last-Event-ID", "seven");
-        (await (await http.SendAsync(request)).ProblemAsync(HttpStatusCode.UnprocessableEntity)).Errors!.ContainsKey("Last-Event-ID");
+        Assert.True((await (await http.SendAsync(request)).ProblemAsync(HttpStatusCode.UnprocessableEntity)).Errors!.ContainsKey("Last-Event-ID"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient { BaseAddress = fleet.Server.Url }.GetAsync("api/v1/events/stream")).StatusCode);
     }
 

@@ -33,6 +33,7 @@ public sealed class DeliveryKillNineTests
             ["INGOT_DELIVERY_LEASE_SECONDS"] = "2",
             ["INGOT_EVENTS_POLL_SECONDS"] = "0.05",
             ["INGOT_BMC_WATCH_RUN"] = "false",
+            ["INGOT_DELIVERY_ALLOW_NETWORKS"] = "127.0.0.0/8", // the receiver listens on loopback
         };
         await using var cluster = await ClusterRun.StartAsync(Machines, env, severalNodes: false);
         var first = await cluster.StartNodeAsync();
