@@ -6,6 +6,7 @@ using Ingot.Labs;
 using Ingot.Server.Jobs;
 using Ingot.Server.Tests.Infrastructure;
 using Ingot.Server.Tests.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingot.Server.Tests.Boot;
 
@@ -96,5 +97,22 @@ public sealed class IpmiSimInstallTests(IpmiSimServer fixture) : IClassFixture<I
             if (done(job)) return job;
             await Task.Delay(50, ct);
         }
+    }
+
+    /// <summary>The BMC watch against ipmi_sim: a sweep's session and power read succeed on it, and once its process is
+    /// gone the sweep marks it unreachable. (In this class: its fixture owns the ipmi_sim addresses.)</summary>
+    [Fact]
+    public async Task TheWatch_ProbesIpmiSim_AndFindsItUnreachableOnceItIsGone()
+    {
+        var (machine, bmc) = await fixture.MachineAsync();
+        var watch = fixture.Server.Services.GetRequiredService<BmcWatch>();
+        await watch.SweepAsync(CancellationToken.None, spread: TimeSpan.Zero);
+        Assert.NotEqual(BmcHealthStatus.Unreachable, (await Admin.GetMachineAsync(machine.HardwareName)).Bmc?.Health?.Status ?? BmcHealthStatus.Ok);
+        Assert.Empty(await Admin.GetBmcHealthAsync(machine.HardwareName)); // it answered: nothing changed
+
+        System.Diagnostics.Process.GetProcessById(fixture.Bmcs.ProcessIds[bmc]).Kill();
+        await watch.SweepAsync(CancellationToken.None, spread: TimeSpan.Zero);
+        Assert.Equal(BmcHealthStatus.Unreachable, (await Admin.GetMachineAsync(machine.HardwareName)).Bmc?.Health?.Status);
+        Assert.Equal(BmcHealthStatus.Unreachable, Assert.Single(await Admin.GetBmcHealthAsync(machine.HardwareName)).Status);
     }
 }
