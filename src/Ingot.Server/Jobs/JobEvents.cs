@@ -60,5 +60,16 @@ public static class JobEvents
             BatchId = batchId, batch.Action, User = batch.UserName, Status = Wire.Name(tally.StatusOf(batch.CancelledBy is not null)),
             Hosts = counts.Values.Sum(), tally.Succeeded, tally.Failed, tally.Cancelled,
         }, now, new EventAbout(BatchId: batchId, User: batch.UserName));
+        // The stream orders by the writing transaction's id, which PostgreSQL gives at a transaction's first write: this
+        // one may be older than the job end it waited for, and batch.completed would then come before that job's event.
+        // Placed at the newest transaction of the batch's events instead, it sorts after all of them and is still never
+        // skipped: a reader could not have passed it (EventLog takes only transactions older than every running one,
+        // and this one ran until it committed). SQLite's ids are in commit order already.
+        if (c.IsPostgres)
+            await c.ExecuteAsync(
+                """
+                UPDATE events SET tx = GREATEST(tx, (SELECT MAX(b.tx) FROM events b WHERE b.batch_id = @batchId))
+                WHERE subject = @subject AND type = @type
+                """, new { batchId, subject, type = BatchCompleted });
     }
 }

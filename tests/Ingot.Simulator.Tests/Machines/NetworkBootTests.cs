@@ -154,7 +154,13 @@ public sealed partial class NetworkBootTests
         int[] waits = [.. bench.Machine.Log.Entries.Select(e => WaitPattern().Match(e.Text)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value))];
         Assert.True(waits.Length >= 5, string.Join(", ", waits));
         Assert.Equal([10, 20, 40, 80], waits[..4]); // doubling, then capped ...
-        Assert.All(waits[4..^1], w => Assert.Equal(80, w)); // ... until the last, cut to what is left of the window
+        // ... until the end of the window, where each wait is cut to what is left of it: on a loaded machine a slow
+        // answer can leave a sliver after a cut wait, so the tail may hold more than one cut (shrinking) wait.
+        var capped = waits[4..].TakeWhile(w => w == 80).Count();
+        var cut = waits[(4 + capped)..];
+        Assert.All(cut, w => Assert.InRange(w, 0, 79));
+        Assert.True(cut.Zip(cut.Skip(1)).All(p => p.Second <= p.First), string.Join(", ", waits));
+        Assert.True(capped >= 1, string.Join(", ", waits));
         Assert.Equal(waits.Length + 1, bench.Server.Requests.Count);
         Assert.Contains(bench.Machine.Log.Entries, e => e.Text.Contains("gave up"));
     }
