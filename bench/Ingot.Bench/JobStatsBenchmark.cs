@@ -83,7 +83,8 @@ public static class JobStatsBenchmark
     }
 
     /// <summary>A month of jobs, newest now: 90% succeeded, 8% failed, 2% cancelled, power actions of 5–60 s, over the
-    /// 1,000 machines; then two steps per job. Ids are the series' numbers (the table is empty but for these).</summary>
+    /// 1,000 machines; then two steps per job. Ids are the series' numbers (the table is empty but for these). Written as
+    /// the server writes them: queued, their steps, then ended (which is when the server's trigger counts a job).</summary>
     private static string Insert(DataContext c, int from, int to, int jobs, DateTimeOffset now)
     {
         var series = c.IsPostgres ? $"generate_series({from}, {to}) AS g(i)" : $"(WITH RECURSIVE n(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM n WHERE i < {to}) SELECT i FROM n) AS g";
@@ -98,12 +99,13 @@ public static class JobStatsBenchmark
         return $"""
             INSERT INTO jobs (id, action, machine_id, site_id, params, requester, user_name, status, attempt, max_attempts, run_after, fair_rank,
                               created_at, started_at, ended_at, lag_seconds, run_seconds)
-            SELECT g.i, {action}, m.id, m.site_id, {Empty}, 'api', 'bench', {status}, 1, 3, {At(back)}, g.i,
+            SELECT g.i, {action}, m.id, m.site_id, {Empty}, 'api', 'bench', 'queued', 1, 3, {At(back)}, g.i,
                    {At(back)}, {At($"{back} - 0.5")}, {At($"{back} - 0.5 - {run}")}, 0.5, {run}
             FROM {series} JOIN machines m ON m.id = (SELECT MIN(id) FROM machines) + g.i % 1000;
             INSERT INTO job_steps (job_id, position, name, status, attempt, started_at, ended_at)
             SELECT j.id, p.position, p.name, 'succeeded', 1, j.started_at, j.ended_at
             FROM jobs j CROSS JOIN (SELECT 0 AS position, 'power_off' AS name UNION ALL SELECT 1, 'power_on') p WHERE j.id BETWEEN {from} AND {to};
+            UPDATE jobs SET status = {status.Replace("g.i", "id")} WHERE id BETWEEN {from} AND {to};
             """;
     }
 

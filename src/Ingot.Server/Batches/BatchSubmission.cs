@@ -108,7 +108,17 @@ public sealed class BatchSubmission(JobSubmission jobs, BatchPrecheck precheck, 
         if (mode == PrecheckMode.None) return [];
         var failures = await precheck.FailuresAsync(c, [.. machines.Select(m => m.Id)], ct);
         if (failures.Count > 0 && mode == PrecheckMode.Reject)
+        {
+            // Refused, but the dead BMCs are still news: the event opens their triage tickets as an exclusion would.
+            var failed = hosts.Zip(machines).Where(p => failures.ContainsKey(p.Second.Id))
+                .Select(p => new JobEvents.RejectedHost(p.First, p.Second.Id, failures[p.Second.Id])).ToList();
+            await db.InTransactionAsync(async w =>
+            {
+                await JobEvents.RejectedAsync(w, plan.Action, caller.Name, hosts.Count, failed, clock.GetUtcNow());
+                return 0;
+            }, ct);
             throw new BatchInvalidException([.. machines.Where(m => failures.ContainsKey(m.Id)).Select(m => new HostReason(Name(m), failures[m.Id]))]);
+        }
         // Named by the submitter's own word for the host (a hostname or a hardware_name), so they can find it in their list.
         var excluded = new Dictionary<long, BatchExclusion>();
         foreach (var (host, m) in hosts.Zip(machines).Where(p => failures.ContainsKey(p.Second.Id)))

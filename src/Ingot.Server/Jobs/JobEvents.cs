@@ -13,10 +13,10 @@ public static class JobEvents
 {
     public const string Queued = "job.queued", Started = "job.started", Retrying = "job.retrying",
         Succeeded = "job.succeeded", Failed = "job.failed", Cancelled = "job.cancelled";
-    public const string BatchAccepted = "batch.accepted", BatchCompleted = "batch.completed";
+    public const string BatchAccepted = "batch.accepted", BatchCompleted = "batch.completed", BatchRejected = "batch.rejected";
 
     /// <summary>The event types this file writes, for docs/events.md and the subscription checks.</summary>
-    public static readonly string[] Types = [Queued, Started, Retrying, Succeeded, Failed, Cancelled, BatchAccepted, BatchCompleted];
+    public static readonly string[] Types = [Queued, Started, Retrying, Succeeded, Failed, Cancelled, BatchAccepted, BatchCompleted, BatchRejected];
 
     /// <summary>One <paramref name="type"/> event per job matching <paramref name="jobs"/> (a condition on <c>j</c>).</summary>
     public static Task WriteAsync(DataContext c, string type, string jobs, object args, DateTimeOffset now)
@@ -38,6 +38,14 @@ public static class JobEvents
     public static Task AcceptedAsync(DataContext c, long batchId, string action, string user, int hosts, int excluded, DateTimeOffset now) =>
         Events.WriteAsync(c, BatchAccepted, $"batch:{batchId}", new { BatchId = batchId, Action = action, User = user, Hosts = hosts, Excluded = excluded },
             now, new EventAbout(BatchId: batchId, User: user));
+
+    /// <summary>batch.rejected: a batch refused because its precheck found hosts it could not reach (precheck true).
+    /// There is no batch; the hosts, by machine, are what the tickets need.</summary>
+    public static Task RejectedAsync(DataContext c, string action, string user, int hosts, IReadOnlyList<RejectedHost> failed, DateTimeOffset now) =>
+        Events.WriteAsync(c, BatchRejected, $"user:{user}", new { Action = action, User = user, Hosts = hosts, Failed = failed },
+            now, new EventAbout(User: user));
+
+    public sealed record RejectedHost(string Host, long MachineId, string Reason);
 
     /// <summary>batch.completed, once, when the last of a batch's jobs has ended: called by whatever ended some of its
     /// jobs. The batch's row is locked first, so of two jobs ending together the second sees the first's end (PostgreSQL

@@ -11,7 +11,7 @@ namespace Ingot.Server.Tickets;
 
 /// <summary>Opens triage tickets from the event log, on one node at a time (a loop lease), acting on each event once (its
 /// cursor is written in the transaction of the ticket): a user-initiated job (one submitted through the API, a batch or a
-/// provisioning request) that failed for good, and each host a batch's precheck left out. One ticket per machine and
+/// provisioning request) that failed for good, and each host a batch's precheck left out or refused the batch for. One ticket per machine and
 /// incident: while a machine's ticket is open, another failure adds an occurrence, its submitter as a watcher and the
 /// latest evidence, rather than a second ticket.</summary>
 public sealed class TicketOpener(Database db, TicketOptions options, TimeProvider clock, ILogger<TicketOpener> log)
@@ -20,7 +20,7 @@ public sealed class TicketOpener(Database db, TicketOptions options, TimeProvide
 {
     public const string LeaseName = "tickets";
 
-    private static readonly EventFilter Failures = new([JobEvents.Failed, JobEvents.BatchAccepted]);
+    private static readonly EventFilter Failures = new([JobEvents.Failed, JobEvents.BatchAccepted, JobEvents.BatchRejected]);
 
     protected override async Task TickAsync(CancellationToken ct)
     {
@@ -54,6 +54,20 @@ public sealed class TicketOpener(Database db, TicketOptions options, TimeProvide
                 "SELECT machine_id, requester, user_name, action, error, batch_id FROM jobs WHERE id = @jobId", new { jobId });
             if (job.Requester is null || !UserInitiated(job.Requester)) return;
             await OpenAsync(c, job.MachineId, "job", jobId, job.BatchId, job.UserName, $"{job.Action} failed: {job.Error}", null);
+            return;
+        }
+        if (e.Type == JobEvents.BatchRejected)
+        {
+            // A batch its precheck refused: each host it could not reach, as an exclusion would, with no batch to name.
+            var user = data.RootElement.GetProperty("user").GetString()!;
+            var action = data.RootElement.GetProperty("action").GetString();
+            foreach (var host in data.RootElement.GetProperty("failed").EnumerateArray())
+            {
+                var machineId = host.GetProperty("machine_id").GetInt64();
+                var reason = host.GetProperty("reason").GetString();
+                if (await c.ExecuteScalarAsync<long?>("SELECT id FROM machines WHERE id = @machineId", new { machineId }) is null) continue; // deleted since
+                await OpenAsync(c, machineId, "precheck", null, null, user, $"refused a batch ({action}) by its precheck: {reason}", reason);
+            }
             return;
         }
         // batch.accepted: a host its precheck left out is a machine someone wanted and could not have.

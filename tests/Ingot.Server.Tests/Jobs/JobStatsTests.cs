@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Ingot.Client;
+using Ingot.Server.Data;
 using Ingot.Server.Jobs;
 using Ingot.Server.Tests.Infrastructure;
 
@@ -32,6 +34,42 @@ public sealed class JobStatsTests(BrokerFixture broker)
         Assert.Equal((1L, 0L, 1L, 0.0), (off.Jobs, off.Succeeded, off.Failed, off.SuccessRate));
         Assert.Contains(stats.Steps, s => s.Action == "power_on" && s.Runs >= 2 && s.Duration is not null);
         Assert.Empty((await admin.GetJobStatsAsync(since: DateTimeOffset.UtcNow.AddHours(-1), source: "batch", site: site)).Groups);
+    }
+
+    /// <summary>Whole hours are read from the rollup the trigger keeps as jobs end; a window without one, from the jobs
+    /// themselves. Both must say the same of the same jobs.</summary>
+    [Fact]
+    public async Task TheRollupOfWholeHours_SaysWhatTheJobsThemselvesSay()
+    {
+        var admin = broker.Server.Admin;
+        var site = Unique.Name("rollup");
+        await admin.CreateSiteAsync(new SiteCreate(site));
+        var (a, _) = await broker.MachineAsync(site);
+        var (bad, badBmc) = await broker.MachineAsync(site);
+        await broker.RunAsync(a, JobActions.PowerOn);
+        await broker.RunAsync(a, JobActions.PowerCycle);
+        badBmc.Faults = new Simulator.BmcFaults { IgnorePowerCommands = true };
+        try { Assert.Equal(JobStatus.Failed, (await broker.RunAsync(bad, JobActions.PowerOff)).Status); }
+        finally { badBmc.Faults = Simulator.BmcFaults.None; }
+
+        var now = DateTimeOffset.UtcNow;
+        var fromJobs = await admin.GetJobStatsAsync(since: now.AddMinutes(-50), until: now.AddMinutes(1), site: site, steps: true);
+        var fromRollup = await admin.GetJobStatsAsync(since: now.AddHours(-3), until: now.AddHours(2), site: site, steps: true);
+        Assert.Equal(3, fromRollup.Groups.Sum(g => g.Jobs));
+        Assert.Equal(JsonSerializer.Serialize(fromJobs.Groups), JsonSerializer.Serialize(fromRollup.Groups));
+        Assert.Equal(JsonSerializer.Serialize(fromJobs.Steps), JsonSerializer.Serialize(fromRollup.Steps));
+        Assert.Equal(1, Assert.Single(fromRollup.Groups, g => g.Action == "power_off").Failed);
+    }
+
+    [Theory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.Postgres)]
+    public void TheRollupsTrigger_BucketsAsTheStatisticsDo(Engine engine)
+    {
+        var sql = Migrator.Scripts(engine).Single(s => s.Name == "0025_job_stats_rollup").Sql;
+        foreach (var duration in new[] { "run", "lag", "seconds" }) Assert.Contains(JobStatsQuery.Bucket(duration), sql);
+        Assert.Contains($"r{JobStatsQuery.Bounds.Length} ", sql);
+        Assert.DoesNotContain($"r{JobStatsQuery.Bounds.Length + 1} ", sql);
     }
 
     [Fact]

@@ -117,6 +117,33 @@ public sealed class TicketTests(TicketFleet fleet) : IClassFixture<TicketFleet>
     }
 
     [Fact]
+    public async Task APrecheckThatRefusesTheBatch_OpensATicketForTheDeadHost_AndSaysSoInTheLog()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (good, _) = await fleet.MachineAsync();
+        var (dead, bmc) = await fleet.MachineAsync();
+        bmc.Faults = new Simulator.BmcFaults { Unreachable = true };
+        try
+        {
+            var refused = await Assert.ThrowsAsync<IngotApiException>(() => Admin.SubmitBatchAsync(new BatchSubmit(JobActions.PowerOn,
+                [good.HardwareName, dead.HardwareName], Precheck: System.Text.Json.JsonSerializer.SerializeToElement(true)), ct: timeout.Token));
+            Assert.Equal(422, refused.Problem.Status);
+            var ticket = await OpenTicketAsync(Admin, dead, _ => true, timeout.Token);
+            Assert.Equal(("precheck", (long?)null, "dc-ops"), (ticket.Source, ticket.BatchId, ticket.Team));
+            Assert.Contains("refused a batch (power_on)", ticket.Title);
+            Assert.Equal(["admin"], ticket.Watchers);
+            Assert.Empty((await Admin.ListTicketsAsync(new TicketQuery(Machine: good.HardwareName), timeout.Token)).Items);
+            var rejected = Assert.Single((await Admin.ListEventsAsync(new EventQuery(Types: "batch.rejected", Limit: 1000), timeout.Token)).Items,
+                e => e.Data.GetProperty("failed")[0].GetProperty("machine_id").GetInt64() == dead.Id);
+            Assert.Equal(2, rejected.Data.GetProperty("hosts").GetInt32());
+        }
+        finally
+        {
+            bmc.Faults = Simulator.BmcFaults.None;
+        }
+    }
+
+    [Fact]
     public async Task BadTicketRequests_AreRefusedByField()
     {
         using var http = fleet.Server.Http(fleet.Server.AdminToken);
