@@ -174,6 +174,8 @@ public static class ServerHost
         if (settings.Notifications.Deliver) services.AddHostedService<Notifications.Deliveries>();
         services.AddSingleton(settings.Tickets);
         services.AddHostedService<Tickets.TicketOpener>();
+        services.AddSingleton<JobStatsRollup>();
+        services.AddHostedService(s => s.GetRequiredService<JobStatsRollup>());
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ingot.Client;
 using Ingot.Server.Data;
+using Microsoft.Extensions.DependencyInjection;
 using Ingot.Server.Jobs;
 using Ingot.Server.Tests.Infrastructure;
 
@@ -52,24 +53,26 @@ public sealed class JobStatsTests(BrokerFixture broker)
         try { Assert.Equal(JobStatus.Failed, (await broker.RunAsync(bad, JobActions.PowerOff)).Status); }
         finally { badBmc.Faults = Simulator.BmcFaults.None; }
 
+        // Noted at their ending, not folded yet: the whole hours' jobs are read from the jobs themselves.
         var now = DateTimeOffset.UtcNow;
         var fromJobs = await admin.GetJobStatsAsync(since: now.AddMinutes(-50), until: now.AddMinutes(1), site: site, steps: true);
+        var wide = await admin.GetJobStatsAsync(since: now.AddHours(-3), until: now.AddHours(2), site: site, steps: true);
+        Assert.Equal(3, wide.Groups.Sum(g => g.Jobs));
+        Assert.Equal(JsonSerializer.Serialize(fromJobs.Groups), JsonSerializer.Serialize(wide.Groups));
+
+        // Folded (as the server does every few seconds): the same figures from the rollups' rows.
+        var rollup = broker.Server.Services.GetRequiredService<JobStatsRollup>();
+        while (await rollup.FoldOnceAsync(CancellationToken.None) > 0) { }
+        await using (var c = await broker.Server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM job_stats_pending"));
+            Assert.Equal(3, await c.ExecuteScalarAsync<long>(
+                "SELECT SUM(count) FROM job_stats WHERE site_id = (SELECT id FROM sites WHERE name = @site)", new { site }));
+        }
         var fromRollup = await admin.GetJobStatsAsync(since: now.AddHours(-3), until: now.AddHours(2), site: site, steps: true);
-        Assert.Equal(3, fromRollup.Groups.Sum(g => g.Jobs));
         Assert.Equal(JsonSerializer.Serialize(fromJobs.Groups), JsonSerializer.Serialize(fromRollup.Groups));
         Assert.Equal(JsonSerializer.Serialize(fromJobs.Steps), JsonSerializer.Serialize(fromRollup.Steps));
         Assert.Equal(1, Assert.Single(fromRollup.Groups, g => g.Action == "power_off").Failed);
-    }
-
-    [Theory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.Postgres)]
-    public void TheRollupsTrigger_BucketsAsTheStatisticsDo(Engine engine)
-    {
-        var sql = Migrator.Scripts(engine).Single(s => s.Name == "0025_job_stats_rollup").Sql;
-        foreach (var duration in new[] { "run", "lag", "seconds" }) Assert.Contains(JobStatsQuery.Bucket(duration), sql);
-        Assert.Contains($"r{JobStatsQuery.Bounds.Length} ", sql);
-        Assert.DoesNotContain($"r{JobStatsQuery.Bounds.Length + 1} ", sql);
     }
 
     [Fact]
