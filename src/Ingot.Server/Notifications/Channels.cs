@@ -16,7 +16,7 @@ public sealed record DeliveryResult(bool Delivered, int? StatusCode, string? Err
 /// <summary>Sends one event to a subscription's target. The channel is told the subscription's webhook secret in clear.</summary>
 public interface IDeliveryChannel
 {
-    Task<DeliveryResult> SendAsync(SubscriptionRow subscription, string? secret, EventView e, CancellationToken ct);
+    Task<DeliveryResult> SendAsync(SubscriptionRow subscription, string? secret, EventRow e, CancellationToken ct);
 
     /// <summary>Whose health the breaker keeps: a URL's scheme, host and port; for e-mail, the SMTP server.</summary>
     string Endpoint(SubscriptionRow subscription);
@@ -49,11 +49,9 @@ public sealed class HttpChannel(HttpClient http, bool chat, TimeProvider clock) 
     public string Endpoint(SubscriptionRow subscription) =>
         Uri.TryCreate(subscription.Target, UriKind.Absolute, out var url) ? url.GetLeftPart(UriPartial.Authority) : subscription.Target;
 
-    public async Task<DeliveryResult> SendAsync(SubscriptionRow subscription, string? secret, EventView e, CancellationToken ct)
+    public async Task<DeliveryResult> SendAsync(SubscriptionRow subscription, string? secret, EventRow e, CancellationToken ct)
     {
-        var body = chat
-            ? JsonSerializer.Serialize(new { text = EventText.Summary(e) })
-            : JsonSerializer.Serialize(e, IngotJson.Options);
+        var body = chat ? JsonSerializer.Serialize(new { text = e.View().Summary }) : e.Json;
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Target) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.UserAgent.ParseAdd("Ingot-Events/1");
         request.Headers.Add("Ingot-Event-Id", e.Id.ToString(CultureInfo.InvariantCulture));
@@ -85,8 +83,9 @@ public sealed class EmailChannel(SmtpOptions smtp) : IDeliveryChannel
 {
     public string Endpoint(SubscriptionRow subscription) => $"smtp://{smtp.Host}:{smtp.Port}";
 
-    public async Task<DeliveryResult> SendAsync(SubscriptionRow subscription, string? secret, EventView e, CancellationToken ct)
+    public async Task<DeliveryResult> SendAsync(SubscriptionRow subscription, string? secret, EventRow row, CancellationToken ct)
     {
+        var e = row.View();
         var summary = EventText.Summary(e);
         var fields = EventText.Fields(e).ToList();
         var message = new MimeMessage { Subject = $"[Ingot] {summary}" };

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Ingot.Server.Notifications;
 
 /// <summary>Delivers subscriptions, on every node: a subscription is claimed by one node at a time (a lease on its row,
-/// taken with SKIP LOCKED on PostgreSQL), which sends its events in stream order from the subscription's cursor, one
-/// after another, and writes the cursor, the delivery log and the lease back every chunk. At least once: a node killed
+/// taken with SKIP LOCKED on PostgreSQL), which sends its events in stream order from the subscription's cursor (read
+/// from the node's feed when recent, <see cref="EventFeed.Recent"/>), one after another, and writes the cursor, the delivery log and the lease back every chunk. At least once: a node killed
 /// mid-chunk loses its lease, and the next node sends that chunk's unwritten part again. A failed attempt waits (doubling,
 /// with jitter) before the next; after <see cref="NotificationOptions.MaxAttempts"/> the event is dead (the delivery log's
 /// dead letters) and the next one goes.</summary>
@@ -116,13 +116,18 @@ public sealed partial class Deliveries(Database db, EventFeed feed, Notification
             var lastFlush = Stopwatch.StartNew();
             while (!ct.IsCancellationRequested)
             {
+                // From the node's window of recent events when it reaches back to the cursor (the usual case: one read
+                // of each event for all subscriptions), else from the database.
                 List<EventRow> rows;
                 EventPosition head;
-                await using (var c = await db.OpenAsync(ct))
-                {
-                    head = await EventLog.HeadAsync(c);
-                    rows = await EventLog.ReadAsync(c, filter, progress.Cursor, options.Chunk);
-                }
+                if (feed.Recent(progress.Cursor, filter, options.Chunk) is { } recent)
+                    (rows, head) = recent;
+                else
+                    await using (var c = await db.OpenAsync(ct))
+                    {
+                        head = await EventLog.HeadAsync(c);
+                        rows = await EventLog.ReadAsync(c, filter, progress.Cursor, options.Chunk);
+                    }
                 foreach (var row in rows)
                 {
                     if (breaker.OpenUntil(endpoint) is { } until)
@@ -175,7 +180,7 @@ public sealed partial class Deliveries(Database db, EventFeed feed, Notification
             timeout.CancelAfter(options.DeliveryTimeout);
             try
             {
-                result = await channel.SendAsync(s, secret, row.View(), timeout.Token);
+                result = await channel.SendAsync(s, secret, row, timeout.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

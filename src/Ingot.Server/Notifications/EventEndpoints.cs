@@ -97,7 +97,7 @@ public static class EventEndpoints
                     {
                         text.Append("id: ").Append(row.Id.ToString(CultureInfo.InvariantCulture)).Append('\n')
                             .Append("event: ").Append(row.Type).Append('\n')
-                            .Append("data: ").Append(JsonSerializer.Serialize(row.View(), IngotJson.Options)).Append("\n\n");
+                            .Append("data: ").Append(row.Json).Append("\n\n");
                         position = row.Position;
                     }
                     await WriteAsync(body, text.ToString(), ct);

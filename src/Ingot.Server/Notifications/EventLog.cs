@@ -32,12 +32,21 @@ public sealed class EventRow
 
     public EventPosition Position => new(Tx, Id);
 
+    // One row read by a node's feed serves every subscription and stream that sends it: its view and its JSON are made
+    // once (two threads may both make them at first; either result is the same).
+    private EventView? view;
+    private string? json;
+
     public EventView View()
     {
+        if (view is not null) return view;
         using var data = JsonDocument.Parse(Data);
-        var view = new EventView(Id, Type, Version, Subject, At, data.RootElement.Clone(), MachineId, BatchId, Team, UserName);
-        return view with { Summary = EventText.Summary(view) };
+        var made = new EventView(Id, Type, Version, Subject, At, data.RootElement.Clone(), MachineId, BatchId, Team, UserName);
+        return view = made with { Summary = EventText.Summary(made) };
     }
+
+    /// <summary>The event as the API, the stream and webhooks send it.</summary>
+    public string Json => json ??= JsonSerializer.Serialize(View(), IngotJson.Options);
 }
 
 /// <summary>Reading the outbox in stream order, for the list, the stream and the deliveries. On PostgreSQL an event's id

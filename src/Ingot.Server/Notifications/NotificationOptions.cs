@@ -32,6 +32,10 @@ public sealed record NotificationOptions
     /// <summary>Events one delivery round sends to one subscription before its cursor is written.</summary>
     public int Chunk { get; init; } = 100;
 
+    /// <summary>How many of the latest events each node keeps in memory for its deliveries (EventFeed: a few KB each,
+    /// with the JSON they are sent as); a reader further behind reads the database.</summary>
+    public int FeedWindow { get; init; } = 10_000;
+
     public SmtpOptions Smtp { get; init; } = new();
 
     /// <summary>Networks webhook and chat deliveries may reach although they are the server's own (loopback, link-local):

@@ -28,6 +28,9 @@ public sealed class DeliveryFleet() : SimulatedFleetServer("127.0.41.1", 20)
             Poll = TimeSpan.FromMilliseconds(50), RetryFirst = TimeSpan.FromMilliseconds(100), RetryMax = TimeSpan.FromMilliseconds(300),
             MaxAttempts = 3, DeliveryTimeout = TimeSpan.FromSeconds(1), BreakerThreshold = 50,
             AllowNetworks = [System.Net.IPNetwork.Parse("127.0.0.0/8")], // the receivers listen on loopback
+            // A small window of recent events: a subscription behind by more (its receiver down a while, or twenty
+            // events at once) reads the database, so both ways of reading are delivered through here.
+            FeedWindow = 8,
             Smtp = new SmtpOptions { Host = Smtp.Host, Port = Smtp.Port, From = "ingot@test.example" },
         },
     };
