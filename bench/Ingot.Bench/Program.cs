@@ -7,7 +7,7 @@ using Ingot.Bench;
 //        dotnet run -c Release --project bench/Ingot.Bench -- boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--workers 64] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- requests [--machines 100000] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- request-e2e [--machines 10000] [--count 1000] [--install-seconds 20] [--fail-percent 10] [--engine sqlite|postgres]
-//        dotnet run -c Release --project bench/Ingot.Bench -- events-fanout [--jobs 10000] [--subscribers 50] [--engine sqlite|postgres]
+//        dotnet run -c Release --project bench/Ingot.Bench -- events-fanout [--jobs 10000] [--subscribers 50] [--workers 64] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- bmc-sweep [--bmcs 10000] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- job-stats [--jobs 1000000] [--engine sqlite|postgres]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
@@ -50,7 +50,7 @@ switch (command)
             Argument("--fail-percent", 10));
         return 0;
     case "events-fanout":
-        await FanoutBenchmark.RunAsync(engines, Argument("--jobs", 10_000), Argument("--subscribers", 50));
+        await FanoutBenchmark.RunAsync(engines, Argument("--jobs", 10_000), Argument("--subscribers", 50), Argument("--workers", 64));
         return 0;
     case "bmc-sweep":
         await BmcSweepBenchmark.RunAsync(engines, Argument("--bmcs", 10_000));
