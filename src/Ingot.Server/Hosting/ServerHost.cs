@@ -176,6 +176,8 @@ public static class ServerHost
         services.AddHostedService<Tickets.TicketOpener>();
         services.AddSingleton<JobStatsRollup>();
         services.AddHostedService(s => s.GetRequiredService<JobStatsRollup>());
+        services.AddSingleton<BatchCompletion>();
+        services.AddHostedService(s => s.GetRequiredService<BatchCompletion>());
     }
 
     private static async Task<IResult> ReadyAsync(Database db, CancellationToken ct)

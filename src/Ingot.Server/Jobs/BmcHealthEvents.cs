@@ -31,4 +31,9 @@ public static class BmcHealthEvents
         public string? Error { get; init; }
         public DateTimeOffset At { get; init; }
     }
+
+    /// <summary>Deletes health changes older than <paramref name="before"/> (retention); bmc_health, the current one, stays.</summary>
+    public static Task<long> PruneAsync(Database db, DateTimeOffset before, int batch, CancellationToken ct) =>
+        Pruning.DeleteInBatchesAsync(db,
+            "DELETE FROM bmc_health_history WHERE id IN (SELECT id FROM bmc_health_history WHERE at < @before ORDER BY at LIMIT @batch)", before, batch, ct);
 }

@@ -48,22 +48,23 @@ public static class JobEvents
     public sealed record RejectedHost(string Host, long MachineId, string Reason);
 
     /// <summary>batch.completed, once, when the last of a batch's jobs has ended: called by whatever ended some of its
-    /// jobs. The batch's row is locked first, so of two jobs ending together the second sees the first's end (PostgreSQL
-    /// reads committed rows afresh for each statement) and exactly one of them writes the event.</summary>
+    /// jobs, and by <see cref="BatchCompletion"/>'s sweep. Almost always another job is still open, which one look in the
+    /// open jobs' index says without a lock. Otherwise the batch's row is locked and the question asked again (PostgreSQL
+    /// reads committed rows afresh for each statement), and completed_at makes the event once-only. Two last jobs ending
+    /// at once may each see the other open and both leave it: the sweep completes such a batch within its interval.</summary>
     public static async Task CompleteBatchAsync(DataContext c, long batchId, DateTimeOffset now)
     {
-        var batch = await c.QuerySingleOrDefaultAsync<(string Action, string UserName, string? CancelledBy)>(
-            "SELECT action, user_name, cancelled_by FROM batches WHERE id = @batchId" + Sql.ForUpdate(c), new { batchId });
-        if (batch.Action is null) return;
-        // Almost always some are left: one look in the open jobs' index (migration 0026), not a count of the whole batch.
-        if (await c.ExecuteScalarAsync<long?>("SELECT 1 FROM jobs WHERE batch_id = @batchId AND status IN ('queued', 'running') LIMIT 1", new { batchId }) is not null)
-            return;
+        const string AnyOpen = "SELECT 1 FROM jobs WHERE batch_id = @batchId AND status IN ('queued', 'running') LIMIT 1";
+        if (await c.ExecuteScalarAsync<long?>(AnyOpen, new { batchId }) is not null) return;
+        var batch = await c.QuerySingleOrDefaultAsync<(string Action, string UserName, string? CancelledBy, int Completed)>(
+            "SELECT action, user_name, cancelled_by, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END FROM batches WHERE id = @batchId" + Sql.ForUpdate(c),
+            new { batchId });
+        if (batch.Action is null || batch.Completed == 1) return;
+        if (await c.ExecuteScalarAsync<long?>(AnyOpen, new { batchId }) is not null) return;
         var counts = (await c.QueryAsync<(string Status, int Count)>(
             "SELECT status, COUNT(*) FROM jobs WHERE batch_id = @batchId GROUP BY status", new { batchId })).ToDictionary(r => r.Status, r => r.Count);
-        if (counts.Keys.Any(s => s is "queued" or "running")) return;
         var subject = $"batch:{batchId}";
-        if (await c.ExecuteScalarAsync<long?>("SELECT id FROM events WHERE subject = @subject AND type = @type LIMIT 1",
-                new { subject, type = BatchCompleted }) is not null) return;
+        await c.ExecuteAsync("UPDATE batches SET completed_at = @now WHERE id = @batchId", new { batchId, now });
         int Of(string status) => counts.GetValueOrDefault(status);
         var tally = new BatchCounts(0, 0, Of("succeeded"), Of("failed"), Of("cancelled"));
         await Events.WriteAsync(c, BatchCompleted, subject, new

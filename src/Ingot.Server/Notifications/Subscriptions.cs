@@ -56,6 +56,10 @@ public static class Subscriptions
         FROM subscriptions s JOIN users u ON u.id = s.user_id LEFT JOIN teams t ON t.id = s.team_id
         """;
 
+    /// <summary>Deletes delivery attempts older than <paramref name="before"/> (retention); a subscription's counts stay.</summary>
+    public static Task<long> PruneLogAsync(Database db, DateTimeOffset before, int batch, CancellationToken ct) =>
+        Pruning.DeleteInBatchesAsync(db, "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE at < @before ORDER BY at LIMIT @batch)", before, batch, ct);
+
     public static async Task<SubscriptionRow> GetAsync(DataContext c, long id) =>
         await c.QuerySingleOrDefaultAsync<SubscriptionRow>($"{Select} WHERE s.id = @id", new { id })
         ?? throw new NotFoundException("subscription", id.ToString(CultureInfo.InvariantCulture));

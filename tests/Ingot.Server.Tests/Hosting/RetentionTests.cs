@@ -101,6 +101,35 @@ public sealed class RetentionTests(RetentionFixture fixture) : IClassFixture<Ret
         Assert.Contains(entries, e => e.At > then.AddDays(365) && e.Action == "POST /api/v1/sites");
     }
 
+    [Fact]
+    public async Task Old_events_delivery_attempts_and_bmc_health_changes_go_and_recent_ones_stay()
+    {
+        var now = fixture.Time.GetUtcNow();
+        var machine = await Server.Admin.CreateMachineAsync(new MachineCreate(Unique.Serial(), Nics: [new NicInput(Unique.Mac(), "eth0")]));
+        var subscription = await Server.Admin.CreateSubscriptionAsync(new SubscriptionCreate(Unique.Name("s"), "webhook", "https://hooks.example/x", ["ticket.opened"]));
+        var subject = $"machine:{machine.Id}";
+        foreach (var (days, n) in new[] { (91, 15), (89, 2) })
+            for (var i = 0; i < n; i++)
+            {
+                var at = now.AddDays(-days);
+                await fixture.ExecuteAsync("INSERT INTO events (type, version, subject, data, at, machine_id) VALUES ('bmc.health_changed', 1, @subject, '{}', @at, @id)",
+                    new { subject, at, id = machine.Id });
+                await fixture.ExecuteAsync("INSERT INTO bmc_health_history (machine_id, status, error, at) VALUES (@id, 'unreachable', 'gone', @at)",
+                    new { id = machine.Id, at });
+                await fixture.ExecuteAsync(
+                    "INSERT INTO deliveries (subscription_id, event_id, attempt, outcome, status_code, error, duration_ms, at) VALUES (@s, 1, 1, 'dead', 500, 'no', 3, @at)",
+                    new { s = subscription.Id, at = now.AddDays(days == 91 ? -31 : -29) });
+            }
+
+        var pass = await fixture.PruneAsync();
+
+        // At least these (the class's other tests move the shared clock, so their own rows may be old too).
+        Assert.True(pass.Events >= 15 && pass.Deliveries >= 15 && pass.BmcHealth >= 15, $"{pass}");
+        Assert.Equal(2, await fixture.QueryAsync<long>("SELECT COUNT(*) FROM events WHERE subject = @subject", new { subject }));
+        Assert.Equal(2, await fixture.QueryAsync<long>("SELECT COUNT(*) FROM bmc_health_history WHERE machine_id = @id", new { id = machine.Id }));
+        Assert.Equal(2, (await Server.Admin.ListDeliveriesAsync(subscription.Id)).Items.Count);
+    }
+
     /// <summary>A queued power_on job of a machine of its own (the workers do not run here).</summary>
     private async Task<long> JobAsync()
     {
