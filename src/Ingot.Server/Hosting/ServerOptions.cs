@@ -60,6 +60,8 @@ public static class ServerOptions
             s => s.Notifications.BreakerThreshold, (s, v) => s with { Notifications = s.Notifications with { BreakerThreshold = v } }),
         ServerOption.Seconds("delivery.breaker_open_seconds", 0.001, 86_400, "How long a failing endpoint is left alone before a trial delivery.",
             s => s.Notifications.BreakerOpen, (s, v) => s with { Notifications = s.Notifications with { BreakerOpen = v } }),
+        ServerOption.Seconds("delivery.rest_seconds", 0, 60, "How long a node leaves a caught-up subscription before it looks again; what arrives meanwhile goes in one round.",
+            s => s.Notifications.Rest, (s, v) => s with { Notifications = s.Notifications with { Rest = v } }),
         ServerOption.Int("delivery.concurrency", 1, 10_000, "Subscriptions one node delivers at once.",
             s => s.Notifications.Concurrency, (s, v) => s with { Notifications = s.Notifications with { Concurrency = v } }),
         ServerOption.Seconds("delivery.lease_seconds", 1, 3600, "How long a node holds a subscription without writing its progress; a dead node's are taken after this.",

@@ -29,6 +29,10 @@ public sealed record NotificationOptions
     /// <summary>How long a node holds a subscription without renewing its claim; a dead node's are taken after this.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a node leaves a subscription it found caught up before it looks again: the events that arrive
+    /// meanwhile go together in one round (one claim, one write of the cursor), at up to this much more latency.</summary>
+    public TimeSpan Rest { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Events one delivery round sends to one subscription before its cursor is written.</summary>
     public int Chunk { get; init; } = 100;
 

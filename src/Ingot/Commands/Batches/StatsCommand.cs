@@ -40,22 +40,11 @@ internal static class StatsCommand
         var steps = Output.Table("ACTION", "STEP", "COUNT", "P50", "P95", "MAX");
         foreach (var a in stats.Actions)
         {
-            Output.Row(actions, [a.Action, a.Jobs, a.Ended, Rate(a.SuccessRate, a.Ended), .. Seconds(a.RuntimeSeconds), .. Seconds(a.QueueLagSeconds)]);
+            Output.Row(actions, [a.Action, a.Jobs, a.Ended, StatsCells.Rate(a.SuccessRate, a.Ended), .. StatsCells.Seconds(a.RuntimeSeconds), .. StatsCells.Seconds(a.QueueLagSeconds)]);
             // The server counts a SKU's jobs but not how many ended; the action's ended count says whether a rate exists yet.
-            foreach (var k in a.Skus) Output.Row(skus, a.Action, k.Sku, k.Jobs, Rate(k.SuccessRate, a.Ended));
-            foreach (var p in a.Steps) Output.Row(steps, [a.Action, p.Step, p.Count, .. Seconds(p.Seconds)]);
+            foreach (var k in a.Skus) Output.Row(skus, a.Action, k.Sku, k.Jobs, StatsCells.Rate(k.SuccessRate, a.Ended));
+            foreach (var p in a.Steps) Output.Row(steps, [a.Action, p.Step, p.Count, .. StatsCells.Seconds(p.Seconds)]);
         }
         return new Rows(Output.Details(("since", stats.Since)), new Text(""), actions, new Text(""), skus, new Text(""), steps);
     }
-
-    /// <summary>"66%", rounded down as `batch list` rounds, so "100%" means no job failed; "-" while no job has ended,
-    /// where the server's 0 would read as every job failing.</summary>
-    private static string? Rate(double rate, long ended) =>
-        ended == 0 ? null : $"{(long)Math.Floor(rate * 100 + 1e-9)}%"; // the epsilon keeps 0.29 * 100 = 28.999… at 29%
-
-    /// <summary>p50, p95 and max as durations; "-" each when nothing was measured.</summary>
-    private static object?[] Seconds(Percentiles? p) =>
-        p is null ? [null, null, null] : [Time(p.P50), Time(p.P95), Time(p.Max)];
-
-    private static string Time(double seconds) => JobTable.Duration(TimeSpan.FromSeconds(seconds));
 }

@@ -6,9 +6,10 @@ namespace Ingot.Commands.Jobs;
 /// actions), submitted by verbs such as `ingot power` and followed here.</summary>
 internal static class JobsCommand
 {
-    public static Command Create(CliContext context) => new("jobs", "Jobs the server runs on machines: list, show, watch, cancel; the broker's load.")
+    public static Command Create(CliContext context) => new("jobs", "Jobs the server runs on machines: list, show, watch, cancel, stats; the broker's load.")
     {
         ListCommand.Create(context),
+        StatsCommand.Create(context),
         ShowCommand.Create(context),
         WatchCommand.Create(context),
         CancelCommand.Create(context),
