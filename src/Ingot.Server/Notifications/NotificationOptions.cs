@@ -31,7 +31,7 @@ public sealed record NotificationOptions
 
     /// <summary>How long a node leaves a subscription it found caught up before it looks again: the events that arrive
     /// meanwhile go together in one round (one claim, one write of the cursor), at up to this much more latency.</summary>
-    public TimeSpan Rest { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan Rest { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Events one delivery round sends to one subscription before its cursor is written.</summary>
     public int Chunk { get; init; } = 100;
