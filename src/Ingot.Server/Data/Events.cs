@@ -27,7 +27,7 @@ public static class Events
 
     /// <summary>Deletes events older than <paramref name="before"/> (retention), oldest first, in short batches.</summary>
     public static Task<long> PruneAsync(Database db, DateTimeOffset before, int batch, CancellationToken ct) =>
-        Pruning.DeleteInBatchesAsync(db, "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < @before ORDER BY at LIMIT @batch)", before, batch, ct);
+        Pruning.DeleteOlderAsync(db, "events", before, batch, ct);
 
     /// <summary>Parameters of an INSERT … SELECT writer with the event's type and time added.</summary>
     public static DynamicParameters Args(DataContext c, object args, string type, DateTimeOffset at)

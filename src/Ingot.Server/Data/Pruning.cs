@@ -18,4 +18,9 @@ public static class Pruning
             if (deleted < batch) return total;
         }
     }
+
+    /// <summary>Deletes the rows of <paramref name="table"/> whose <c>at</c> is before <paramref name="before"/>, oldest
+    /// first, in short batches: for logs that are kept by age alone (an index on <c>at</c> keeps each batch short).</summary>
+    public static Task<long> DeleteOlderAsync(Database db, string table, DateTimeOffset before, int batch, CancellationToken ct) =>
+        DeleteInBatchesAsync(db, $"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE at < @before ORDER BY at LIMIT @batch)", before, batch, ct);
 }

@@ -34,6 +34,5 @@ public static class BmcHealthEvents
 
     /// <summary>Deletes health changes older than <paramref name="before"/> (retention); bmc_health, the current one, stays.</summary>
     public static Task<long> PruneAsync(Database db, DateTimeOffset before, int batch, CancellationToken ct) =>
-        Pruning.DeleteInBatchesAsync(db,
-            "DELETE FROM bmc_health_history WHERE id IN (SELECT id FROM bmc_health_history WHERE at < @before ORDER BY at LIMIT @batch)", before, batch, ct);
+        Pruning.DeleteOlderAsync(db, "bmc_health_history", before, batch, ct);
 }

@@ -58,7 +58,7 @@ public static class Subscriptions
 
     /// <summary>Deletes delivery attempts older than <paramref name="before"/> (retention); a subscription's counts stay.</summary>
     public static Task<long> PruneLogAsync(Database db, DateTimeOffset before, int batch, CancellationToken ct) =>
-        Pruning.DeleteInBatchesAsync(db, "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE at < @before ORDER BY at LIMIT @batch)", before, batch, ct);
+        Pruning.DeleteOlderAsync(db, "deliveries", before, batch, ct);
 
     public static async Task<SubscriptionRow> GetAsync(DataContext c, long id) =>
         await c.QuerySingleOrDefaultAsync<SubscriptionRow>($"{Select} WHERE s.id = @id", new { id })

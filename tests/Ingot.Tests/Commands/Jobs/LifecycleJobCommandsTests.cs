@@ -10,6 +10,13 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
 {
     private IngotClient Admin => fixture.Server.Admin;
 
+    /// <summary>Cancelled so the job leaves its machine alone; it may have ended already (409: nothing to cancel).</summary>
+    private async Task CancelIfRunningAsync(long job)
+    {
+        try { await Admin.CancelJobAsync(job); }
+        catch (IngotApiException e) when (e.Problem.Status == 409) { }
+    }
+
     private async Task<string> InstallImageAsync() =>
         (await Admin.CreateImageAsync(new ImageCreate(Unique.Name("debian"), ImageKind.Install, "http://images.example/vmlinuz",
             "http://images.example/initrd.img"))).Name;
@@ -83,9 +90,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         }
         finally
         {
-            // Cancelled so it leaves the machine alone; it may have ended already (409: nothing to cancel).
-            try { await Admin.CancelJobAsync(job.Id); }
-            catch (IngotApiException e) when (e.Problem.Status == 409) { }
+            await CancelIfRunningAsync(job.Id);
         }
     }
 
@@ -145,9 +150,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         }
         finally
         {
-            // Cancelled so it leaves the machine alone; it may have ended already (409: nothing to cancel).
-            try { await Admin.CancelJobAsync(job.Id); }
-            catch (IngotApiException e) when (e.Problem.Status == 409) { }
+            await CancelIfRunningAsync(job.Id);
         }
     }
 
@@ -170,9 +173,7 @@ public sealed class LifecycleJobCommandsTests(JobServerFixture fixture) : IClass
         }
         finally
         {
-            // Cancelled so it leaves the machine alone; it may have ended already (409: nothing to cancel).
-            try { await Admin.CancelJobAsync(job.Id); }
-            catch (IngotApiException e) when (e.Problem.Status == 409) { }
+            await CancelIfRunningAsync(job.Id);
         }
     }
 
