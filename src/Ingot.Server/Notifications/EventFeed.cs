@@ -53,7 +53,6 @@ public sealed partial class EventFeed(Database db, NotificationOptions options, 
     public EventPosition Head
     {
         get { lock (sync) return head; }
-        private set { lock (sync) head = value; }
     }
 
     /// <summary>Returns when the head has moved past <paramref name="seen"/>, or after <paramref name="max"/>.</summary>
