@@ -16,6 +16,8 @@ public sealed partial class IngotClient
         GetAsync<IReadOnlyList<UserView>>("api/v1/users", ct);
     public Task<UserView> CreateUserAsync(UserCreate user, CancellationToken ct = default) =>
         PostAsync<UserView>("api/v1/users", user, ct);
+    public Task<UserView> UpdateUserAsync(string name, UserUpdate update, CancellationToken ct = default) =>
+        PatchAsync<UserView>($"api/v1/users/{Segment(name)}", update, ct);
 
     public Task<IReadOnlyList<TokenView>> ListTokensAsync(CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<TokenView>>("api/v1/tokens", ct);

@@ -11,6 +11,9 @@ public sealed partial class IngotClient
     public Task<SubscriptionView> GetSubscriptionAsync(long id, CancellationToken ct = default) =>
         GetAsync<SubscriptionView>($"api/v1/subscriptions/{id}", ct);
 
+    public Task<SubscriptionView> UpdateSubscriptionAsync(long id, SubscriptionUpdate update, CancellationToken ct = default) =>
+        PatchAsync<SubscriptionView>($"api/v1/subscriptions/{id}", update, ct);
+
     public Task DeleteSubscriptionAsync(long id, CancellationToken ct = default) => DeleteAsync($"api/v1/subscriptions/{id}", ct);
 
     /// <summary>The subscription's delivery log, newest first; <paramref name="outcome"/> "dead" for its dead letters.</summary>

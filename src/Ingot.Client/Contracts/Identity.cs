@@ -4,13 +4,19 @@ namespace Ingot.Client;
 
 /// <summary><c>grant</c>: <c>operator</c> or <c>viewer</c> (docs/authorization.md); without one a user acts on the machines of
 /// their teams' roles. <c>service_of</c>: a service account of that team (a robot user whose tokens act with the team's
-/// rights), which its members may create too; it takes no admin, grant or other teams.</summary>
+/// rights), which its members may create too; it takes no admin, grant or other teams. <c>email</c>: where the user's
+/// default subscription sends their own batches and requests (docs/events.md).</summary>
 public sealed record UserCreate(string? Name, bool? Admin = null, IReadOnlyList<string>? Teams = null, string? Grant = null, string? ServiceOf = null,
-                                IReadOnlyList<string>? Sites = null);
+                                IReadOnlyList<string>? Sites = null, string? Email = null);
+
+/// <summary>PATCH /api/v1/users/{name}, by the user or an admin: <c>email</c> sets the address ("" removes it, and with
+/// it the default subscription); an absent field is left as it is.</summary>
+public sealed record UserUpdate(string? Email = null);
 /// <summary><c>service_of</c>: the team whose service account this user is, null for a person.</summary>
 /// <summary><c>sites</c>: the sites an operator is limited to (null: every site).</summary>
+/// <summary><c>email</c>: the address the user's default subscription sends to (null: none).</summary>
 public sealed record UserView(long Id, string Name, bool Admin, IReadOnlyList<string> Teams, DateTimeOffset CreatedAt, string? Grant = null, string? ServiceOf = null,
-                              IReadOnlyList<string>? Sites = null);
+                              IReadOnlyList<string>? Sites = null, string? Email = null);
 
 /// <summary><c>scope</c> (docs/authorization.md): null for the full rights of its user; <c>"read"</c> (or <c>["read"]</c>) for
 /// GET and HEAD only; or a list of job actions (<c>["power_cycle", "reboot"]</c>) it may submit, as jobs or batches, beside reads.</summary>

@@ -13,9 +13,14 @@ public sealed record SubscriptionFilter(bool? Mine = null, string? Team = null, 
 public sealed record SubscriptionCreate(string? Name, string? Channel, string? Target, IReadOnlyList<string>? Types = null, string? Team = null,
                                         SubscriptionFilter? Filter = null);
 
+/// <summary>PATCH /api/v1/subscriptions/{id}: <c>enabled</c> false pauses it (nothing is sent, and what happens meanwhile
+/// is not sent later); true resumes it from the events that happen after.</summary>
+public sealed record SubscriptionUpdate(bool? Enabled = null);
+
 /// <summary>A subscription and how its deliveries go: <c>delivered</c> and <c>dead</c> (given up, see its dead letters)
 /// so far; <c>attempts</c> at the event it is on, the next at <c>retry_at</c>, with <c>last_error</c>. <c>secret</c>
-/// (webhooks) is shown once, in the answer to the POST that made it.</summary>
+/// (webhooks) is shown once, in the answer to the POST that made it. <c>is_default</c>: the one Ingot made for a user
+/// with an e-mail address (their own batches and requests); it can be disabled, not deleted.</summary>
 public sealed record SubscriptionView(long Id, string Name, string Owner, string? Team, DeliveryChannel Channel, string Target,
                                       IReadOnlyList<string> Types, SubscriptionFilter Filter, bool Enabled, bool IsDefault, long Delivered, long Dead,
                                       int Attempts, DateTimeOffset? RetryAt, string? LastError, DateTimeOffset? LastDeliveredAt, DateTimeOffset CreatedAt,

@@ -101,6 +101,7 @@ public static class Permissions
         new("GET /api/v1/subscriptions", Access.Self, "Listing subscriptions"),
         new("GET /api/v1/subscriptions/{id}", Access.Self, "Reading a subscription"),
         new("POST /api/v1/subscriptions", Access.Self, "Subscribing to events"),
+        new("PATCH /api/v1/subscriptions/{id}", Access.Self, "Pausing or resuming a subscription"),
         new("DELETE /api/v1/subscriptions/{id}", Access.Self, "Deleting a subscription"),
         new("GET /api/v1/subscriptions/{id}/deliveries", Access.Self, "Reading a subscription's deliveries"),
 
@@ -120,6 +121,7 @@ public static class Permissions
         new("GET /api/v1/users", Access.Read, "Listing users"),
         new("GET /api/v1/users/{name}", Access.Read, "Reading a user"),
         new("POST /api/v1/users", Access.AdminOrTeam, "Creating a user"),
+        new("PATCH /api/v1/users/{name}", Access.Self, "Changing a user's settings"),
         new("GET /api/v1/tokens", Access.Self, "Listing tokens"),
         new("POST /api/v1/tokens", Access.Self, "Creating a token"),
         new("DELETE /api/v1/tokens/{id}", Access.Self, "Revoking a token"),

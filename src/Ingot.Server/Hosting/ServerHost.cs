@@ -172,6 +172,8 @@ public static class ServerHost
         services.AddSingleton<Notifications.EventFeed>();
         services.AddHostedService(s => s.GetRequiredService<Notifications.EventFeed>());
         if (settings.Notifications.Deliver) services.AddHostedService<Notifications.Deliveries>();
+        services.AddSingleton<Notifications.DefaultSubscriptions>();
+        services.AddHostedService(s => s.GetRequiredService<Notifications.DefaultSubscriptions>());
         services.AddSingleton(settings.Tickets);
         services.AddHostedService<Tickets.TicketOpener>();
         services.AddSingleton<JobStatsRollup>();

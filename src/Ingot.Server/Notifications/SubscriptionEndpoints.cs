@@ -24,6 +24,7 @@ public static class SubscriptionEndpoints
         subscriptions.MapGet("", ListAsync);
         subscriptions.MapGet("/{id:long}", GetAsync);
         subscriptions.MapPost("", CreateAsync);
+        subscriptions.MapPatch("/{id:long}", UpdateAsync);
         subscriptions.MapDelete("/{id:long}", DeleteAsync);
         subscriptions.MapGet("/{id:long}/deliveries", DeliveriesAsync);
     }
@@ -130,11 +131,40 @@ public static class SubscriptionEndpoints
         return null;
     }
 
+    /// <summary>Pauses or resumes it. A resumed subscription starts at the head: what happened while it was paused is
+    /// not sent (a backlog of hours arriving at once helps no one; the event list has it). The lease is cleared too, so a
+    /// node still sending it stops at its next write rather than write its older cursor back.</summary>
+    private static async Task<Ok<SubscriptionView>> UpdateAsync(long id, SubscriptionUpdate? body, HttpContext http, Database db, CancellationToken ct)
+    {
+        var v = new Validation();
+        v.When(body?.Enabled is null, "enabled", "is required: true resumes the subscription, false pauses it.");
+        v.ThrowIfInvalid();
+        var enabled = body!.Enabled!.Value;
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
+        {
+            var row = await Subscriptions.GetManagedAsync(c, id, Caller.From(http));
+            if (row.Enabled != enabled)
+            {
+                var head = await EventLog.HeadAsync(c);
+                await c.ExecuteAsync(
+                    $"""
+                    UPDATE subscriptions SET enabled = @enabled, attempts = 0, retry_at = NULL, last_error = NULL, lease_owner = NULL, lease_expires = NULL
+                    {(enabled ? ", cursor_tx = @tx, cursor_id = @cursor" : "")} WHERE id = @id
+                    """, new { id, enabled, tx = head.Tx, cursor = head.Id });
+            }
+            return (await Subscriptions.GetAsync(c, id)).View();
+        }, ct));
+    }
+
     private static async Task<NoContent> DeleteAsync(long id, HttpContext http, Database db, CancellationToken ct)
     {
         await db.InTransactionAsync(async c =>
         {
-            await Subscriptions.GetManagedAsync(c, id, Caller.From(http));
+            var row = await Subscriptions.GetManagedAsync(c, id, Caller.From(http));
+            if (row.IsDefault)
+                throw new ConflictException(
+                    $"Subscription {id} is {row.Owner}'s default (their e-mail address): pause it with PATCH {{\"enabled\": false}} " +
+                    "(ingot subscriptions disable), or remove the address (ingot users update --email '').");
             return await c.ExecuteAsync("DELETE FROM subscriptions WHERE id = @id", new { id });
         }, ct);
         return TypedResults.NoContent();

@@ -18,6 +18,7 @@ public static partial class UserEndpoints
         users.MapGet("", ListAsync);
         users.MapGet("/{name}", GetAsync);
         users.MapPost("", CreateAsync);
+        users.MapPatch("/{name}", UpdateAsync);
         api.MapGet("/whoami", WhoAmIAsync).WithTags("Users");
     }
 
@@ -26,7 +27,7 @@ public static partial class UserEndpoints
     private static partial Regex UserName();
 
     private const string Select =
-        "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of, u.operator_sites FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
+        "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of, u.operator_sites, u.email FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
 
     private static async Task<Ok<List<UserView>>> ListAsync(Database db, CancellationToken ct)
     {
@@ -58,6 +59,7 @@ public static partial class UserEndpoints
         v.When(grant is not null && !Caller.Grants.Contains(grant), "grant",
             $"'{grant}' is not a grant; use one of {string.Join(", ", Caller.Grants)}, or none for a team member (an admin is admin: true).");
 
+        var email = PlainEmail(v, body.Email);
         var sites = body.Sites?.Select(x => x?.Trim().ToLowerInvariant() ?? "").ToList();
         v.When(sites is { Count: > 0 } && grant != Caller.OperatorGrant, "sites", "only an operator is limited to sites; give grant: operator too.");
         if (serviceOf is not null)
@@ -96,11 +98,12 @@ public static partial class UserEndpoints
             {
                 var userId = await c.ExecuteScalarAsync<long>(
                     """
-                    INSERT INTO users (name, is_admin, grant_level, created_at, service_team_id, operator_sites)
-                    VALUES (@name, @admin, @grant, @now, @serviceTeamId, @operatorSites) RETURNING id
+                    INSERT INTO users (name, is_admin, grant_level, created_at, service_team_id, operator_sites, email, email_set_at)
+                    VALUES (@name, @admin, @grant, @now, @serviceTeamId, @operatorSites, @email, CASE WHEN @email IS NULL THEN NULL ELSE @now END)
+                    RETURNING id
                     """, new
                     {
-                        name, admin = body.Admin ?? false, grant, now = clock.GetUtcNow(), serviceTeamId,
+                        name, admin = body.Admin ?? false, grant, now = clock.GetUtcNow(), serviceTeamId, email,
                         operatorSites = sites is { Count: > 0 } ? System.Text.Json.JsonSerializer.Serialize(sites.Distinct()) : null,
                     });
                 foreach (var teamId in teamIds)
@@ -113,6 +116,43 @@ public static partial class UserEndpoints
             }
         }, ct);
         return TypedResults.Created($"/api/v1/users/{user.Name}", user);
+    }
+
+    /// <summary>The user's own settings, which they change themselves (an admin may too): their e-mail address.</summary>
+    private static async Task<Ok<UserView>> UpdateAsync(string name, UserUpdate? body, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        var v = new Validation();
+        var email = body?.Email is "" ? "" : PlainEmail(v, body?.Email);
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
+        {
+            // Users are no secret (anyone signed in lists them): an unknown name is a 404 for everyone, then the refusal.
+            if (await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name }) is null) throw new NotFoundException("user", name);
+            if (!caller.Admin && caller.Name != name)
+                throw new ForbiddenException($"Changing user '{name}' needs that user or an admin; '{caller.Name}' is {caller.Describe()}.");
+            v.ThrowIfInvalid();
+            // email_set_at moves only when the address does: the default subscription sends from that moment.
+            await c.ExecuteAsync(
+                """
+                UPDATE users SET email = NULLIF(COALESCE(@email, email), ''),
+                                 email_set_at = CASE WHEN @email IS NULL OR @email = COALESCE(email, '') THEN email_set_at
+                                                     WHEN @email = '' THEN NULL ELSE @now END
+                WHERE name = @name
+                """, new { name, email, now = clock.GetUtcNow() });
+            return (await FindAsync(c, name))!;
+        }, ct));
+    }
+
+    /// <summary>One plain address, trimmed (no display name, no list: it becomes a subscription's target); null when
+    /// absent or invalid (the problem goes into <paramref name="v"/>).</summary>
+    private static string? PlainEmail(Validation v, string? email)
+    {
+        if (email is null) return null;
+        var trimmed = email.Trim();
+        var plain = trimmed.Length <= 254 && System.Net.Mail.MailAddress.TryCreate(trimmed, out var parsed) && parsed.Address == trimmed
+                    && parsed.DisplayName.Length == 0 && !trimmed.Contains(',');
+        v.When(!plain, "email", $"'{email}' is not one plain e-mail address (like alice@example.com).");
+        return plain ? trimmed : null;
     }
 
     private static async Task<Ok<WhoAmI>> WhoAmIAsync(HttpContext http, Database db, CancellationToken ct)
@@ -143,7 +183,8 @@ public static partial class UserEndpoints
         public DateTimeOffset CreatedAt { get; init; }
         public string? ServiceOf { get; init; }
         public string? OperatorSites { get; init; }
+        public string? Email { get; init; }
         public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt, GrantLevel, ServiceOf,
-            OperatorSites is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(OperatorSites));
+            OperatorSites is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(OperatorSites), Email);
     }
 }

@@ -4,14 +4,14 @@ using Spectre.Console.Rendering;
 
 namespace Ingot.Commands.Subscriptions;
 
-/// <summary>`ingot subscriptions create|list|show|delete|deliveries`: events sent to a webhook, a chat channel or an
+/// <summary>`ingot subscriptions create|list|show|enable|disable|delete|deliveries`: events sent to a webhook, a chat channel or an
 /// e-mail address (docs/events.md).</summary>
 internal static class SubscriptionCommands
 {
     public static Command Create(CliContext context) => new("subscriptions",
-        "Send events to a webhook, a chat channel or an e-mail address. create, list, show, delete, deliveries.")
+        "Send events to a webhook, a chat channel or an e-mail address. create, list, show, enable, disable, delete, deliveries.")
     {
-        New(context), List(context), Show(context), Delete(context), Deliveries(context),
+        New(context), List(context), Show(context), Switch(context, enable: true), Switch(context, enable: false), Delete(context), Deliveries(context),
     };
 
     private static Argument<long> Id() => new("id") { Description = "The subscription." };
@@ -71,6 +71,21 @@ internal static class SubscriptionCommands
         });
     }
 
+    private static Command Switch(CliContext context, bool enable)
+    {
+        var id = Id();
+        return new Command(enable ? "enable" : "disable", enable
+            ? "Resume a subscription: it sends what happens from now on."
+            : "Pause a subscription (your default one too): nothing is sent until it is enabled, and what happens meanwhile is not sent later.")
+        {
+            id,
+        }.Set(context, async (s, parse, ct) =>
+        {
+            await s.Output.WriteAsync(await s.Client.UpdateSubscriptionAsync(parse.GetValue(id), new SubscriptionUpdate(enable), ct), Details, ct);
+            return 0;
+        });
+    }
+
     private static Command Delete(CliContext context)
     {
         var id = Id();
@@ -102,6 +117,6 @@ internal static class SubscriptionCommands
     private static IRenderable Details(SubscriptionView x) => Output.Details(
         ("id", x.Id), ("name", x.Name), ("channel", x.Channel), ("target", x.Target), ("types", string.Join(',', x.Types)),
         ("only mine", x.Filter.Mine == true ? "yes" : null), ("only team", x.Filter.Team), ("only batch", x.Filter.Batch), ("only machine", x.Filter.Machine),
-        ("owner", x.Owner), ("team", x.Team), ("delivered", x.Delivered), ("dead", x.Dead), ("attempts", x.Attempts), ("retry at", x.RetryAt),
+        ("owner", x.Owner), ("team", x.Team), ("enabled", x.Enabled ? "yes" : "no (paused)"), ("default", x.IsDefault ? "yes" : null), ("delivered", x.Delivered), ("dead", x.Dead), ("attempts", x.Attempts), ("retry at", x.RetryAt),
         ("last error", x.LastError), ("last delivered", x.LastDeliveredAt), ("created", x.CreatedAt), ("secret", x.Secret));
 }

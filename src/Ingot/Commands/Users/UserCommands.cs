@@ -4,12 +4,18 @@ using Spectre.Console.Rendering;
 
 namespace Ingot.Commands.Users;
 
-/// <summary>`ingot users list|create`: the people and automations that hold tokens.</summary>
+/// <summary>`ingot users list|create|update`: the people and automations that hold tokens.</summary>
 internal static class UserCommands
 {
-    public static Command Create(CliContext context) => new("users", "Users: list, create.")
+    public static Command Create(CliContext context) => new("users", "Users: list, create, update.")
     {
-        List(context), New(context),
+        List(context), New(context), Update(context),
+    };
+
+    private static Option<string?> Email() => new("--email")
+    {
+        Description = "Their e-mail address: their own batches (accepted, completed) and requests (fulfilled, failed) are mailed there.",
+        HelpName = "address",
     };
 
     private static Command List(CliContext context) =>
@@ -35,21 +41,36 @@ internal static class UserCommands
             HelpName = "team",
         };
         var sites = new Option<string[]>("--site") { Description = "With --grant operator: the sites they operate (repeatable); without it, every site." };
-        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams, grant, serviceOf, sites }
+        var email = Email();
+        return new Command("create", "Create a user; then 'ingot tokens create --user NAME' gives them a token.") { name, admin, teams, grant, serviceOf, sites, email }
             .Set(context, async (s, parse, ct) =>
             {
                 var user = await s.Client.CreateUserAsync(new UserCreate(
                     parse.GetValue(name), parse.GetValue(admin) ? true : null, parse.GetValue(teams) is { Length: > 0 } t ? t : null, parse.GetValue(grant),
-                    parse.GetValue(serviceOf), parse.GetValue(sites) is { Length: > 0 } limited ? limited : null), ct);
+                    parse.GetValue(serviceOf), parse.GetValue(sites) is { Length: > 0 } limited ? limited : null, parse.GetValue(email)), ct);
                 await s.Output.WriteAsync(user, one => Table([one]), ct);
                 return 0;
             });
     }
 
+    private static Command Update(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "The user: yourself, or anyone for an admin." };
+        var email = Email();
+        email.Description += " \"\" removes it.";
+        return new Command("update", "Change a user's settings.") { name, email }.Set(context, async (s, parse, ct) =>
+        {
+            if (parse.GetValue(email) is not { } address) throw new UsageException("Give what to change: --email ADDRESS (or --email '' to remove it).");
+            var user = await s.Client.UpdateUserAsync(parse.GetValue(name)!, new UserUpdate(address), ct);
+            await s.Output.WriteAsync(user, one => Table([one]), ct);
+            return 0;
+        });
+    }
+
     private static IRenderable Table(IReadOnlyList<UserView> users)
     {
-        var table = Output.Table("ID", "NAME", "ADMIN", "GRANT", "TEAMS", "SERVICE OF", "CREATED");
-        foreach (var user in users) Output.Row(table, user.Id, user.Name, user.Admin, user.Grant, user.Teams, user.ServiceOf, user.CreatedAt);
+        var table = Output.Table("ID", "NAME", "ADMIN", "GRANT", "TEAMS", "SERVICE OF", "EMAIL", "CREATED");
+        foreach (var user in users) Output.Row(table, user.Id, user.Name, user.Admin, user.Grant, user.Teams, user.ServiceOf, user.Email, user.CreatedAt);
         return table;
     }
 }

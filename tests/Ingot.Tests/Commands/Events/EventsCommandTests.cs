@@ -52,6 +52,8 @@ public sealed class EventsCommandTests(JobServerFixture fixture) : IClassFixture
         var list = await cli.OkAsync("subscriptions", "list");
         Assert.Contains("job.failed,batch.*", Lines.Row(list.Out, id)[4]);
         Assert.DoesNotContain("whsec_", (await cli.OkAsync("subscriptions", "show", id)).Out);
+        Assert.Matches(@"enabled:\s+no \(paused\)", (await cli.OkAsync("subscriptions", "disable", id)).Out);
+        Assert.Matches(@"enabled:\s+yes", (await cli.OkAsync("subscriptions", "enable", id)).Out);
         await cli.OkAsync("subscriptions", "delete", id);
         await cli.FailsAsync(1, "subscriptions", "show", id);
         await cli.FailsAsync(2, "subscriptions", "create", "x", "--webhook", "http://a", "--chat", "http://b");

@@ -50,6 +50,20 @@ public sealed class UserCommandsTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_users_address_is_set_at_creation_changed_and_removed()
+    {
+        using var cli = CliRunner.For(Server);
+        var name = Unique.Name("eve");
+        await cli.OkAsync("users", "create", name, "--email", $"{name}@example.com");
+        Assert.Equal($"{name}@example.com", Lines.Row((await cli.OkAsync("users", "list")).Out, name, column: 1)[6]);
+        var changed = (await cli.OkAsync("users", "update", name, "--email", $"{name}@corp.example", "-o", "json")).Json<UserView>();
+        Assert.Equal($"{name}@corp.example", changed.Email);
+        Assert.Null((await cli.OkAsync("users", "update", name, "--email", "", "-o", "json")).Json<UserView>().Email);
+        Assert.Contains("--email", (await cli.FailsAsync(2, "users", "update", name)).Error);
+        Assert.Contains("plain e-mail address", (await cli.FailsAsync(1, "users", "update", name, "--email", "nope")).Error);
+    }
+
+    [Fact]
     public async Task An_admin_user_shows_as_admin()
     {
         using var cli = CliRunner.For(Server);
