@@ -7,7 +7,7 @@
 #   bench/run.sh boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--engine sqlite|postgres]
 #   bench/run.sh requests [--machines 100000] [--engine sqlite|postgres]
 #   bench/run.sh request-e2e [--machines 10000] [--count 1000] [--install-seconds 20] [--fail-percent 10] [--engine sqlite|postgres]
-#   bench/run.sh events-fanout [--jobs 10000] [--subscribers 50] [--workers 64] [--engine sqlite|postgres]
+#   bench/run.sh events-fanout [--jobs 10000] [--subscribers 50] [--workers 64] [--split] [--engine sqlite|postgres]
 #   bench/run.sh bmc-sweep [--bmcs 10000] [--engine sqlite|postgres]
 #   bench/run.sh job-stats [--jobs 1000000] [--engine sqlite|postgres]
 #   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]

@@ -58,17 +58,18 @@ public static class JobsProcesses
     /// worker count and, for the batches benchmark, <see cref="JobOptions.RunWorkers"/> (false: an API-only node, jobs
     /// stay queued), its IPMI sockets on loopback. Logs warnings and errors to standard error (standard output is
     /// the "ready" line only: nobody reads it afterwards, so a full pipe would stall the server).</summary>
-    public static async Task ServeServerAsync(string data, string? database, string url, string token, int workers, bool runWorkers = true)
+    public static async Task ServeServerAsync(string data, string? database, string url, string token, int workers, bool runWorkers = true,
+                                              bool deliver = true, string? secretKey = null)
     {
         await using var app = await ServerHost.BuildAsync(new ServerSettings
         {
-            DataDirectory = data, Database = database, Urls = [url], AdminToken = token,
+            DataDirectory = data, Database = database, Urls = [url], AdminToken = token, SecretKey = secretKey,
             Jobs = new JobOptions { Workers = workers, RunWorkers = runWorkers },
             Ipmi = new IpmiClientOptions { LocalAddress = IPAddress.Loopback },
             // The jobs' figures are the broker's: the BMC watch (a sweep of every BMC each 5 minutes) has its own benchmark.
             BmcWatch = new BmcWatchOptions { Run = false },
             // The fan-out benchmark's receiver listens on loopback, which deliveries are otherwise refused.
-            Notifications = new Ingot.Server.Notifications.NotificationOptions { AllowNetworks = [IPNetwork.Parse("127.0.0.0/8")] },
+            Notifications = new Ingot.Server.Notifications.NotificationOptions { AllowNetworks = [IPNetwork.Parse("127.0.0.0/8")], Deliver = deliver },
         }, logging: b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         Console.WriteLine("ready");

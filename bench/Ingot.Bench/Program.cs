@@ -7,7 +7,7 @@ using Ingot.Bench;
 //        dotnet run -c Release --project bench/Ingot.Bench -- boot [--machines 10000] [--reimage 1000] [--install-seconds 20] [--workers 64] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- requests [--machines 100000] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- request-e2e [--machines 10000] [--count 1000] [--install-seconds 20] [--fail-percent 10] [--engine sqlite|postgres]
-//        dotnet run -c Release --project bench/Ingot.Bench -- events-fanout [--jobs 10000] [--subscribers 50] [--workers 64] [--engine sqlite|postgres]
+//        dotnet run -c Release --project bench/Ingot.Bench -- events-fanout [--jobs 10000] [--subscribers 50] [--workers 64] [--split] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- bmc-sweep [--bmcs 10000] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- job-stats [--jobs 1000000] [--engine sqlite|postgres]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
@@ -30,7 +30,8 @@ switch (command)
         return 0;
     case "jobs-server": // internal: the jobs (and batches) benchmark's server and workers, in their own process
         await JobsProcesses.ServeServerAsync(ArgumentText("--data")!, ArgumentText("--database"), ArgumentText("--url")!, ArgumentText("--token")!, Argument("--workers", 64),
-            runWorkers: ArgumentText("--run-workers") is not { } run || bool.Parse(run));
+            runWorkers: ArgumentText("--run-workers") is not { } run || bool.Parse(run), deliver: ArgumentText("--deliver") is not { } d || bool.Parse(d),
+            secretKey: Environment.GetEnvironmentVariable("INGOT_SECRET_KEY"));
         return 0;
     case "batches":
         await BatchesBenchmark.RunAsync(engines, Argument("--batches", 720), Argument("--hosts", 100), Argument("--clients", 8));
@@ -50,7 +51,7 @@ switch (command)
             Argument("--fail-percent", 10));
         return 0;
     case "events-fanout":
-        await FanoutBenchmark.RunAsync(engines, Argument("--jobs", 10_000), Argument("--subscribers", 50), Argument("--workers", 64));
+        await FanoutBenchmark.RunAsync(engines, Argument("--jobs", 10_000), Argument("--subscribers", 50), Argument("--workers", 64), args.Contains("--split"));
         return 0;
     case "bmc-sweep":
         await BmcSweepBenchmark.RunAsync(engines, Argument("--bmcs", 10_000));

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dapper;
 using Ingot.Server.Api;
 
 namespace Ingot.Server.Data;
@@ -25,6 +26,37 @@ public sealed class SecretBox(byte[] key)
         return new SecretBox(fresh);
     }
 
+    private const string CheckText = "ingot secret key check";
+
+    /// <summary>Refuses to start a node whose key is not the one this database's secrets were sealed with: every node of a
+    /// cluster must share one key (INGOT_SECRET_KEY), or each would seal BMC passwords and webhook secrets the others
+    /// cannot open — found when a second node's deliveries silently stalled. The first node to start seals a known text
+    /// into <c>key_checks</c>; every later start must open it.</summary>
+    public async Task CheckAgainstAsync(Database db, CancellationToken ct)
+    {
+        await db.InTransactionAsync(c => c.ExecuteAsync(
+            "INSERT INTO key_checks (name, sealed) VALUES ('secret', @sealed) ON CONFLICT (name) DO NOTHING", new { @sealed = Seal(CheckText) }), ct);
+        await using var read = await db.OpenAsync(ct);
+        var stored = await read.ExecuteScalarAsync<byte[]>("SELECT sealed FROM key_checks WHERE name = 'secret'");
+        if (!TryOpen(stored!, out var text) || text != CheckText)
+            throw new SecretKeyMismatchException();
+    }
+
+    /// <summary><see cref="Open"/>, false for a sealed value this key did not seal (or that was changed).</summary>
+    public bool TryOpen(byte[] sealedBytes, out string plain)
+    {
+        try
+        {
+            plain = Open(sealedBytes);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            plain = "";
+            return false;
+        }
+    }
+
     public byte[] Seal(string secret)
     {
         var plain = System.Text.Encoding.UTF8.GetBytes(secret);
@@ -45,3 +77,8 @@ public sealed class SecretBox(byte[] key)
         return System.Text.Encoding.UTF8.GetString(plain);
     }
 }
+
+/// <summary>This node's secret key cannot open what the database's first node sealed (<see cref="SecretBox.CheckAgainstAsync"/>).</summary>
+public sealed class SecretKeyMismatchException() : InvalidOperationException(
+    "this server's secret key is not the one the database's secrets were sealed with: every node must run with the same INGOT_SECRET_KEY " +
+    "(the first node's is base64 in its data directory's secret.key)");

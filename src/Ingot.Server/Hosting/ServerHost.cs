@@ -53,7 +53,8 @@ public static class ServerHost
         builder.Services.AddSingleton<MachineWriter>();
         builder.Services.AddSingleton(new ImportOptions { MaxBytes = settings.ImportMaxBytes });
         builder.Services.AddSingleton(_ => new ImageChecksums(settings.ImageVerifyTimeout));
-        builder.Services.AddSingleton(await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct));
+        var secrets = await SecretBox.LoadAsync(settings.SecretKey, settings.DataDirectory, ct);
+        builder.Services.AddSingleton(secrets);
         AddJobs(builder.Services, settings);
         builder.Services.AddSingleton(settings.Retention);
         builder.Services.AddSingleton<Retention>();
@@ -75,6 +76,7 @@ public static class ServerHost
             db.HoldAlone();
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot");
             await Migrator.MigrateAsync(db, log, ct);
+            await secrets.CheckAgainstAsync(db, ct);
             await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, settings.Clock, log, ct);
             await app.Services.GetRequiredService<DatabaseJobQueue>().TakeBackFromGoneNodesAsync(ct);
         }

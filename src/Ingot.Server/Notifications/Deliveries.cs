@@ -115,11 +115,15 @@ public sealed partial class Deliveries(Database db, EventFeed feed, Notification
     {
         var channel = ChannelOf(s);
         var endpoint = channel.Endpoint(s);
-        var secret = s.Secret is null ? null : secrets.Open(s.Secret);
         var progress = new Progress(s.Cursor, s.Attempts);
         var filter = s.Filter;
         try
         {
+            // Inside the try: a secret this node cannot open is a logged failure that waits and is tried again, not a run
+            // that dies silently and leaves its lease to expire.
+            string? secret = null;
+            if (s.Secret is not null && !secrets.TryOpen(s.Secret, out secret))
+                throw new InvalidOperationException("this node cannot open the webhook's signing secret: its INGOT_SECRET_KEY is not the one of the node that made the subscription");
             var lastFlush = Stopwatch.StartNew();
             while (!ct.IsCancellationRequested)
             {

@@ -164,6 +164,26 @@ public sealed class DeliveryTests(DeliveryFleet fleet) : IClassFixture<DeliveryF
         Assert.Equal(6, (await Admin.ListDeliveriesAsync(sub.Id, ct: timeout.Token)).Items.Count); // 3 attempts each
     }
 
+    /// <summary>A webhook secret this node cannot open (a node started with another key than the one that sealed it, which
+    /// a start now refuses, or a changed row) is a failure the subscription shows and retries, not a delivery that stalls
+    /// without a word.</summary>
+    [Fact]
+    public async Task A_secret_the_node_cannot_open_is_a_failure_the_subscription_shows()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var (machine, _) = await fleet.MachineAsync();
+        var sub = await HookAsync(Unique.Name("sealed"), machine.Id);
+        var db = (Ingot.Server.Data.Database)fleet.Server.Services.GetService(typeof(Ingot.Server.Data.Database))!;
+        await db.InTransactionAsync(c => c.ExecuteAsync("UPDATE subscriptions SET secret = @bad WHERE id = @id", new { bad = new byte[40], id = sub.Id }),
+            timeout.Token);
+        await fleet.RunAsync(machine, JobActions.PowerOn);
+        SubscriptionView seen;
+        while ((seen = await Admin.GetSubscriptionAsync(sub.Id, timeout.Token)).LastError is null) await Task.Delay(50, timeout.Token);
+        Assert.Contains("cannot open the webhook's signing secret", seen.LastError);
+        Assert.NotNull(seen.RetryAt);
+        Assert.Equal(0, seen.Delivered);
+    }
+
     [Fact]
     public async Task Chat_GetsASentence()
     {

@@ -91,6 +91,11 @@ public static class ServeCommand
             await context.Error.WriteLineAsync($"error: {e.Message}; stop the other server, or give this one another --data directory.");
             return null;
         }
+        catch (Ingot.Server.Data.SecretKeyMismatchException e)
+        {
+            await context.Error.WriteLineAsync($"error: {e.Message}.");
+            return null;
+        }
     }
 
     /// <summary>Starts listening; an address that is taken or not this machine's is one line on stderr, not a stack trace.</summary>

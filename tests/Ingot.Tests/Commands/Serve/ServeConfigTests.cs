@@ -84,6 +84,30 @@ public sealed class ServeConfigTests
         Directory.Delete(data, recursive: true);
     }
 
+    /// <summary>Every node must share one secret key: a start with another key than the one the database's secrets were
+    /// sealed with is refused in one line, before it seals anything the other nodes cannot open.</summary>
+    [Fact]
+    public async Task A_secret_key_other_than_the_databases_is_refused_at_start()
+    {
+        var data = Directory.CreateTempSubdirectory("ingot-key-").FullName;
+        await using (var first = await ServerHost.BuildAsync(new ServerSettings { DataDirectory = data, Urls = [$"http://127.0.0.1:{Ports.Free()}"] }))
+        {
+            // migrated, and the key in data/secret.key checked into the database
+        }
+        using var cli = new CliRunner();
+        cli.Environment["INGOT_SECRET_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var result = await cli.FailsAsync(1, "serve", "--data", data, "--urls", $"http://127.0.0.1:{Ports.Free()}");
+        Assert.Equal("error: this server's secret key is not the one the database's secrets were sealed with: every node must run with the same " +
+                     "INGOT_SECRET_KEY (the first node's is base64 in its data directory's secret.key).", result.Error.Trim());
+
+        cli.Environment["INGOT_SECRET_KEY"] = (await File.ReadAllTextAsync(Path.Combine(data, "secret.key"))).Trim();
+        await using (var same = await ServerHost.BuildAsync(new ServerSettings { DataDirectory = data, SecretKey = cli.Environment["INGOT_SECRET_KEY"] }))
+        {
+            // the first node's key, given as INGOT_SECRET_KEY, starts
+        }
+        Directory.Delete(data, recursive: true);
+    }
+
     /// <summary>Issue 11 A.8: SQLite is one node's; a second server on the same file would run every job a second time.</summary>
     [Theory]
     [InlineData("serve")]
