@@ -91,7 +91,7 @@ public static class FanoutBenchmark
         if (deliverer is not null) await JobsProcesses.StopAsync(deliverer);
         await JobsProcesses.StopAsync(fleet);
         Directory.Delete(data, true);
-        if (split) Directory.Delete(data + "-deliverer", true);
+        if (Directory.Exists(data + "-deliverer")) Directory.Delete(data + "-deliverer", true); // on PostgreSQL with a given key it may hold nothing
 
         var noise = Math.Abs(quiet1.Seconds - quiet2.Seconds) / Math.Min(quiet1.Seconds, quiet2.Seconds);
         var rows = new (string, string)[]

@@ -14,6 +14,10 @@ public sealed partial class IngotClient
         GetAsync<List<BmcHealthChange>>($"api/v1/machines/{Segment(machine)}/bmc-health", ct);
 
     /// <param name="machine">A machine id, hardware_name or hostname.</param>
+    /// <summary>Which job actions the caller may take on the machine, and why not.</summary>
+    public Task<List<MachineActionView>> GetMachineActionsAsync(string machine, CancellationToken ct = default) =>
+        GetAsync<List<MachineActionView>>($"api/v1/machines/{Segment(machine)}/actions", ct);
+
     public Task<MachineView> GetMachineAsync(string machine, CancellationToken ct = default) =>
         GetAsync<MachineView>($"api/v1/machines/{Segment(machine)}", ct);
     public Task<MachineView> CreateMachineAsync(MachineCreate machine, CancellationToken ct = default) =>

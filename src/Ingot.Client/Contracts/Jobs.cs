@@ -28,6 +28,10 @@ public static class JobActions
 /// in_use machine.</param>
 public sealed record JobSubmit(string? Action, IReadOnlyDictionary<string, JsonElement>? Params = null, bool? Force = null);
 
+/// <summary>A job action on a machine and whether the caller may submit it (GET /api/v1/machines/{id}/actions):
+/// <c>reason</c> says why not; <c>erases</c>: it wipes or reinstalls the machine (force needed while in_use).</summary>
+public sealed record MachineActionView(string Action, bool Allowed, string? Reason, bool Erases);
+
 /// <summary>The machine a job acts on; <c>team</c> owns it through its role (null: the free pool).</summary>
 public sealed record JobTarget(long MachineId, string HardwareName, string? Hostname, string? Site, string? Team = null);
 

@@ -67,6 +67,7 @@ public static class Permissions
         new("POST /api/v1/machines/{id}/transitions", Access.Operator, "Changing a machine's state by hand"),
         new("POST /api/v1/machines/{id}/maintenance", Access.Operator, "Changing maintenance"),
         new("POST /api/v1/machines/import", Access.Operator, "Importing machines"),
+        new("GET /api/v1/machines/{id}/actions", Access.Read, "Reading which actions one may take on a machine"),
         new("POST /api/v1/machines/{id}/jobs", Access.Owner, "Submitting a job on a machine"),
 
         new("GET /api/v1/jobs", Access.Read, "Listing jobs"),

@@ -14,7 +14,7 @@ public static class Problems
 {
     public const string TypeBase = "https://ingot.dev/problems/";
 
-    public static void UseIngotProblems(this WebApplication app)
+    public static void UseIngotProblems(this IApplicationBuilder app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

@@ -11,9 +11,9 @@ namespace Ingot.Server.Api;
 /// query string and no header is logged, so no token reaches a log. Health checks and scrapes are logged at Debug.</summary>
 public static partial class RequestLog
 {
-    public static void UseRequestLog(this WebApplication app)
+    public static void UseRequestLog(this IApplicationBuilder app)
     {
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot.Requests");
+        var log = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot.Requests");
         app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();

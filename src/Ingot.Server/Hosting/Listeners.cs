@@ -13,6 +13,13 @@ namespace Ingot.Server.Hosting;
 /// as Kestrel's own address binder binds them.</summary>
 internal static class Listeners
 {
+    /// <summary>The private socket the portal calls the API on (owner-only; see <see cref="PortalSocket"/>).</summary>
+    public static void BindPortalSocket(KestrelServerOptions kestrel, string path)
+    {
+        if (File.Exists(path)) File.Delete(path); // a socket left by a server that was killed
+        kestrel.ListenUnixSocket(path, listen => listen.UseRejectedRequestProblems());
+    }
+
     public static void Bind(KestrelServerOptions kestrel, IEnumerable<string> urls, ServerTls? tls)
     {
         foreach (var url in urls)

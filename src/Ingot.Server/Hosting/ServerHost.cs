@@ -8,6 +8,7 @@ using Ingot.Server.Capacity;
 using Ingot.Server.Cost;
 using Ingot.Server.Boot;
 using Ingot.Server.Inventory;
+using Ingot.Portal;
 using Ingot.Server.Jobs;
 using Ingot.Server.SelfService;
 using Microsoft.AspNetCore.Authorization;
@@ -32,7 +33,12 @@ public static class ServerHost
         ServerOptions.Validate(settings);
         var tls = ServerTls.Load(settings, ServerOptions.Named);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => Listeners.Bind(kestrel, settings.Urls, tls));
+        var portalSocket = PortalSocket.PathFor(settings.DataDirectory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listeners.Bind(kestrel, settings.Urls, tls);
+            Listeners.BindPortalSocket(kestrel, portalSocket);
+        });
         builder.Logging.ClearProviders();
         if (logging is null && settings.LogFormat == "json")
             builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"; });
@@ -67,6 +73,7 @@ public static class ServerHost
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.SchemeName, null);
         builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddOpenApi("v1");
+        builder.Services.AddIngotPortal(new PortalOptions { ApiSocket = portalSocket, KeysDirectory = Path.Combine(settings.DataDirectory, "portal-keys") });
 
         var app = builder.Build();
         if (tls is not null) app.Lifetime.ApplicationStopped.Register(tls.Dispose);
@@ -90,16 +97,22 @@ public static class ServerHost
 
         // Before everything: it tells Kestrel's rejections (answered by RejectedRequests) from the requests the app answers.
         app.UseRejectedRequestProblems();
-        // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
-        if (settings.LogRequests) app.UseRequestLog();
-        app.UseAudit();
-        app.UseIngotProblems();
-        app.UseStopCancelsRequests();
-        app.UseTextDoor();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseTokenScopes();
-        app.UseEndpointPermissions();
+        app.Lifetime.ApplicationStarted.Register(() => PortalSocket.Restrict(portalSocket));
+        // The portal's pages have their own chain (cookie session, antiforgery, HTML errors); everything else is the API's.
+        app.UseWhen(context => !ApiPaths.Matches(context.Request.Path), portal => portal.UseIngotPortal());
+        app.UseWhen(context => ApiPaths.Matches(context.Request.Path), api =>
+        {
+            // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
+            if (settings.LogRequests) api.UseRequestLog();
+            api.UseAudit();
+            api.UseIngotProblems();
+            api.UseStopCancelsRequests();
+            api.UseTextDoor();
+            api.UseAuthentication();
+            api.UseAuthorization();
+            api.UseTokenScopes();
+            api.UseEndpointPermissions();
+        });
 
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         // Prometheus text format of every System.Diagnostics.Metrics instrument (the features' and ASP.NET Core's own
@@ -127,6 +140,7 @@ public static class ServerHost
         Notifications.SubscriptionEndpoints.MapSubscriptions(api);
         Tickets.TicketEndpoints.MapTickets(api);
         app.MapBoot();
+        app.MapIngotPortal();
         return app;
     }
 

@@ -18,6 +18,7 @@ public static class JobEndpoints
     {
         api.MapPost("/machines/{id}/jobs", SubmitAsync).WithTags("Jobs").WithMetadata(TokenScope.Submission.Instance);
         api.MapGet("/machines/{id}/bmc-health", BmcHealthAsync).WithTags("Jobs");
+        api.MapGet("/machines/{id}/actions", ActionsAsync).WithTags("Jobs");
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("", ListAsync);
         jobs.MapGet("/broker", BrokerAsync);
@@ -32,6 +33,23 @@ public static class JobEndpoints
         await using var c = await db.OpenAsync(ct);
         var machineId = await MachineReader.ResolveAsync(c, id);
         return TypedResults.Ok(await BmcHealthEvents.HistoryAsync(c, machineId, 100));
+    }
+
+    /// <summary>Every job action on the machine, and whether the caller may submit it (and why not), by the same rule a
+    /// submission is checked with: what a portal or a script shows before it offers a button. The answer is a courtesy;
+    /// the submission is still checked.</summary>
+    private static async Task<Ok<List<MachineActionView>>> ActionsAsync(string id, HttpContext http, Database db, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        await using var c = await db.OpenAsync(ct);
+        var owner = await MachineOwners.ReadAsync(c, await MachineReader.ResolveAsync(c, id));
+        return TypedResults.Ok(JobPlans.Actions.Order(StringComparer.Ordinal).Select(action =>
+        {
+            var refusal = caller.Scope is { } scope && !scope.Allows(action)
+                ? $"this token of '{caller.Name}' is scoped to {scope.Describe()}"
+                : caller.MachineRefusal(action, owner);
+            return new MachineActionView(action, refusal is null, refusal, JobPlans.Erases(action));
+        }).ToList());
     }
 
     // Who may act on which machine is docs/authorization.md's table (Api/Permissions), checked before the job is queued.

@@ -13,10 +13,13 @@ public static class JobEvents
 {
     public const string Queued = "job.queued", Started = "job.started", Retrying = "job.retrying",
         Succeeded = "job.succeeded", Failed = "job.failed", Cancelled = "job.cancelled";
+
+    /// <summary>A step started, waits or ended: written by the job_steps trigger (migration 0031) in the step's own statement.</summary>
+    public const string Step = "job.step";
     public const string BatchAccepted = "batch.accepted", BatchCompleted = "batch.completed", BatchRejected = "batch.rejected";
 
     /// <summary>The event types this file writes, for docs/events.md and the subscription checks.</summary>
-    public static readonly string[] Types = [Queued, Started, Retrying, Succeeded, Failed, Cancelled, BatchAccepted, BatchCompleted, BatchRejected];
+    public static readonly string[] Types = [Queued, Started, Retrying, Succeeded, Failed, Cancelled, Step, BatchAccepted, BatchCompleted, BatchRejected];
 
     /// <summary>One <paramref name="type"/> event per job matching <paramref name="jobs"/> (a condition on <c>j</c>).</summary>
     public static Task WriteAsync(DataContext c, string type, string jobs, object args, DateTimeOffset now)

@@ -16,6 +16,8 @@ public static class EventText
         var what = e.Type[(noun.Length + 1)..].Replace('_', ' ');
         return noun switch
         {
+            "job" when e.Type == "job.step" => $"Job {S("job_id")} ({S("action")}) step {S("step")} {S("status")}" +
+                                               (S("message") is { Length: > 0 } said ? $": {said}" : ""),
             "job" => $"Job {S("job_id")} ({S("action")}) on {S("machine")} {what}" +
                      (e.Type is "job.failed" or "job.retrying" && S("error").Length > 0 ? $": {S("error")}" : "") +
                      (e.Type == "job.retrying" ? $" (attempt {S("attempt")} of {S("max_attempts")})" : ""),

@@ -14,7 +14,7 @@ public static class Audit
     /// <summary>Must be the outermost middleware after routing: the status it records is then the one the
     /// client got, after the problem handlers have turned exceptions into 4xx answers and after
     /// authentication and authorisation have refused a request.</summary>
-    public static void UseAudit(this WebApplication app) => app.Use(async (context, next) =>
+    public static void UseAudit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (!IsMutation(context.Request))
         {

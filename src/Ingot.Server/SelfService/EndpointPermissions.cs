@@ -23,7 +23,7 @@ public static partial class EndpointPermissions
     public static string Key(string method, RouteEndpoint endpoint) => $"{method} /{Constraint().Replace(endpoint.RoutePattern.RawText!.Trim('/'), "}")}";
 
     /// <summary>Inside the problem handler and the audit, after authentication, like TokenScopes.</summary>
-    public static void UseEndpointPermissions(this WebApplication app)
+    public static void UseEndpointPermissions(this IApplicationBuilder app)
     {
         var rows = Endpoints.ToDictionary(r => r.Endpoint, StringComparer.Ordinal);
         var found = new ConcurrentDictionary<(Endpoint, string), EndpointRow?>();

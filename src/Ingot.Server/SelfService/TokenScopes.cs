@@ -11,7 +11,7 @@ public static class TokenScopes
 {
     /// <summary>After authentication (it reads the token's scope from the caller) and inside the problem handler and the
     /// audit, so a refusal is a problem document and an audit row like any other 403.</summary>
-    public static void UseTokenScopes(this WebApplication app) => app.Use(async (context, next) =>
+    public static void UseTokenScopes(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
         if (request.Path.StartsWithSegments("/api") && context.User.Identity?.IsAuthenticated == true

@@ -27,18 +27,23 @@ public sealed class EventStreamTests(EventFleet fleet) : IClassFixture<EventFlee
     }
 
     [Fact]
-    public async Task AJob_WritesQueuedStartedSucceeded_AndItsMachinesMoves_InOrder()
+    public async Task AJob_WritesQueuedStartedEachStepAndSucceeded_AndItsMachinesMoves_InOrder()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var (machine, _) = await fleet.MachineAsync();
         var job = await fleet.RunAsync(machine, JobActions.PowerCycle);
         Assert.Equal(JobStatus.Succeeded, job.Status);
-        var events = await ForMachineAsync(machine.Id, 3, timeout.Token, "job.*");
-        Assert.Equal(["job.queued", "job.started", "job.succeeded"], events.Select(e => e.Type));
+        var events = await ForMachineAsync(machine.Id, 7, timeout.Token, "job.*");
+        Assert.Equal(["job.queued", "job.started", "job.step", "job.step", "job.step", "job.step", "job.succeeded"], events.Select(e => e.Type));
         Assert.All(events, e => Assert.Equal($"job:{job.Id}", e.Subject));
         Assert.All(events, e => Assert.Equal("admin", e.User));
-        Assert.Equal("power_cycle", events[2].Data.GetProperty("action").GetString());
-        Assert.Equal(machine.HardwareName, events[2].Data.GetProperty("machine").GetString());
+        Assert.Equal("power_cycle", events[^1].Data.GetProperty("action").GetString());
+        Assert.Equal(machine.HardwareName, events[^1].Data.GetProperty("machine").GetString());
+        // Each step as it started and ended, with the job's machine for the filters.
+        Assert.Equal([("power_off", "running"), ("power_off", "succeeded"), ("power_on", "running"), ("power_on", "succeeded")],
+            events[2..6].Select(e => (e.Data.GetProperty("step").GetString(), e.Data.GetProperty("status").GetString())));
+        Assert.All(events[2..6], e => Assert.Equal(machine.Id, e.MachineId));
+        Assert.StartsWith($"Job {job.Id} (power_cycle) step power_on succeeded: powered on", events[5].Summary);
         Assert.True(events.Zip(events.Skip(1)).All(p => p.First.Id < p.Second.Id));
 
         await Admin.TransitionAsync(machine.HardwareName, "fail", "cable pulled", timeout.Token);
@@ -100,7 +105,8 @@ public sealed class EventStreamTests(EventFleet fleet) : IClassFixture<EventFlee
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var (machine, _) = await fleet.MachineAsync();
         using var http = fleet.Server.Http(fleet.Server.AdminToken);
-        using var stream = new StreamReader(await OpenAsync(http, $"api/v1/events/stream?machine={machine.Id}", null, timeout.Token));
+        const string lifecycle = "type=job.queued,job.started,job.succeeded";
+        using var stream = new StreamReader(await OpenAsync(http, $"api/v1/events/stream?machine={machine.Id}&{lifecycle}", null, timeout.Token));
         Assert.Equal("retry: 2000", await stream.ReadLineAsync(timeout.Token));
         var job = await fleet.RunAsync(machine, JobActions.PowerOn);
         var seen = new List<(string Id, string Type)>();
@@ -112,7 +118,7 @@ public sealed class EventStreamTests(EventFleet fleet) : IClassFixture<EventFlee
         Assert.Equal(["job.queued", "job.started", "job.succeeded"], seen.Select(s => s.Type));
 
         // Resumed after the first: the other two again, and nothing before.
-        using var again = new StreamReader(await OpenAsync(http, $"api/v1/events/stream?machine={machine.Id}", seen[0].Id, timeout.Token));
+        using var again = new StreamReader(await OpenAsync(http, $"api/v1/events/stream?machine={machine.Id}&{lifecycle}", seen[0].Id, timeout.Token));
         await again.ReadLineAsync(timeout.Token);
         Assert.Equal(seen[1].Id, (await FrameAsync(again, timeout.Token))["id"]);
         Assert.Equal(seen[2].Id, (await FrameAsync(again, timeout.Token))["id"]);
@@ -153,7 +159,7 @@ public sealed class EventStreamTests(EventFleet fleet) : IClassFixture<EventFlee
         var subject = $"machine:{machine.Id}";
         var reading = Task.Run(async () =>
         {
-            await foreach (var e in Admin.StreamEventsAsync(new EventQuery(Machine: machine.Id), timeout.Token))
+            await foreach (var e in Admin.StreamEventsAsync(new EventQuery("machine.*,job.queued,job.started,job.succeeded", Machine: machine.Id), timeout.Token))
             {
                 received.Add(e);
                 if (received.Count == 4) return;

@@ -1,0 +1,52 @@
+using Ingot.Portal.Components;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ingot.Portal;
+
+/// <summary>What the composition root calls: the portal's services, its own middleware (on its branch of the pipeline:
+/// the API's token, permission table and audit stay the API's) and its endpoints.</summary>
+public static class PortalSetup
+{
+    public static IServiceCollection AddIngotPortal(this IServiceCollection services, PortalOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<PortalApi>();
+        services.AddRazorComponents();
+        services.AddDataProtection().SetApplicationName("ingot-portal").PersistKeysToFileSystem(new DirectoryInfo(options.KeysDirectory));
+        services.AddAuthentication().AddCookie(PortalSession.Scheme, o => PortalSession.Configure(o, options));
+        services.AddAuthorizationBuilder().AddPolicy(PortalSession.Policy, p => p.AddAuthenticationSchemes(PortalSession.Scheme).RequireAuthenticatedUser());
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "ingot_csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+        });
+        return services;
+    }
+
+    /// <summary>The portal's middleware, for requests that are not the API's (Hosting decides which are).</summary>
+    public static void UseIngotPortal(this IApplicationBuilder app)
+    {
+        app.Use(PortalHeaders.AddAsync);
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+    }
+
+    public static void MapIngotPortal(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/portal/assets/{name}", PortalAssets.Serve).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/sign-out", async (HttpContext http) =>
+        {
+            await PortalSession.SignOutAsync(http);
+            return Results.Redirect("/sign-in");
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous().ExcludeFromDescription();
+        app.MapRazorComponents<App>().RequireAuthorization(PortalSession.Policy);
+    }
+}
