@@ -34,6 +34,8 @@ command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need_packages+=(python3-aiosmtpd)
 # A real Prometheus scrapes /metrics and answers PromQL (started by the test on loopback).
 [ -x /usr/bin/prometheus ] || need_packages+=(prometheus)
+# The portal's browser tests drive Debian's Chromium through Playwright (its executable path; no browser download).
+[ -x /usr/bin/chromium ] || need_packages+=(chromium)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

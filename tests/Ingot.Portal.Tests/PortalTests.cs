@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Ingot.Client;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Ingot.Portal.Tests;
+
+/// <summary>The portal as a user meets it, in Debian's Chromium against a real server and simulated fleet.</summary>
+public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Minute = new() { Timeout = 60_000 };
+
+    [Fact]
+    public async Task Sign_in_refuses_a_wrong_token_then_signs_in_and_out()
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Server.Url.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/machines/" + fixture.WebMachines[0].HardwareName);
+        Assert.Contains("/sign-in", page.Url); // not signed in: sent to sign in, and back afterwards
+        await page.GetByLabel("API token").FillAsync("ingot_not-a-token-of-anyone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not valid");
+
+        await page.GetByLabel("API token").FillAsync(fixture.MemberToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(fixture.WebMachines[0].HardwareName);
+        await Expect(page.Locator("header .who")).ToContainTextAsync("alice");
+        var session = (await context.CookiesAsync()).Single(c => c.Name == "ingot_session");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
+        Assert.DoesNotContain(fixture.MemberToken, session.Value); // sealed, not the token in the clear
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/sign-in");
+        await page.GotoAsync("/machines");
+        Assert.Contains("/sign-in", page.Url);
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_finds_a_machine_and_reimages_it_watching_its_steps_to_completion()
+    {
+        var page = await fixture.SignedInAsync(fixture.Server.AdminToken);
+        var machine = fixture.WebMachines[1];
+        await page.GetByLabel("Text").FillAsync(machine.Hostname!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var rows = page.GetByRole(AriaRole.Table, new() { Name = "Machines found" }).Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await rows.GetByRole(AriaRole.Link).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reimage" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Form, new() { Name = "Confirm Reimage" });
+        await Expect(confirm).ToContainTextAsync(machine.HardwareName);
+        await confirm.GetByLabel("Image").SelectOptionAsync("debian-12");
+        // An in_use machine: the force is asked for, and the form does not go without it.
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, reimage" }).ClickAsync();
+        await Expect(confirm).ToBeVisibleAsync();
+        await confirm.GetByLabel(new Regex("Force")).CheckAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, reimage" }).ClickAsync();
+
+        var url = page.Url;
+        var live = page.Locator("[data-live] article.job");
+        await Expect(live.Locator("h3 .status")).ToHaveTextAsync("succeeded", Minute); // with no reload: the live part
+        Assert.Equal(url, page.Url);
+        await Expect(live.Locator("li.step-succeeded")).ToHaveCountAsync(await live.Locator("li.step").CountAsync());
+        await Expect(live.Locator("li.step", new() { HasText = "wait_installer_finished" })).ToContainTextAsync("succeeded");
+        var jobs = await fixture.Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName, Action: JobActions.Reimage));
+        Assert.Equal(JobStatus.Succeeded, Assert.Single(jobs.Items).Status);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_member_sees_no_action_on_another_teams_machine_and_cannot_post_one_by_hand()
+    {
+        var page = await fixture.SignedInAsync(fixture.MemberToken);
+        var own = fixture.WebMachines[2];
+        var theirs = fixture.DbMachines[0];
+        await page.GotoAsync("/machines/" + own.HardwareName);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Power cycle" })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/machines/" + theirs.HardwareName);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(theirs.HardwareName);
+        Assert.Equal(0, await page.Locator("main button").CountAsync());
+        await Expect(page.Locator("main .note")).ToContainTextAsync("belongs to team db");
+
+        // By hand: the action form's POST, with this session's cookies and a valid antiforgery token, to the other machine:
+        // refused (no such form on that page), nothing queued. The API would refuse it anyway: the portal has no other door.
+        var antiforgery = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
+        var response = await page.APIRequest.PostAsync("/machines/" + theirs.HardwareName, new APIRequestContextOptions
+        {
+            Form = FormOf(page, ("__RequestVerificationToken", antiforgery!), ("_handler", "act"), ("Act.Step", "confirm"), ("Act.Action", "power_cycle")),
+        });
+        Assert.Equal(400, response.Status);
+        Assert.Empty((await fixture.Server.Admin.ListJobsAsync(new JobQuery(Machine: theirs.HardwareName))).Items);
+        // Nor does the session reach the API itself: the API takes tokens, not the portal's cookie.
+        var api = await page.APIRequest.PostAsync($"/api/v1/machines/{theirs.HardwareName}/jobs", new APIRequestContextOptions
+        {
+            DataObject = new { action = "power_cycle" },
+        });
+        Assert.Equal(401, api.Status);
+        // And without the antiforgery token the POST is refused before anything runs.
+        var forged = await page.APIRequest.PostAsync("/machines/" + own.HardwareName, new APIRequestContextOptions
+        {
+            Form = FormOf(page, ("_handler", "act"), ("Act.Step", "confirm"), ("Act.Action", "power_cycle")),
+        });
+        Assert.Equal(400, forged.Status);
+        Assert.Empty((await fixture.Server.Admin.ListJobsAsync(new JobQuery(Machine: own.HardwareName))).Items);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_main_pages_have_labelled_controls_and_work_from_the_keyboard()
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Server.Url.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await AssertAccessibleAsync(page);
+        // Keyboard only: the skip link, the home link, the token field; typed, and Enter signs in.
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("API token")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(fixture.MemberToken);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/machines");
+        await AssertAccessibleAsync(page);
+        // The skip link first, then to the main content.
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
+        await page.GotoAsync("/machines/" + fixture.WebMachines[0].HardwareName);
+        await AssertAccessibleAsync(page);
+        await context.CloseAsync();
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})").ToList();
+        Assert.True(serious.Count == 0, $"{page.Url}:\n{string.Join("\n", serious)}");
+    }
+
+    private static IFormData FormOf(IPage page, params (string Name, string Value)[] fields)
+    {
+        var form = page.APIRequest.CreateFormData();
+        foreach (var (name, value) in fields) form.Set(name, value);
+        return form;
+    }
+}
