@@ -29,14 +29,13 @@ public static class PortalSetup
         return services;
     }
 
-    /// <summary>The portal's middleware, for requests that are not the API's (Hosting decides which are).</summary>
-    public static void UseIngotPortal(this IApplicationBuilder app)
+    /// <summary>How the portal's answers differ from the API's (for requests that are not the API's: Hosting decides which
+    /// are): its security headers, and an HTML page for a status without a body. Authentication, authorization and
+    /// antiforgery are the host's one chain.</summary>
+    public static void UseIngotPortalResponses(this IApplicationBuilder app)
     {
         app.Use(PortalHeaders.AddAsync);
         app.UseStatusCodePagesWithReExecute("/not-found");
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseAntiforgery();
     }
 
     public static void MapIngotPortal(this IEndpointRouteBuilder app)

@@ -98,22 +98,24 @@ public static class ServerHost
         // Before everything: it tells Kestrel's rejections (answered by RejectedRequests) from the requests the app answers.
         app.UseRejectedRequestProblems();
         app.Lifetime.ApplicationStarted.Register(() => PortalSocket.Restrict(portalSocket));
-        // The portal's pages have their own chain (cookie session, antiforgery, HTML errors); everything else is the API's.
-        app.UseWhen(context => !ApiPaths.Matches(context.Request.Path), portal => portal.UseIngotPortal());
+        // One chain, in the API's order; where the portal's pages need other handling (HTML errors, no permission table)
+        // the step is branched by path. Authentication and authorization stay on the main chain: in a branch only,
+        // WebApplication would add its own, ahead of the audit, and refusals would go unrecorded.
+        // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
+        if (settings.LogRequests) app.UseRequestLog();
+        app.UseAudit();
+        app.UseWhen(context => ApiPaths.Matches(context.Request.Path), api => api.UseIngotProblems());
+        app.UseWhen(context => !ApiPaths.Matches(context.Request.Path), portal => portal.UseIngotPortalResponses());
+        app.UseStopCancelsRequests();
+        app.UseTextDoor();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseWhen(context => ApiPaths.Matches(context.Request.Path), api =>
         {
-            // Audit first, so it sees the final status of refused and failed requests (see Audit.UseAudit).
-            if (settings.LogRequests) api.UseRequestLog();
-            api.UseAudit();
-            api.UseIngotProblems();
-            api.UseStopCancelsRequests();
-            api.UseTextDoor();
-            api.UseAuthentication();
-            api.UseAuthorization();
             api.UseTokenScopes();
             api.UseEndpointPermissions();
         });
-
+        app.UseAntiforgery(); // checks only endpoints that ask for it: the portal's forms
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         // Prometheus text format of every System.Diagnostics.Metrics instrument (the features' and ASP.NET Core's own
         // http.server.request.duration), and the process's: for anyone signed in (a scrape configures a bearer token).

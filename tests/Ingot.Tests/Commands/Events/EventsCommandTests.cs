@@ -16,9 +16,10 @@ public sealed class EventsCommandTests(JobServerFixture fixture) : IClassFixture
         using var cli = CliRunner.For(fixture.Server);
         var result = await cli.OkAsync("events", "--machine", machine.HardwareName, "--type", "job.*");
         var lines = Lines.Of(result.Out);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(5, lines.Length); // queued, started, its one step running and succeeded, succeeded
         Assert.Contains("job.queued", lines[0]);
-        Assert.EndsWith($"Job {job.Id} (power_on) on {machine.HardwareName} succeeded", lines[2]);
+        Assert.Contains($"Job {job.Id} (power_on) step power_on running", lines[2]);
+        Assert.EndsWith($"Job {job.Id} (power_on) on {machine.HardwareName} succeeded", lines[4]);
         var bad = await cli.FailsAsync(1, "events", "--type", "job.exploded");
         Assert.Contains("job.exploded", bad.Error);
     }
