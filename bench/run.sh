@@ -10,6 +10,7 @@
 #   bench/run.sh events-fanout [--jobs 10000] [--subscribers 50] [--workers 64] [--split] [--engine sqlite|postgres]
 #   bench/run.sh bmc-sweep [--bmcs 10000] [--engine sqlite|postgres]
 #   bench/run.sh job-stats [--jobs 1000000] [--engine sqlite|postgres]
+#   bench/run.sh portal [--machines 100000] [--engine sqlite|postgres]
 #   bench/run.sh ipmi [--sim-ops 2000] [--fleet-ops 5000] [--ipmitool-ops 300] [--pyghmi-ops 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."

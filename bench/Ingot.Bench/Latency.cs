@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Ingot.Bench;
 
 /// <summary>Latencies of sequential calls, in milliseconds, after a short warm-up.</summary>
-public sealed record Latency(double P50, double P99, double Max, int Count)
+public sealed record Latency(double P50, double P99, double Max, int Count, double P95 = 0)
 {
     public static async Task<Latency> MeasureAsync(int count, Func<int, Task> call)
     {
@@ -17,7 +17,7 @@ public sealed record Latency(double P50, double P99, double Max, int Count)
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Array.Sort(samples);
-        return new Latency(samples[count / 2], samples[(int)Math.Ceiling(count * 0.99) - 1], samples[^1], count);
+        return new Latency(samples[count / 2], samples[(int)Math.Ceiling(count * 0.99) - 1], samples[^1], count, samples[(int)Math.Ceiling(count * 0.95) - 1]);
     }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50:F2} ms, p99 {P99:F2} ms (n={Count})");

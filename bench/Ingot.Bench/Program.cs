@@ -10,6 +10,7 @@ using Ingot.Bench;
 //        dotnet run -c Release --project bench/Ingot.Bench -- events-fanout [--jobs 10000] [--subscribers 50] [--workers 64] [--split] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- bmc-sweep [--bmcs 10000] [--engine sqlite|postgres]
 //        dotnet run -c Release --project bench/Ingot.Bench -- job-stats [--jobs 1000000] [--engine sqlite|postgres]
+//        dotnet run -c Release --project bench/Ingot.Bench -- portal [--machines 100000] [--engine sqlite|postgres]
 // PostgreSQL needs INGOT_BENCH_POSTGRES (bench/run.sh starts a private server and sets it); ipmi needs root (UDP 623).
 var machines = Argument("--machines", 100_000);
 var engines = ArgumentText("--engine") is { } one ? [one] : new[] { "sqlite", "postgres" };
@@ -53,6 +54,9 @@ switch (command)
     case "events-fanout":
         await FanoutBenchmark.RunAsync(engines, Argument("--jobs", 10_000), Argument("--subscribers", 50), Argument("--workers", 64), args.Contains("--split"));
         return 0;
+    case "portal":
+        await PortalBenchmark.RunAsync(engines, Argument("--machines", 100_000));
+        return 0;
     case "bmc-sweep":
         await BmcSweepBenchmark.RunAsync(engines, Argument("--bmcs", 10_000));
         return 0;
@@ -60,7 +64,7 @@ switch (command)
         await JobStatsBenchmark.RunAsync(engines, Argument("--jobs", 1_000_000));
         return 0;
     case not "inventory":
-        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, batches, boot, requests, request-e2e, events-fanout, bmc-sweep, job-stats");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; known: inventory, ipmi, jobs, batches, boot, requests, request-e2e, events-fanout, bmc-sweep, job-stats, portal");
         return 2;
 }
 foreach (var engine in engines)

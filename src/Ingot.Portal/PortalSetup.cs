@@ -47,6 +47,7 @@ public static class PortalSetup
             return Results.Redirect("/sign-in");
         }).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/portal/live/jobs/{id:long}", LiveParts.JobAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
+        app.MapGet("/portal/live/batches/{id:long}", LiveParts.BatchAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
         app.MapRazorComponents<App>().RequireAuthorization(PortalSession.Policy);
     }
 }

@@ -25,6 +25,8 @@ public sealed class PortalFixture : IAsyncLifetime
     public string MemberToken { get; private set; } = "";
     public List<MachineView> WebMachines { get; } = [];
     public List<MachineView> DbMachines { get; } = [];
+    /// <summary>Team ops's machines, for the batch test alone.</summary>
+    public List<MachineView> OpsMachines { get; } = [];
     private int next = -1;
 
     public async Task InitializeAsync()
@@ -42,7 +44,7 @@ public sealed class PortalFixture : IAsyncLifetime
         var admin = Server.Admin;
         foreach (var (kind, name) in new[] { (ImageKind.Install, "debian-12"), (ImageKind.Wipe, "wipe"), (ImageKind.Discovery, "discovery") })
             await admin.CreateImageAsync(new ImageCreate(name, kind, $"http://images.invalid/{name}/vmlinuz", $"http://images.invalid/{name}/initrd", DeadlineSeconds: 120));
-        foreach (var team in new[] { "web", "db" })
+        foreach (var team in new[] { "web", "db", "ops" })
         {
             await admin.CreateTeamAsync(new TeamCreate(team));
             await admin.CreateRoleAsync(new RoleCreate($"{team}-role", team));
@@ -51,6 +53,7 @@ public sealed class PortalFixture : IAsyncLifetime
         MemberToken = (await admin.CreateTokenAsync(new TokenCreate("portal", "alice"))).Token;
         for (var i = 0; i < 3; i++) WebMachines.Add(await InUseAsync("web-role", $"web-{i}.portal.test"));
         for (var i = 0; i < 2; i++) DbMachines.Add(await InUseAsync("db-role", $"db-{i}.portal.test"));
+        for (var i = 0; i < 3; i++) OpsMachines.Add(await InUseAsync("ops-role", $"ops-{i}.portal.test"));
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

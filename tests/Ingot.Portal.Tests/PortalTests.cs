@@ -71,6 +71,36 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
     }
 
     [Fact]
+    public async Task A_batch_from_a_search_is_reviewed_submitted_and_followed_live_to_100_percent()
+    {
+        var page = await fixture.SignedInAsync(fixture.Server.AdminToken);
+        await page.GetByLabel("Role").FillAsync("ops-role");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Machines found" }).Locator("tbody tr")).ToHaveCountAsync(3);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Start a batch on the machines of this search" }).ClickAsync();
+
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "New batch" });
+        await Expect(form).ToContainTextAsync("3 machine(s)");
+        await form.GetByLabel("Action").SelectOptionAsync("power_cycle");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Review the batch" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Alert)).ToContainTextAsync("power_cycle on 3 machine(s)");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Yes, submit the batch" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/batches/[0-9]+$"));
+
+        var succeeded = page.Locator("[data-live] td.count[data-status=succeeded]");
+        await Expect(succeeded).ToHaveTextAsync("3", Minute); // followed live, no reload
+        await Expect(page.Locator("[data-live] .status").First).ToHaveTextAsync("succeeded");
+        Assert.Equal("3", await page.Locator("[data-live] progress[aria-label^='succeeded']").GetAttributeAsync("value"));
+        Assert.Equal("3", await page.Locator("[data-live] progress[aria-label^='succeeded']").GetAttributeAsync("max"));
+        var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var batch = await fixture.Server.Admin.GetBatchAsync(id);
+        Assert.Equal((BatchStatus.Succeeded, 3), (batch.Status, batch.Hosts));
+        Assert.Equal(fixture.OpsMachines.Select(m => m.HardwareName).Order(),
+            (await fixture.Server.Admin.GetBatchHostsAsync(id)).Items.Select(h => h.HardwareName).Order());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_member_sees_no_action_on_another_teams_machine_and_cannot_post_one_by_hand()
     {
         var page = await fixture.SignedInAsync(fixture.MemberToken);

@@ -20,7 +20,7 @@ public abstract class PortalPage : ComponentBase
     protected string UserName => PortalSession.NameOf(HttpContext.User);
 
     /// <summary>What the API refused on this page, if anything.</summary>
-    protected Problem? Problem { get; private set; }
+    protected Problem? Problem { get; set; }
 
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
