@@ -63,12 +63,35 @@ internal static class LiveParts
             var hosts = (await part.Api.GetBatchHostsAsync(id, limit: Components.Pages.Batch.HostsShown, ct: part.Aborted)).Items;
             await part.SendAsync<BatchProgress>(new() { ["Batch"] = batch, ["Hosts"] = hosts });
             if (batch.EndedAt is not null || !await next) return;
-            // Coalesce: let the rest of a burst arrive (and be read) for a quarter of a second, then render once.
-            var quiet = Task.Delay(250, part.Aborted);
-            next = events.MoveNextAsync().AsTask();
-            while (await Task.WhenAny(next, quiet) == next && await next) next = events.MoveNextAsync().AsTask();
+            next = await CoalesceAsync(events, part.Aborted);
         }
     });
+
+    /// <summary>A request's machines, one by one: its own events (its status) and its owner's (the installs' jobs and
+    /// steps), coalesced like a batch's.</summary>
+    public static Task RequestAsync(long id, HttpContext http, PortalApi portal, ILoggerFactory logs) => RunAsync(http, portal, logs, async part =>
+    {
+        var request = await part.Api.GetRequestAsync(id, part.Aborted);
+        await using var events = part.Follow(new EventQuery(User: request.User));
+        var next = events.MoveNextAsync().AsTask();
+        while (true)
+        {
+            request = await part.Api.GetRequestAsync(id, part.Aborted);
+            await part.SendAsync<RequestProgress>(RequestProgress.Of(request));
+            if (Components.Pages.Request.Settled(request.Status) || !await next) return;
+            next = await CoalesceAsync(events, part.Aborted);
+        }
+    });
+
+    /// <summary>Reads what else arrives within a quarter of a second of an event (a burst), so the part renders once for it;
+    /// the next event's wait, to await before the next render.</summary>
+    private static async Task<Task<bool>> CoalesceAsync(IAsyncEnumerator<EventView> events, CancellationToken ct)
+    {
+        var quiet = Task.Delay(250, ct);
+        var next = events.MoveNextAsync().AsTask();
+        while (await Task.WhenAny(next, quiet) == next && await next) next = events.MoveNextAsync().AsTask();
+        return next;
+    }
 
     private static async Task RunAsync(HttpContext http, PortalApi portal, ILoggerFactory logs, Func<Part, Task> follow)
     {

@@ -48,6 +48,7 @@ public static class PortalSetup
         }).WithMetadata(new RequireAntiforgeryTokenAttribute()).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/portal/live/jobs/{id:long}", LiveParts.JobAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
         app.MapGet("/portal/live/batches/{id:long}", LiveParts.BatchAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
+        app.MapGet("/portal/live/requests/{id:long}", LiveParts.RequestAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
         app.MapRazorComponents<App>().RequireAuthorization(PortalSession.Policy);
     }
 }
