@@ -101,6 +101,29 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
     }
 
     [Fact]
+    public async Task A_member_asks_for_machines_and_watches_the_request_fulfilled_with_a_replacement()
+    {
+        var page = await fixture.SignedInAsync(fixture.MemberToken);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Requests" }).ClickAsync();
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "New request" });
+        await form.GetByLabel("Role").FillAsync("web-role");
+        await form.GetByLabel("Site").FillAsync(PortalFixture.RequestSite);
+        await form.GetByLabel("SKU").FillAsync(PortalFixture.RequestSku);
+        await form.GetByLabel("How many").FillAsync("2");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Request" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/requests/[0-9]+$"));
+
+        var live = page.Locator("[data-live]");
+        await Expect(live.Locator(".status").First).ToHaveTextAsync("fulfilled", Minute);
+        await Expect(live.Locator("tr", new() { HasText = fixture.FailingMachine.HardwareName }).Locator(".machine-status"))
+            .ToHaveTextAsync("failed", Minute);
+        await Expect(live).ToContainTextAsync("1 replacement(s)");
+        await Expect(live.Locator(".machine-status", new() { HasTextString = "in_use" })).ToHaveCountAsync(2);
+        await Expect(live.Locator("tr", new() { HasText = fixture.FailingMachine.HardwareName })).ToContainTextAsync("disk sda not found");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_member_sees_no_action_on_another_teams_machine_and_cannot_post_one_by_hand()
     {
         var page = await fixture.SignedInAsync(fixture.MemberToken);
