@@ -112,6 +112,16 @@ public sealed class PortalFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>With INGOT_SCREENSHOTS set to a folder, saves the page there as NAME.png (the README's and docs/'s
+    /// screenshots are made so: see docs/screenshots/README.md); otherwise does nothing.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("INGOT_SCREENSHOTS") is not { Length: > 0 } folder) return;
+        Directory.CreateDirectory(folder);
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();

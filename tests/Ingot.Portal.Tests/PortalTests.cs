@@ -187,6 +187,78 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         await context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_dashboards_numbers_equal_the_apis()
+    {
+        var admin = fixture.Server.Admin;
+        // Work of today to count: a single job that succeeds.
+        var job = await admin.SubmitJobAsync(fixture.WebMachines[0].HardwareName, JobActions.PowerOff);
+        await Until(async () => (await admin.GetJobAsync(job.Id)).Status == JobStatus.Succeeded);
+        var page = await fixture.SignedInAsync(fixture.Server.AdminToken);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Dashboards" }).ClickAsync();
+        await AssertAccessibleAsync(page);
+        await PortalFixture.ScreenshotAsync(page, "dashboards");
+        Assert.True(await page.Locator("img.chart").CountAsync() >= 5); // every chart drawn (steps ran today; work now has one only with work)
+
+        // The page and the API read at nearly the same time; other tests' work may end in between, so both are read again
+        // until they agree (they must, within a few seconds).
+        await Until(async () =>
+        {
+            await page.ReloadAsync();
+            var today = DateTimeOffset.UtcNow.UtcDateTime.Date;
+            var stats = await admin.GetJobStatsAsync(today, today.AddDays(1), steps: true);
+            var row = Row(page, "rate", today.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var action in stats.Groups.Select(g => g.Action).Distinct())
+            {
+                var groups = stats.Groups.Where(g => g.Action == action).ToList();
+                var ended = groups.Sum(g => g.Succeeded + g.Failed);
+                var expected = ended == 0 ? "–" : (100.0 * groups.Sum(g => g.Succeeded) / ended).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " %";
+                if (await Cell(page, "rate", row, action) != expected) return false;
+            }
+            var jobsRow = Row(page, "throughput", today.ToString("MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            if (await Cell(page, "throughput", jobsRow, "succeeded") != stats.Groups.Sum(g => g.Succeeded).ToString()) return false;
+            if (await Cell(page, "throughput", jobsRow, "failed") != stats.Groups.Sum(g => g.Failed).ToString()) return false;
+            var inUse = await admin.SearchMachinesAsync(new MachineQuery(Site: PortalFixture.RequestSite, State: "in_use", Limit: 1, Count: true));
+            var available = await admin.SearchMachinesAsync(new MachineQuery(State: "available", Limit: 1, Count: true));
+            if (await Cell(page, "fleet", Row(page, "fleet", PortalFixture.RequestSite), "in_use") != inUse.Total.ToString()) return false;
+            var availableShown = 0L;
+            foreach (var site in await page.Locator("table[data-table=fleet] tbody th").AllTextContentsAsync())
+                availableShown += long.Parse(await Cell(page, "fleet", Row(page, "fleet", site), "available"), System.Globalization.CultureInfo.InvariantCulture);
+            if (availableShown != available.Total) return false;
+            // Steps of the window (today is in it), as many rows as the API has.
+            var windowSteps = await page.Locator("table[data-table=steps] tbody tr").CountAsync();
+            var since = today.AddDays(-13);
+            return windowSteps == (await admin.GetJobStatsAsync(since, today.AddDays(1), steps: true)).Steps.Count && windowSteps > 0;
+        });
+        // Split by site: today's job was on a machine without one.
+        await page.GotoAsync("/dashboards?days=7&by=site");
+        await Expect(page.Locator("table[data-table=rate] thead")).ToContainTextAsync(Dashboard.NoSite);
+        Assert.Equal(7, await page.Locator("table[data-table=rate] tbody tr").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    private static ILocator Row(IPage page, string table, string header) =>
+        page.Locator($"table[data-table={table}] tbody tr").Filter(new() { Has = page.Locator("th", new() { HasTextRegex = new Regex($"^{Regex.Escape(header)}$") }) });
+
+    /// <summary>The text of a row's cell under the column headed <paramref name="column"/>.</summary>
+    private static async Task<string> Cell(IPage page, string table, ILocator row, string column)
+    {
+        var headers = await page.Locator($"table[data-table={table}] thead th").AllTextContentsAsync();
+        var index = headers.ToList().IndexOf(column);
+        Assert.True(index > 0, $"no column '{column}' in the {table} table ({string.Join(", ", headers)})");
+        return (await row.Locator("th, td").Nth(index).TextContentAsync())!.Trim();
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not within 30 s");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task AssertAccessibleAsync(IPage page)
     {
         var result = await page.RunAxe();
