@@ -40,6 +40,11 @@ if [ "${1:-}" = boot ]; then
   ulimit -n "$(ulimit -Hn)"
 fi
 
+# portal: the live-update figure is read in Debian's Chromium.
+if [ "${1:-}" = portal ] && [ ! -x /usr/bin/chromium ]; then
+  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || {
   export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
 

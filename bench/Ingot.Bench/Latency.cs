@@ -37,7 +37,7 @@ public sealed record Latency(double P50, double P99, double Max, int Count, doub
         return (Of(sa), Of(sb));
     }
 
-    private static Latency Of(double[] samples)
+    public static Latency Of(double[] samples)
     {
         Array.Sort(samples);
         var n = samples.Length;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -11,11 +12,12 @@ namespace Ingot.Bench;
 /// against the API's own list call for the same page in the same run, and the bytes of a first visit (goal < 1 MB).
 /// The server runs as `ingot serve` builds it (ServerHost), in this process, on its own: machines imported by CSV
 /// through the API, no statistics or index the server would not make itself. A browser's session is an HttpClient
-/// with a cookie jar, signed in through the sign-in form as a person would.</summary>
+/// with a cookie jar, signed in through the sign-in form as a person would. Then the live-update latency
+/// (<see cref="PortalLiveLatency"/>) on the same loaded server.</summary>
 public static partial class PortalBenchmark
 {
     private const string Url = "http://127.0.0.1:7495";
-    private const int Queries = 400;
+    private const int Queries = 400, LiveSamples = 100;
 
     public static async Task RunAsync(IReadOnlyList<string> engines, int machines)
     {
@@ -29,7 +31,7 @@ public static partial class PortalBenchmark
         var database = engine == "postgres" ? await InventoryBenchmark.FreshPostgresAsync("ingot_bench_portal") : null;
         var token = Tokens.Generate();
         await using var app = await ServerHost.BuildAsync(new ServerSettings { DataDirectory = data, Database = database, Urls = [Url], AdminToken = token },
-            logging: _ => { });
+            logging: l => { if (Environment.GetEnvironmentVariable("INGOT_BENCH_DEBUG") is not null) l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning); });
         await app.StartAsync();
         var api = new IngotClient(new Uri(Url + "/"), token);
         await InventoryBenchmark.CatalogAsync(api);
@@ -62,6 +64,9 @@ public static partial class PortalBenchmark
         long machinesPage;
         using (var r = await browser.Portal.GetAsync("/machines")) machinesPage = Bytes(r);
         Console.WriteLine(F($"   first visit (sign-in page, CSS, script): {first / 1024.0:F1} KiB; the machines page of 100 rows: {machinesPage / 1024.0:F1} KiB (goal: a first load < 1 MB)"));
+        var (live, stream) = await PortalLiveLatency.MeasureAsync(Url, api, token, LiveSamples);
+        Console.WriteLine(F($"   live update, event → API stream client  p50 {stream.P50,6:F1}  p95 {stream.P95,6:F1}  max {stream.Max,6:F1} ms (n={stream.Count})"));
+        Console.WriteLine(F($"   live update, event → page in Chromium   p50 {live.P50,6:F1}  p95 {live.P95,6:F1}  max {live.Max,6:F1} ms   p95 {live.P95 / stream.P95:F2}× the stream's (goal < 1 s)"));
         await app.StopAsync();
         Directory.Delete(data, true);
     }

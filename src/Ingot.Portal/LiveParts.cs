@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Ingot.Client;
 using Ingot.Portal.Components.Shared;
@@ -20,7 +21,13 @@ internal static class LiveParts
         public IngotClient Api => api;
         public CancellationToken Aborted => http.RequestAborted;
 
-        public IAsyncEnumerator<EventView> Follow(EventQuery query) => stream.StreamEventsAsync(query, Aborted).GetAsyncEnumerator(Aborted);
+        /// <summary>When the part began, less a margin for the clocks of other nodes (an event's time is its writer's).</summary>
+        private readonly DateTimeOffset since = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(2);
+
+        /// <summary>The events of <paramref name="query"/> from a little before the part began, not from whenever the
+        /// stream's request reaches the server: a change made between the part's first read and that moment would
+        /// otherwise be missed (it comes again at worst, costing one more render).</summary>
+        public LiveEvents Follow(EventQuery query) => new(stream, query with { Since = since }, Aborted);
 
         /// <summary>Renders <typeparamref name="TPart"/> and sends it as one <c>html</c> event.</summary>
         public async Task SendAsync<TPart>(Dictionary<string, object?> parameters) where TPart : IComponent
@@ -37,60 +44,77 @@ internal static class LiveParts
 
     public static Task JobAsync(long id, HttpContext http, PortalApi portal, ILoggerFactory logs) => RunAsync(http, portal, logs, async part =>
     {
-        // The stream first, then the job: a change between the two is then in the stream, not lost.
+        // The stream (from before the part began), then the job: a change between the two is then in the stream, not lost.
         await using var events = part.Follow(new EventQuery(Subject: $"job:{id}"));
-        var next = events.MoveNextAsync();
+        var next = events.NextAsync();
         var job = await part.Api.GetJobAsync(id, part.Aborted);
         await part.SendAsync<JobCard>(new() { ["Job"] = job });
         while (job.EndedAt is null && await next)
         {
             job = await part.Api.GetJobAsync(id, part.Aborted);
             await part.SendAsync<JobCard>(new() { ["Job"] = job });
-            next = events.MoveNextAsync();
+            next = events.NextAsync();
         }
     });
 
     /// <summary>A batch's bars and hosts. Its jobs' events come many at a time (a thousand hosts end within seconds), so
-    /// after one arrives the part waits a moment and renders once for all that came meanwhile: a change shows within a
-    /// second, and a burst costs a few renders, not one per event.</summary>
+    /// the part renders at most every quarter second (<see cref="EachBurstAsync"/>): a lone change shows at once, a
+    /// burst costs a few renders, not one per event.</summary>
     public static Task BatchAsync(long id, HttpContext http, PortalApi portal, ILoggerFactory logs) => RunAsync(http, portal, logs, async part =>
     {
         await using var events = part.Follow(new EventQuery(Batch: id));
-        var next = events.MoveNextAsync().AsTask();
-        while (true)
+        await EachBurstAsync(events, async () =>
         {
             var batch = await part.Api.GetBatchAsync(id, part.Aborted);
             var hosts = (await part.Api.GetBatchHostsAsync(id, limit: Components.Pages.Batch.HostsShown, ct: part.Aborted)).Items;
             await part.SendAsync<BatchProgress>(new() { ["Batch"] = batch, ["Hosts"] = hosts });
-            if (batch.EndedAt is not null || !await next) return;
-            next = await CoalesceAsync(events, part.Aborted);
-        }
+            return batch.EndedAt is not null;
+        }, part.Aborted);
     });
 
     /// <summary>A request's machines, one by one: its own events (its status) and its owner's (the installs' jobs and
-    /// steps), coalesced like a batch's.</summary>
-    public static Task RequestAsync(long id, HttpContext http, PortalApi portal, ILoggerFactory logs) => RunAsync(http, portal, logs, async part =>
+    /// steps), throttled like a batch's.</summary>
+    public static Task RequestAsync(long id, HttpContext http, PortalApi portal, ILoggerFactory logs) => RunAsync(http, portal, logs, part =>
+        FollowOwnedAsync(part, ct => part.Api.GetRequestAsync(id, ct), r => r.User, RequestProgress.Of, r => Components.Pages.Request.Settled(r.Status)));
+
+    /// <summary>A pool's members as they are replaced, added and given back: as a request's, until it is deleted and empty.</summary>
+    public static Task PoolAsync(long id, HttpContext http, PortalApi portal, ILoggerFactory logs) => RunAsync(http, portal, logs, part =>
+        FollowOwnedAsync(part, ct => part.Api.GetPoolAsync(id, ct), p => p.User, RequestProgress.Of, Components.Pages.Pool.Settled));
+
+    /// <summary>Something whose changes come as its owner's events (a request, a pool).</summary>
+    private static async Task FollowOwnedAsync<T>(Part part, Func<CancellationToken, Task<T>> read, Func<T, string> owner,
+                                                  Func<T, Dictionary<string, object?>> parameters, Func<T, bool> settled)
     {
-        var request = await part.Api.GetRequestAsync(id, part.Aborted);
-        await using var events = part.Follow(new EventQuery(User: request.User));
-        var next = events.MoveNextAsync().AsTask();
+        var first = await read(part.Aborted);
+        await using var events = part.Follow(new EventQuery(User: owner(first)));
+        await EachBurstAsync(events, async () =>
+        {
+            var value = await read(part.Aborted);
+            await part.SendAsync<RequestProgress>(parameters(value));
+            return settled(value);
+        }, part.Aborted);
+    }
+
+    /// <summary>The shortest time between two renders of a part.</summary>
+    private static readonly TimeSpan MinGap = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Sends the part now and after each event until <paramref name="send"/> says it can no longer change: an
+    /// event after a quiet spell is rendered at once; those that follow within <see cref="MinGap"/> of a render are
+    /// gathered and rendered together when it has passed.</summary>
+    private static async Task EachBurstAsync(LiveEvents events, Func<Task<bool>> send, CancellationToken ct)
+    {
+        var next = events.NextAsync();
         while (true)
         {
-            request = await part.Api.GetRequestAsync(id, part.Aborted);
-            await part.SendAsync<RequestProgress>(RequestProgress.Of(request));
-            if (Components.Pages.Request.Settled(request.Status) || !await next) return;
-            next = await CoalesceAsync(events, part.Aborted);
+            if (await send()) return;
+            var sent = Stopwatch.GetTimestamp();
+            if (!await next) return;
+            next = events.NextAsync();
+            var rest = MinGap - Stopwatch.GetElapsedTime(sent);
+            if (rest <= TimeSpan.Zero) continue;
+            var gap = Task.Delay(rest, ct);
+            while (await Task.WhenAny(next, gap) == next && await next) next = events.NextAsync();
         }
-    });
-
-    /// <summary>Reads what else arrives within a quarter of a second of an event (a burst), so the part renders once for it;
-    /// the next event's wait, to await before the next render.</summary>
-    private static async Task<Task<bool>> CoalesceAsync(IAsyncEnumerator<EventView> events, CancellationToken ct)
-    {
-        var quiet = Task.Delay(250, ct);
-        var next = events.MoveNextAsync().AsTask();
-        while (await Task.WhenAny(next, quiet) == next && await next) next = events.MoveNextAsync().AsTask();
-        return next;
     }
 
     private static async Task RunAsync(HttpContext http, PortalApi portal, ILoggerFactory logs, Func<Part, Task> follow)

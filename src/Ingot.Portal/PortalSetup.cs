@@ -49,6 +49,7 @@ public static class PortalSetup
         app.MapGet("/portal/live/jobs/{id:long}", LiveParts.JobAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
         app.MapGet("/portal/live/batches/{id:long}", LiveParts.BatchAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
         app.MapGet("/portal/live/requests/{id:long}", LiveParts.RequestAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
+        app.MapGet("/portal/live/pools/{id:long}", LiveParts.PoolAsync).RequireAuthorization(PortalSession.Policy).ExcludeFromDescription();
         app.MapRazorComponents<App>().RequireAuthorization(PortalSession.Policy);
     }
 }

@@ -37,7 +37,7 @@ public sealed class PortalFixture : IAsyncLifetime
             discovery: new DiscoveryCredentials("admin", "password", [IPNetwork.Parse("127.0.77.0/24")]));
         Fleet = await SimulatedFleet.StartAsync(new FleetOptions
         {
-            Server = Server.Url, Count = 11, SerialPrefix = $"PT{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-",
+            Server = Server.Url, Count = 13, SerialPrefix = $"PT{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-",
             Bmcs = new SimulatorOptions { IpmiBase = IPAddress.Parse("127.0.77.1"), IpmiPort = 0, PortPerBmc = true },
             Timings = BootTimings.Default with { Install = TimeSpan.FromSeconds(2), Wipe = TimeSpan.FromMilliseconds(500), Discover = TimeSpan.FromMilliseconds(100) },
         });
@@ -59,8 +59,11 @@ public sealed class PortalFixture : IAsyncLifetime
         await admin.CreateSiteAsync(new SiteCreate(RequestSite));
         await admin.CreateRackAsync(new RackCreate(RequestSite, "r1"));
         await admin.CreateSkuAsync(new SkuCreate(RequestSku, 16, 64, 1, 480, 2));
-        FailingMachine = await AvailableAsync(new MachineFaults { InstallerFails = true, FailureMessage = "disk sda not found" });
-        for (var i = 0; i < 2; i++) await AvailableAsync(null);
+        FailingMachine = await AvailableAsync(RequestSku, new MachineFaults { InstallerFails = true, FailureMessage = "disk sda not found" });
+        for (var i = 0; i < 2; i++) await AvailableAsync(RequestSku, null);
+        // And two of another SKU, for the pool test alone.
+        await admin.CreateSkuAsync(new SkuCreate(PoolSku, 16, 64, 1, 480, 2));
+        for (var i = 0; i < 2; i++) await AvailableAsync(PoolSku, null);
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -69,18 +72,18 @@ public sealed class PortalFixture : IAsyncLifetime
         });
     }
 
-    public const string RequestSite = "lon1", RequestSku = "std";
+    public const string RequestSite = "lon1", RequestSku = "std", PoolSku = "pooled";
 
     /// <summary>The available machine whose installs fail: a request that takes it gets a replacement.</summary>
     public MachineView FailingMachine { get; private set; } = null!;
 
-    private async Task<MachineView> AvailableAsync(MachineFaults? faults)
+    private async Task<MachineView> AvailableAsync(string sku, MachineFaults? faults)
     {
         var index = Interlocked.Increment(ref next);
         var machine = Fleet.Machines[index];
         if (faults is not null) machine.Faults = faults;
         var ep = Fleet.IpmiEndpoints[index];
-        var view = await Server.Admin.CreateMachineAsync(new MachineCreate(machine.Identity.Serial, Site: RequestSite, Rack: "r1", Sku: RequestSku,
+        var view = await Server.Admin.CreateMachineAsync(new MachineCreate(machine.Identity.Serial, Site: RequestSite, Rack: "r1", Sku: sku,
             Nics: [.. machine.Identity.Macs.Select((m, i) => new NicInput(m, $"eth{i}"))],
             Bmc: new BmcInput("sim", ep.Address.ToString(), ep.Port, "admin", "password")));
         return await Server.Admin.TransitionAsync(view.HardwareName, "commission");

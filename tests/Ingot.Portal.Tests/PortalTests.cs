@@ -65,8 +65,16 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.Equal(url, page.Url);
         await Expect(live.Locator("li.step-succeeded")).ToHaveCountAsync(await live.Locator("li.step").CountAsync());
         await Expect(live.Locator("li.step", new() { HasText = "wait_installer_finished" })).ToContainTextAsync("succeeded");
+        await PortalFixture.ScreenshotAsync(page, "machine");
         var jobs = await fixture.Server.Admin.ListJobsAsync(new JobQuery(Machine: machine.HardwareName, Action: JobActions.Reimage));
         Assert.Equal(JobStatus.Succeeded, Assert.Single(jobs.Items).Status);
+        // A live part of a finished job renders it once and says it is done (it once broke the connection instead, and
+        // the browser came back three seconds later for nothing).
+        var part = await page.APIRequest.GetAsync($"/portal/live/jobs/{jobs.Items[0].Id}");
+        Assert.Equal(200, part.Status);
+        var stream = await part.TextAsync();
+        Assert.Contains("event: html", stream);
+        Assert.EndsWith("event: done\ndata: \n\n", stream);
         await page.Context.CloseAsync();
     }
 
@@ -90,6 +98,7 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         var succeeded = page.Locator("[data-live] td.count[data-status=succeeded]");
         await Expect(succeeded).ToHaveTextAsync("3", Minute); // followed live, no reload
         await Expect(page.Locator("[data-live] .status").First).ToHaveTextAsync("succeeded");
+        await PortalFixture.ScreenshotAsync(page, "batch");
         Assert.Equal("3", await page.Locator("[data-live] progress[aria-label^='succeeded']").GetAttributeAsync("value"));
         Assert.Equal("3", await page.Locator("[data-live] progress[aria-label^='succeeded']").GetAttributeAsync("max"));
         var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
@@ -120,6 +129,45 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         await Expect(live).ToContainTextAsync("1 replacement(s)");
         await Expect(live.Locator(".machine-status", new() { HasTextString = "in_use" })).ToHaveCountAsync(2);
         await Expect(live.Locator("tr", new() { HasText = fixture.FailingMachine.HardwareName })).ToContainTextAsync("disk sda not found");
+        await PortalFixture.ScreenshotAsync(page, "request");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_member_starts_a_pool_resizes_it_and_deletes_it_watching_its_members_live()
+    {
+        var page = await fixture.SignedInAsync(fixture.MemberToken);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pools" }).ClickAsync();
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "New pool" });
+        await form.GetByLabel("Role").FillAsync("web-role");
+        await form.GetByLabel("Site").FillAsync(PortalFixture.RequestSite);
+        await form.GetByLabel("SKU").FillAsync(PortalFixture.PoolSku);
+        await form.GetByLabel("Machines").FillAsync("1");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Start the pool" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/pools/[0-9]+$"));
+        var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+        var live = page.Locator("[data-live]");
+        await Expect(live.Locator(".status").First).ToHaveTextAsync("steady", Minute);
+        await Expect(live.Locator(".machine-status", new() { HasTextString = "in_use" })).ToHaveCountAsync(1);
+
+        var resize = page.GetByRole(AriaRole.Form, new() { Name = "Resize the pool" });
+        await resize.GetByLabel("Machines").FillAsync("2");
+        await resize.GetByRole(AriaRole.Button, new() { Name = "Resize" }).ClickAsync();
+        await Expect(live.Locator(".machine-status", new() { HasTextString = "in_use" })).ToHaveCountAsync(2, new() { Timeout = 60_000 });
+        await Expect(live.Locator(".status").First).ToHaveTextAsync("steady");
+        Assert.Equal(2, (await fixture.Server.Admin.GetPoolAsync(id)).Healthy);
+        await PortalFixture.ScreenshotAsync(page, "pool");
+
+        // Deleting asks first, naming what happens to the members.
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Delete pool {id}" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Form, new() { Name = $"Confirm deleting pool {id}" });
+        await Expect(confirm).ToContainTextAsync("2 machine(s) go back");
+        Assert.NotEqual(PoolStatus.Deleted, (await fixture.Server.Admin.GetPoolAsync(id)).Status);
+        await confirm.GetByRole(AriaRole.Button, new() { Name = $"Yes, delete pool {id}" }).ClickAsync();
+        await Expect(page.Locator(".request-progress .status").First).ToHaveTextAsync("deleted", Minute);
+        var pool = await fixture.Server.Admin.GetPoolAsync(id);
+        Assert.Equal((PoolStatus.Deleted, "alice"), (pool.Status, pool.DeletedBy));
         await page.Context.CloseAsync();
     }
 
@@ -169,6 +217,7 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         var page = await context.NewPageAsync();
         await page.GotoAsync("/sign-in");
         await AssertAccessibleAsync(page);
+        await PortalFixture.ScreenshotAsync(page, "sign-in");
         // Keyboard only: the skip link, the home link, the token field; typed, and Enter signs in.
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
@@ -179,6 +228,7 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/machines");
         await AssertAccessibleAsync(page);
+        await PortalFixture.ScreenshotAsync(page, "machines");
         // The skip link first, then to the main content.
         await page.Keyboard.PressAsync("Tab");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();

@@ -6,7 +6,19 @@ for (const region of document.querySelectorAll("[data-live]")) {
   const url = region.getAttribute("data-live");
   if (!url || !url.startsWith("/portal/live/")) continue;
   const source = new EventSource(url);
-  source.addEventListener("html", (e) => { region.innerHTML = e.data; });
-  source.addEventListener("done", () => source.close());
+  let changes = 0;
+  source.addEventListener("html", (e) => { region.innerHTML = e.data; region.dataset.liveUpdates = String(++changes); });
+  source.addEventListener("done", () => {
+    source.close();
+    // The rest of the page (a machine's state, its jobs list) was rendered before the change: say so rather than
+    // reload under someone typing into a form.
+    if (changes > 1) {
+      const note = document.createElement("p");
+      note.className = "note";
+      note.setAttribute("role", "status");
+      note.innerHTML = 'Finished. <a href="">Reload the page</a> to see everything it changed.';
+      region.after(note);
+    }
+  });
   source.onerror = () => { if (source.readyState === EventSource.CLOSED) region.setAttribute("data-live-ended", ""); };
 }
