@@ -9,6 +9,7 @@ public sealed record PortalOptions
     /// <summary>The longest a session lasts; it ends sooner when its token expires or is revoked.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(12);
 
-    /// <summary>Where the Data Protection keys that seal the session cookies are kept (the data directory).</summary>
-    public required string KeysDirectory { get; init; }
+    /// <summary>Where the Data Protection keys that seal the session cookies and antiforgery tokens are kept: the server
+    /// gives one ring shared by all its nodes (the portal itself has no storage).</summary>
+    public required Func<IServiceProvider, Microsoft.AspNetCore.DataProtection.Repositories.IXmlRepository> KeyRing { get; init; }
 }

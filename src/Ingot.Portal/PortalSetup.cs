@@ -2,6 +2,7 @@ using Ingot.Portal.Components;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,8 @@ public static class PortalSetup
         services.AddSingleton(options);
         services.AddSingleton<PortalApi>();
         services.AddRazorComponents();
-        services.AddDataProtection().SetApplicationName("ingot-portal").PersistKeysToFileSystem(new DirectoryInfo(options.KeysDirectory));
+        services.AddDataProtection().SetApplicationName("ingot-portal");
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, provider) => o.XmlRepository = options.KeyRing(provider));
         services.AddAuthentication().AddCookie(PortalSession.Scheme, o => PortalSession.Configure(o, options));
         services.AddAuthorizationBuilder().AddPolicy(PortalSession.Policy, p => p.AddAuthenticationSchemes(PortalSession.Scheme).RequireAuthenticatedUser());
         services.AddAntiforgery(o =>

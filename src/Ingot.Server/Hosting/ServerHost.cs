@@ -45,6 +45,8 @@ public static class ServerHost
         else if (logging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         else logging(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Data Protection warns that its keys are stored unencrypted: DataProtectionKeys seals each with the secret key.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Logging.AddRejectionDetails();
 
         var db = Database.Open(settings.Database, settings.DataDirectory);
@@ -73,7 +75,7 @@ public static class ServerHost
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.SchemeName, null);
         builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddOpenApi("v1");
-        builder.Services.AddIngotPortal(new PortalOptions { ApiSocket = portalSocket, KeysDirectory = Path.Combine(settings.DataDirectory, "portal-keys") });
+        builder.Services.AddIngotPortal(new PortalOptions { ApiSocket = portalSocket, KeyRing = s => new DataProtectionKeys(s.GetRequiredService<Database>(), secrets) });
 
         var app = builder.Build();
         if (tls is not null) app.Lifetime.ApplicationStopped.Register(tls.Dispose);
@@ -84,6 +86,7 @@ public static class ServerHost
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ingot");
             await Migrator.MigrateAsync(db, log, ct);
             await secrets.CheckAgainstAsync(db, ct);
+            await DataProtectionKeys.EnsureKeyAsync(app.Services, db, ct);
             await AdminBootstrap.RunAsync(db, settings.DataDirectory, settings.AdminToken, settings.Clock, log, ct);
             await app.Services.GetRequiredService<DatabaseJobQueue>().TakeBackFromGoneNodesAsync(ct);
         }
