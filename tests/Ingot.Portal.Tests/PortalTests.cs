@@ -85,7 +85,7 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         await page.GetByLabel("Role").FillAsync("ops-role");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Machines found" }).Locator("tbody tr")).ToHaveCountAsync(3);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Start a batch on the machines of this search" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "start a batch on every machine of this search" }).ClickAsync();
 
         var form = page.GetByRole(AriaRole.Form, new() { Name = "New batch" });
         await Expect(form).ToContainTextAsync("3 machine(s)");
@@ -106,6 +106,32 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.Equal((BatchStatus.Succeeded, 3), (batch.Status, batch.Hosts));
         Assert.Equal(fixture.OpsMachines.Select(m => m.HardwareName).Order(),
             (await fixture.Server.Admin.GetBatchHostsAsync(id)).Items.Select(h => h.HardwareName).Order());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Machines_ticked_on_the_machines_page_become_a_batchs_host_list()
+    {
+        var page = await fixture.SignedInAsync(fixture.Server.AdminToken);
+        var chosen = fixture.DbMachines[1];
+        await page.GetByLabel("Role").FillAsync("db-role");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Machines found" }).Locator("tbody tr")).ToHaveCountAsync(2);
+        // Select all, then untick one: what is sent is what is ticked.
+        await page.GetByLabel("Select every machine of this page").CheckAsync();
+        await page.GetByLabel($"Select {fixture.DbMachines[0].HardwareName}").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start a batch on the selected machines" }).ClickAsync();
+
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "New batch" });
+        await Expect(form.GetByLabel(new Regex("^Hosts"))).ToHaveValueAsync(chosen.HardwareName);
+        await form.GetByLabel("Action").SelectOptionAsync("power_on");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Review the batch" }).ClickAsync();
+        await Expect(form.GetByRole(AriaRole.Alert)).ToContainTextAsync("power_on on 1 machine(s)");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Yes, submit the batch" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/batches/[0-9]+$"));
+        await Expect(page.Locator("[data-live] td.count[data-status=succeeded]")).ToHaveTextAsync("1", Minute);
+        var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal([chosen.HardwareName], (await fixture.Server.Admin.GetBatchHostsAsync(id)).Items.Select(h => h.HardwareName));
         await page.Context.CloseAsync();
     }
 

@@ -22,3 +22,11 @@ for (const region of document.querySelectorAll("[data-live]")) {
   });
   source.onerror = () => { if (source.readyState === EventSource.CLOSED) region.setAttribute("data-live-ended", ""); };
 }
+
+// "Select all" of a list of checkboxes (the machines page): shown only where this script runs; without it, each box
+// still works.
+for (const all of document.querySelectorAll("input[data-select-all]")) {
+  const boxes = () => document.querySelectorAll(`input[form="${all.getAttribute("data-select-all")}"][type=checkbox]`);
+  all.hidden = false;
+  all.addEventListener("change", () => { for (const box of boxes()) box.checked = all.checked; });
+}
