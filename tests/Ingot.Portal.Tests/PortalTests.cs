@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Ingot.Client;
+using Ingot.Portal.Components.Pages;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -106,6 +107,12 @@ public sealed class PortalTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.Equal((BatchStatus.Succeeded, 3), (batch.Status, batch.Hosts));
         Assert.Equal(fixture.OpsMachines.Select(m => m.HardwareName).Order(),
             (await fixture.Server.Admin.GetBatchHostsAsync(id)).Items.Select(h => h.HardwareName).Order());
+        // The batches page's statistics say what the API's do.
+        await page.GotoAsync("/batches");
+        var stats = (await fixture.Server.Admin.GetBatchStatsAsync(DateTimeOffset.UtcNow.AddDays(-30))).Actions.Single(a => a.Action == "power_cycle");
+        var row = page.GetByRole(AriaRole.Table, new() { Name = "Batch statistics by action" }).Locator("tr", new() { HasText = "power_cycle" });
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync(stats.Jobs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(Dashboards.Rate(stats.SuccessRate));
         await page.Context.CloseAsync();
     }
 
