@@ -29,6 +29,9 @@ internal sealed record DemoBanner(string Url, string Token, string Data, string 
         Admin token: {Token}
         {Bmcs}{Machines()}
 
+        In a browser: open {Url} and sign in with the admin token (or alice's, below): machines, batches, requests,
+        pools, tickets and dashboards, live.
+
         Try, in another terminal:
           export INGOT_URL={Url} INGOT_TOKEN={Token}
           {Cli} machines list --site lon1 --state available --limit 10
