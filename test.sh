@@ -36,11 +36,22 @@ command -v ipmipower >/dev/null 2>&1 || need_packages+=(freeipmi-tools)
 [ -x /usr/bin/prometheus ] || need_packages+=(prometheus)
 # The portal's browser tests drive Debian's Chromium through Playwright (its executable path; no browser download).
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
+# A real OpenLDAP directory for directory sign-in (slapd, started by the tests on loopback; ldapadd/ldapmodify seed it).
+[ -x /usr/sbin/slapd ] || need_packages+=(slapd)
+[ -x /usr/bin/ldapmodify ] || need_packages+=(ldap-utils)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== installing ${need_packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # No package may start its service (slapd's would listen on every address): policy-rc.d refuses them all during
+  # the install; the tests start what they need on 127.0.0.1 themselves.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+  if [ -n "$policy" ]; then rm -f "$policy"; trap - EXIT; fi
 fi
 
 pg_dir=""

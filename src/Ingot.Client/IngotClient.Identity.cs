@@ -21,6 +21,10 @@ public sealed partial class IngotClient
 
     public Task<IReadOnlyList<TokenView>> ListTokensAsync(CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<TokenView>>("api/v1/tokens", ct);
+    /// <summary>Signs in with the directory's user and password (no token needed): an expiring token for that user.</summary>
+    public Task<TokenCreated> LoginLdapAsync(string user, string password, CancellationToken ct = default) =>
+        PostAsync<TokenCreated>("api/v1/login/ldap", new DirectoryLogin(user, password), ct);
+
     public Task<TokenCreated> CreateTokenAsync(TokenCreate token, CancellationToken ct = default) =>
         PostAsync<TokenCreated>("api/v1/tokens", token, ct);
     public Task DeleteTokenAsync(long id, CancellationToken ct = default) =>

@@ -42,3 +42,7 @@ public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string
 
 /// <summary>POST /api/v1/teams/{name}/members: the user to add.</summary>
 public sealed record TeamMemberAdd(string? User);
+
+/// <summary>POST /api/v1/login/ldap: a directory user's sign-in name and password; the answer is an expiring token
+/// (docs/authentication.md).</summary>
+public sealed record DirectoryLogin(string? User, string? Password);

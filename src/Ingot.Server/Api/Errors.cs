@@ -77,3 +77,12 @@ public sealed class PreconditionFailedException(string message, string? current)
     public override string Title => "Precondition failed";
     public override IReadOnlyDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?> { ["current_etag"] = current };
 }
+
+/// <summary>A sign-in that failed: the same answer for an unknown user and a wrong password, so neither can be probed.</summary>
+public sealed class SignInFailedException(string message) : IngotException(message)
+{
+    public override int Status => 401;
+    public override string Slug => "sign-in-failed";
+    public override string Title => "Sign-in failed";
+    public override string? AuditOutcome => "denied";
+}

@@ -11,6 +11,7 @@ using Ingot.Server.Inventory;
 using Ingot.Portal;
 using Ingot.Server.Jobs;
 using Ingot.Server.SelfService;
+using Ingot.Server.SelfService.Directory;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -134,6 +135,7 @@ public static class ServerHost
         api.MapMachines();
         api.MapRetiredDiscovery();
         api.MapIdentity();
+        api.MapDirectoryLogin();
         api.MapJobs();
         api.MapImages();
         api.MapBatches();
@@ -185,6 +187,10 @@ public static class ServerHost
     private static void AddNotifications(IServiceCollection services, ServerSettings settings)
     {
         services.AddSingleton(settings.Notifications);
+        services.AddSingleton(settings.Ldap);
+        services.AddSingleton<SelfService.Directory.LdapDirectory>();
+        services.AddSingleton<SelfService.Directory.DirectorySync>();
+        services.AddHostedService(s => s.GetRequiredService<SelfService.Directory.DirectorySync>());
         services.AddSingleton(new Notifications.EventCatalog(
         [
             .. JobEvents.Types, Transitions.StateChanged, BmcHealthEvents.Changed, .. Capacity.RequestPass.EventTypes, Cost.CostSummaries.EventType,

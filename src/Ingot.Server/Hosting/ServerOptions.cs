@@ -84,6 +84,31 @@ public static class ServerOptions
             secret: true),
         ServerOption.Bool("smtp.starttls", "Use STARTTLS when the SMTP server offers it (off: plain SMTP on a trusted network).",
             s => s.Notifications.Smtp.StartTls, (s, v) => s with { Notifications = s.Notifications with { Smtp = s.Notifications.Smtp with { StartTls = v } } }),
+        ServerOption.Text("ldap.url", "The directory for sign-in (ldap://host:port or ldaps://host:port; OpenLDAP or Active Directory); none: no directory sign-in.",
+            s => s.Ldap.Url, (s, v) => s with { Ldap = s.Ldap with { Url = v } }, check: LdapUrl),
+        ServerOption.Bool("ldap.starttls", "StartTLS on an ldap:// directory before anything is sent.",
+            s => s.Ldap.StartTls, (s, v) => s with { Ldap = s.Ldap with { StartTls = v } }),
+        ServerOption.Text("ldap.bind_dn", "The service account that finds users and reads their groups.",
+            s => s.Ldap.BindDn, (s, v) => s with { Ldap = s.Ldap with { BindDn = v } }),
+        ServerOption.Text("ldap.bind_password", "The service account's password.",
+            s => s.Ldap.BindPassword, (s, v) => s with { Ldap = s.Ldap with { BindPassword = v } }, secret: true),
+        ServerOption.Text("ldap.user_base", "Where users are searched for (subtree), e.g. ou=people,dc=example,dc=com.",
+            s => s.Ldap.UserBase, (s, v) => s with { Ldap = s.Ldap with { UserBase = v } }),
+        ServerOption.Text("ldap.user_attribute", "The attribute a sign-in name is: uid (OpenLDAP) or sAMAccountName (Active Directory).",
+            s => s.Ldap.UserAttribute, (s, v) => s with { Ldap = s.Ldap with { UserAttribute = v ?? new SelfService.Directory.LdapOptions().UserAttribute } }),
+        ServerOption.Text("ldap.user_filter", "More of the user search, ANDed, e.g. (objectClass=person).",
+            s => s.Ldap.UserFilter, (s, v) => s with { Ldap = s.Ldap with { UserFilter = v ?? new SelfService.Directory.LdapOptions().UserFilter } }),
+        ServerOption.Text("ldap.group_attribute", "The attribute of users (and groups) listing the groups they are in: memberOf (Active Directory; OpenLDAP's memberof overlay).",
+            s => s.Ldap.GroupAttribute, (s, v) => s with { Ldap = s.Ldap with { GroupAttribute = v ?? new SelfService.Directory.LdapOptions().GroupAttribute } }),
+        ServerOption.Bool("ldap.nested", "Follow groups in groups: a member of a group inside a mapped group counts as its member.",
+            s => s.Ldap.Nested, (s, v) => s with { Ldap = s.Ldap with { Nested = v } }),
+        ServerOption.Text("ldap.groups", "Which directory groups give which team or grant: DN=>team:NAME or DN=>grant:admin|operator|viewer, separated by ';'.",
+            s => s.Ldap.Groups.Count == 0 ? null : string.Join(";", s.Ldap.Groups.Select(g => $"{g.Dn}=>{(g.Team is { } t ? "team:" + t : "grant:" + g.Grant)}")),
+            (s, v) => s with { Ldap = s.Ldap with { Groups = SelfService.Directory.LdapOptions.ParseGroups(v) } }, check: v => SelfService.Directory.LdapOptions.ParseGroups(v)),
+        ServerOption.Seconds("ldap.token_seconds", 60, 366 * 86_400.0, "How long a token from a directory sign-in lasts.",
+            s => s.Ldap.TokenLifetime, (s, v) => s with { Ldap = s.Ldap with { TokenLifetime = v } }),
+        ServerOption.Seconds("ldap.sync_seconds", 0.01, 86_400, "How often every directory user is looked up again (a membership that went is gone within this).",
+            s => s.Ldap.SyncInterval, (s, v) => s with { Ldap = s.Ldap with { SyncInterval = v } }),
         ServerOption.Bool("bmc_watch.run", "Sweep every BMC between jobs (reachability and credentials) on the node holding the watch, where workers run.",
             s => s.BmcWatch.Run, (s, v) => s with { BmcWatch = s.BmcWatch with { Run = v } }),
         ServerOption.Seconds("bmc_watch.interval_seconds", 0.01, 86_400, "The pause between two sweeps of every BMC (jittered).",
@@ -248,6 +273,12 @@ public static class ServerOptions
     }
 
     /// <summary>A token anyone could guess is no token: as long as a generated one's secret part, and no blanks.</summary>
+    private static void LdapUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || uri.Host.Length == 0)
+            throw new FormatException("ldap://host[:port] or ldaps://host[:port]");
+    }
+
     private static void Domain(string text)
     {
         if (!Api.Names.IsHostname(text.ToLowerInvariant()) || text.Length > 200) throw new FormatException("a DNS name of at most 200 characters, e.g. example.net");

@@ -44,6 +44,9 @@ public sealed record ServerSettings
     /// INGOT_SMTP_*).</summary>
     public Notifications.NotificationOptions Notifications { get; init; } = new();
 
+    /// <summary>Sign-in against the company's directory (INGOT_LDAP_*; docs/authentication.md).</summary>
+    public SelfService.Directory.LdapOptions Ldap { get; init; } = new();
+
     /// <summary>The sweep of every BMC between jobs (INGOT_BMC_WATCH_*); it runs where the job workers run.</summary>
     public Jobs.BmcWatchOptions BmcWatch { get; init; } = new();
 

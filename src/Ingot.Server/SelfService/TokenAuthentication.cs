@@ -40,7 +40,7 @@ public sealed class TokenAuthentication(
                    u.service_team_id, tm.team_id, tt.name AS team
             FROM api_tokens t JOIN users u ON u.id = t.user_id
             LEFT JOIN team_members tm ON tm.user_id = u.id LEFT JOIN teams tt ON tt.id = tm.team_id
-            WHERE t.token_hash = @hash
+            WHERE t.token_hash = @hash AND u.disabled_at IS NULL
             """, new { hash = Tokens.Hash(token) })).ToList();
         if (rows.Count == 0) return Fail("The bearer token is not known to this server (revoked, or from another server).");
         var row = rows[0];

@@ -14,7 +14,9 @@ public static class TokenScopes
     public static void UseTokenScopes(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
+        // An endpoint anyone may call without a token (a sign-in) is not narrowed by the token that came along.
         if (request.Path.StartsWithSegments("/api") && context.User.Identity?.IsAuthenticated == true
+            && context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null
             && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
             && Caller.From(context) is { Scope: { } scope } caller
             && (scope.ReadOnly || context.GetEndpoint()?.Metadata.GetMetadata<TokenScope.Submission>() is null))

@@ -1,0 +1,150 @@
+using System.Net;
+using Ingot.Client;
+using Ingot.Labs;
+using Ingot.Server.SelfService.Directory;
+using Ingot.Server.Tests.Infrastructure;
+
+namespace Ingot.Server.Tests.SelfService;
+
+/// <summary>A real OpenLDAP slapd (memberof overlay, so memberOf as Active Directory has it) and a server signing in
+/// against it: groups web-devs → team web, sre → grant operator, platform → team data (with platform-core inside it,
+/// for nesting). The directory sync runs every 0.2 s.</summary>
+public sealed class DirectoryFixture : IAsyncLifetime
+{
+    public SlapdProcess Directory { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
+    public string WebDevs { get; private set; } = "";
+    public string Sre { get; private set; } = "";
+    public string PlatformCore { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Directory = await SlapdProcess.StartAsync();
+        var service = await Directory.AddUserAsync("ingot-service", "service-secret");
+        WebDevs = await Directory.AddGroupAsync("web-devs", service);
+        Sre = await Directory.AddGroupAsync("sre", service);
+        PlatformCore = await Directory.AddGroupAsync("platform-core", service);
+        var platform = await Directory.AddGroupAsync("platform", PlatformCore);
+        Server = await TestServer.StartAsync(configure: s => s with
+        {
+            Ldap = new LdapOptions
+            {
+                Url = Directory.Url, BindDn = service, BindPassword = "service-secret", UserBase = SlapdProcess.People,
+                UserFilter = "(objectClass=inetOrgPerson)", SyncInterval = TimeSpan.FromMilliseconds(200),
+                // Typed as an operator might: spaces after the commas, another case.
+                Groups = LdapOptions.ParseGroups($"{WebDevs.Replace(",", ", ")}=>team:web; {Sre.ToUpperInvariant()}=>grant:operator; {platform}=>team:data"),
+            },
+        });
+        foreach (var team in new[] { "web", "data" }) await Server.Admin.CreateTeamAsync(new TeamCreate(team));
+    }
+
+    /// <summary>A new directory user in these groups.</summary>
+    public async Task<string> UserAsync(string uid, string password, params string[] groups)
+    {
+        var dn = await Directory.AddUserAsync(uid, password);
+        foreach (var group in groups) await Directory.ModifyAsync($"dn: {group}\nchangetype: modify\nadd: member\nmember: {dn}\n");
+        return dn;
+    }
+
+    public IngotClient Anonymous => new(Server.Url, "");
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null) await Server.DisposeAsync();
+        if (Directory is not null) await Directory.DisposeAsync();
+    }
+}
+
+public sealed class DirectoryLoginTests(DirectoryFixture fixture) : IClassFixture<DirectoryFixture>
+{
+    [Fact]
+    public async Task The_directorys_password_gives_an_expiring_token_whose_user_has_the_groups_teams()
+    {
+        await fixture.UserAsync("dana", "dana-pw", fixture.WebDevs);
+        var before = DateTimeOffset.UtcNow;
+        var login = await fixture.Anonymous.LoginLdapAsync("dana", "dana-pw");
+        Assert.Equal("dana", login.User);
+        Assert.InRange(login.ExpiresAt!.Value, before.AddHours(12).AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(12).AddMinutes(1));
+        var me = await fixture.Server.Client(login.Token).WhoAmIAsync();
+        Assert.Equal(["web"], me.Teams);
+        Assert.Null(me.Grant);
+        Assert.False(me.Admin);
+        // The mail from the directory, for the default subscription.
+        Assert.Equal("dana@ingot.test", (await fixture.Server.Admin.ListUsersAsync()).Single(u => u.Name == "dana").Email);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_an_unknown_user_and_a_filter_in_the_name_get_the_same_refusal()
+    {
+        await fixture.UserAsync("erin", "erin-pw", fixture.WebDevs);
+        foreach (var (user, password) in new[] { ("erin", "wrong"), ("nobody-here", "erin-pw"), ("*", "erin-pw"), ("erin)(uid=*", "erin-pw") })
+        {
+            var refused = await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync(user, password));
+            Assert.Equal((HttpStatusCode.Unauthorized, "The directory does not know that user with that password."),
+                ((HttpStatusCode)refused.Status, refused.Problem.Detail));
+        }
+        // No password: a bad request, never an unauthenticated bind that directories answer with success.
+        var empty = await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("erin", ""));
+        Assert.Equal(422, empty.Problem.Status);
+        Assert.Contains("password", empty.Problem.Errors!.Keys);
+    }
+
+    [Fact]
+    public async Task Nested_groups_give_their_team_and_a_group_gives_a_grant()
+    {
+        await fixture.UserAsync("finn", "finn-pw", fixture.PlatformCore, fixture.Sre);
+        var me = await fixture.Server.Client((await fixture.Anonymous.LoginLdapAsync("finn", "finn-pw")).Token).WhoAmIAsync();
+        Assert.Equal(["data"], me.Teams); // platform-core is inside platform, which maps to data
+        Assert.Equal("operator", me.Grant);
+    }
+
+    [Fact]
+    public async Task Leaving_a_group_loses_its_team_and_leaving_the_directory_revokes_the_token_within_the_sync()
+    {
+        var dn = await fixture.UserAsync("gale", "gale-pw", fixture.WebDevs, fixture.Sre);
+        var token = (await fixture.Anonymous.LoginLdapAsync("gale", "gale-pw")).Token;
+        var gale = fixture.Server.Client(token);
+        Assert.Equal(["web"], (await gale.WhoAmIAsync()).Teams);
+
+        await fixture.Directory.RemoveMemberAsync(fixture.WebDevs, dn);
+        await Until(async () => (await gale.WhoAmIAsync()).Teams.Count == 0);
+        Assert.Equal("operator", (await gale.WhoAmIAsync()).Grant); // still in sre
+
+        await fixture.Directory.DeleteAsync(dn);
+        await Until(async () =>
+        {
+            try
+            {
+                await gale.WhoAmIAsync();
+                return false;
+            }
+            catch (IngotApiException e) when (e.Problem.Status == 401)
+            {
+                return true;
+            }
+        });
+        Assert.DoesNotContain(await fixture.Server.Admin.ListTokensAsync(), t => t.User == "gale");
+        // Gone from the directory, so no sign-in either.
+        await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("gale", "gale-pw"));
+    }
+
+    [Fact]
+    public async Task A_local_user_of_the_same_name_is_not_taken_over()
+    {
+        await fixture.Server.Admin.CreateUserAsync(new UserCreate("hana", Admin: true));
+        await fixture.UserAsync("hana", "hana-pw", fixture.WebDevs);
+        var refused = await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("hana", "hana-pw"));
+        Assert.Equal(409, refused.Problem.Status);
+        Assert.True((await fixture.Server.Admin.ListUsersAsync()).Single(u => u.Name == "hana").Admin);
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not within 15 s");
+            await Task.Delay(100);
+        }
+    }
+}
