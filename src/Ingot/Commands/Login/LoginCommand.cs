@@ -15,11 +15,20 @@ internal static class LoginCommand
         };
         var token = new ClientOption<string?>("--token") { Description = "The API token, or '-' to read it from stdin.", HelpName = "token" };
         var tokenFile = new Option<string?>("--token-file") { Description = "Read the API token from this file.", HelpName = "path" };
+        var ldap = new Option<string?>("--ldap")
+        {
+            Description = "Sign in as this directory (LDAP / Active Directory) user instead of giving a token: the server issues an expiring one.",
+            HelpName = "user",
+        };
+        var passwordFile = new Option<string?>("--password-file")
+        {
+            Description = "With --ldap: read the password from this file, or '-' (the default) for stdin.", HelpName = "path",
+        };
         var authority = ClientOptions.NewAuthorityOption();
         var output = ClientOptions.NewOutputOption();
-        var command = new Command("login", $"Check an API token against a server and save both (and the CA to trust, if given) to the config file ({context.ConfigPath}).")
+        var command = new Command("login", $"Check an API token (or sign in with --ldap) against a server and save both (and the CA to trust, if given) to the config file ({context.ConfigPath}).")
         {
-            url, token, tokenFile, authority, output,
+            url, token, tokenFile, ldap, passwordFile, authority, output,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -28,8 +37,13 @@ internal static class LoginCommand
             {
                 var saved = await CliConfig.LoadAsync(context.ConfigPath, ct);
                 var server = Server(context, LeadingOptions.Given(parse, url), saved);
-                connection = new Connection(server, await TokenAsync(context, LeadingOptions.Given(parse, token), parse.GetValue(tokenFile), ct),
-                    "login", Authority(context, LeadingOptions.Given(parse, authority), saved, server));
+                var trust = Authority(context, LeadingOptions.Given(parse, authority), saved, server);
+                var issued = parse.GetValue(ldap) is { } user
+                    ? await SignInAsync(context, new Connection(server, "", "--ldap", trust), user, LeadingOptions.Given(parse, token), parse.GetValue(tokenFile),
+                        parse.GetValue(passwordFile), ct)
+                    : null;
+                connection = new Connection(server, issued ?? await TokenAsync(context, LeadingOptions.Given(parse, token), parse.GetValue(tokenFile), ct),
+                    "login", trust);
                 using var http = connection.CreateHttp();
                 var me = await new IngotClient(http, connection.Token).WhoAmIAsync(ct);
                 // The CA by its full path: later verbs may run from another directory.
@@ -43,6 +57,21 @@ internal static class LoginCommand
             }, ct);
         });
         return command;
+    }
+
+    /// <summary>A directory sign-in: the password from a file or stdin (never a flag: it would sit in the shell's history
+    /// and in the process list), the token the server issues for it.</summary>
+    private static async Task<string> SignInAsync(CliContext context, Connection anonymous, string user, string? token, string? tokenFile,
+                                                  string? passwordFile, CancellationToken ct)
+    {
+        if (token is not null || tokenFile is not null) throw new UsageException("Give either --ldap USER or a token (--token, --token-file), not both.");
+        if (string.IsNullOrWhiteSpace(user)) throw new UsageException("--ldap needs the directory user to sign in as.");
+        var path = passwordFile ?? "-";
+        // One line: the newline that echo or an editor adds is not part of the password; spaces are.
+        var password = (await TextInput.ReadAsync(context, path, "password", ct)).TrimEnd('\n').TrimEnd('\r');
+        if (password.Length == 0) throw new UsageException($"The password from {(path == "-" ? "stdin" : path)} is empty.");
+        using var http = anonymous.CreateHttp();
+        return (await new IngotClient(http, "").LoginLdapAsync(user.Trim(), password, ct)).Token;
     }
 
     private static Uri Server(CliContext context, string? flag, CliConfig? saved)
