@@ -21,6 +21,8 @@ public sealed partial class IngotClient
 
     public Task<IReadOnlyList<TokenView>> ListTokensAsync(CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<TokenView>>("api/v1/tokens", ct);
+    public Task<SignInMethods> GetSignInMethodsAsync(CancellationToken ct = default) => GetAsync<SignInMethods>("api/v1/login", ct);
+
     /// <summary>Signs in with the directory's user and password (no token needed): an expiring token for that user.</summary>
     public Task<TokenCreated> LoginLdapAsync(string user, string password, CancellationToken ct = default) =>
         PostAsync<TokenCreated>("api/v1/login/ldap", new DirectoryLogin(user, password), ct);

@@ -46,3 +46,7 @@ public sealed record TeamMemberAdd(string? User);
 /// <summary>POST /api/v1/login/ldap: a directory user's sign-in name and password; the answer is an expiring token
 /// (docs/authentication.md).</summary>
 public sealed record DirectoryLogin(string? User, string? Password);
+
+/// <summary>GET /api/v1/login: the ways this server signs people in (<c>token</c>, and <c>ldap</c> when a directory is
+/// configured), for a sign-in page to offer.</summary>
+public sealed record SignInMethods(IReadOnlyList<string> Methods);

@@ -29,6 +29,7 @@ public static class Permissions
         new("GET /boot/ipxe", Access.Anonymous, "Fetching a machine's boot script"),
         new("POST /boot/events", Access.Anonymous, "Reporting an installer's progress (with the attempt's boot token)"),
         new("POST /boot/discovery", Access.Anonymous, "Reporting a racked machine's hardware"),
+        new("GET /api/v1/login", Access.Anonymous, "Asking which sign-ins this server offers"),
         new("POST /api/v1/login/ldap", Access.Anonymous, "Signing in with the directory's user and password"),
         new("GET /openapi/{documentName}.json", Access.Read, "Reading the API's description"),
         new("GET /metrics", Access.Read, "Scraping the server's metrics"),

@@ -86,10 +86,18 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         var moved = false;
         // Where each open member ends this pass, so the counts need no second read.
         var final = members.ToDictionary(m => m.Id, m => m.Status);
+        string? team = null;
         async Task Set(MemberRow m, string status, string? reason, DateTimeOffset at, long? jobId = null)
         {
             final[m.Id] = status;
             await SetAsync(c, m.Id, status, reason, at, jobId, waiting: status == "releasing" && jobId is null && wipeImage == false);
+            if (status == m.Status) return;
+            // A member's change is an event of its own: the request's status may not change with it (a spare install that
+            // fails after the request was fulfilled), and whoever follows the request must still hear of it.
+            team ??= await c.ExecuteScalarAsync<string?>("SELECT t.name FROM roles ro JOIN teams t ON t.id = ro.team_id WHERE ro.id = @RoleId", new { r.RoleId });
+            await Events.WriteAsync(c, $"{r.Kind}.{Member}", $"{r.Kind}:{r.Id}",
+                new { Id = r.Id, Kind = r.Kind, MachineId = m.MachineId, Status = status, Previous = m.Status, Reason = reason, User = r.UserName },
+                at, new EventAbout(MachineId: m.MachineId, Team: team, User: r.UserName));
         }
         foreach (var m in members)
         {
@@ -199,12 +207,16 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
 
     public const string LeaseExpiring = "request.lease_expiring", LeaseExpired = "request.lease_expired";
 
+    /// <summary>request.member and pool.member: one of its machines moved (installing, in_use, failed, releasing, released,
+    /// returned).</summary>
+    public const string Member = "member";
+
     /// <summary>Every event type of requests and pools, for the event catalog.</summary>
     public static IEnumerable<string> EventTypes =>
         [
             .. Enum.GetValues<RequestStatus>().Select(s => $"request.{Wire.Name(s)}"),
             .. Enum.GetValues<PoolStatus>().Select(s => $"{Pools.Kind}.{Wire.Name(s)}"),
-            LeaseExpiring, LeaseExpired, Pools.Resized,
+            LeaseExpiring, LeaseExpired, Pools.Resized, $"request.{Member}", $"{Pools.Kind}.{Member}",
         ];
 
     /// <summary>request.&lt;status&gt; (request.fulfilled, request.failed, …) or pool.&lt;status&gt; (pool.steady, pool.short, …)

@@ -27,6 +27,8 @@ public static class EventText
             "machine" => $"Machine {S("machine")} moved {S("from")} → {S("to")} ({S("trigger")} by {S("actor")})" + (S("reason") is { Length: > 0 } r ? $": {r}" : ""),
             "bmc" => $"BMC of {S("machine")} is {S("to")} (was {S("from")})" + (S("error") is { Length: > 0 } err ? $": {err}" : ""),
             "request" or "pool" when e.Type.EndsWith(".resized", StringComparison.Ordinal) => $"Pool {S("id")} of {S("role")} resized {S("previous")} → {S("desired")} by {S("by")}",
+            "request" or "pool" when e.Type.EndsWith(".member", StringComparison.Ordinal) =>
+                $"{char.ToUpperInvariant(noun[0])}{noun[1..]} {S("id")}: machine {S("machine_id")} {S("previous")} → {S("status")}" + (S("reason") is { Length: > 0 } why ? $": {why}" : ""),
             "request" or "pool" when e.Type.Contains("lease", StringComparison.Ordinal) => $"Request {S("request")} of {S("role")}: lease {what.Replace("lease ", "")} ({S("expires_at")})",
             "request" or "pool" => $"{char.ToUpperInvariant(noun[0])}{noun[1..]} {S("id")} of {S("role")} in {S("site")} is {what}" +
                                    (S("short_reason") is { Length: > 0 } why ? $": {why}" : ""),

@@ -77,6 +77,18 @@ public sealed class RequestTests(RequestFleet fleet) : IClassFixture<RequestFlee
         Assert.Equal(MachineState.Broken, (await Admin.GetMachineAsync(bad.HardwareName)).State);
         // Two attempts of the install (the broker's retries) before the machine was given up on.
         Assert.Equal(2, (await Admin.GetJobAsync(failed.JobId!.Value)).Attempt);
+        // The failure may come after the request was fulfilled, when the request's status does not change with it: the
+        // member's own event tells whoever follows the request (the portal's live page among them).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        EventView? heard;
+        while ((heard = (await Admin.ListEventsAsync(new EventQuery(Types: "request.member", Subject: $"request:{accepted.Id}", Limit: 100))).Items
+                   .FirstOrDefault(e => e.MachineId == bad.Id && e.Data.GetProperty("status").GetString() == "failed")) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no request.member event for the failed machine within 10 s");
+            await Task.Delay(100);
+        }
+        Assert.Equal(("installing", "admin"), (heard.Data.GetProperty("previous").GetString(), heard.User));
+        Assert.Contains("disk sda not found", heard.Summary);
     }
 
     [Fact]

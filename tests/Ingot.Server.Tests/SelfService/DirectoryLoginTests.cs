@@ -138,6 +138,32 @@ public sealed class DirectoryLoginTests(DirectoryFixture fixture) : IClassFixtur
         Assert.True((await fixture.Server.Admin.ListUsersAsync()).Single(u => u.Name == "hana").Admin);
     }
 
+    [Fact]
+    public async Task The_portal_offers_the_directory_and_signs_in_through_it()
+    {
+        await fixture.UserAsync("kim", "kim-pw", fixture.WebDevs);
+        Assert.Equal(["token", "ldap"], (await fixture.Anonymous.GetSignInMethodsAsync()).Methods);
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = fixture.Server.Url };
+        var page = await browser.GetStringAsync("sign-in");
+        Assert.Contains("Sign in with your directory account", page);
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        async Task<HttpResponseMessage> PostAsync(string password) => await browser.PostAsync("sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = antiforgery, ["_handler"] = "directory", ["Directory.User"] = "kim", ["Directory.Password"] = password,
+            ["Directory.ReturnUrl"] = "/team",
+        }));
+        using (var wrong = await PostAsync("not-kims"))
+        {
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode); // the form again, saying why
+            Assert.Contains("The directory does not know that user with that password.", await wrong.Content.ReadAsStringAsync());
+        }
+        using var signedIn = await PostAsync("kim-pw");
+        Assert.Equal(HttpStatusCode.Found, signedIn.StatusCode);
+        Assert.Equal("/team", signedIn.Headers.Location?.AbsolutePath);
+        var team = await browser.GetStringAsync("team");
+        Assert.Contains("<h2 id=\"team-web\">web</h2>", team);
+    }
+
     private static async Task Until(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

@@ -13,8 +13,12 @@ namespace Ingot.Server.SelfService.Directory;
 /// user's teams and grant, and the answer is a token that expires (LdapOptions.TokenLifetime), origin 'ldap'.</summary>
 public static class DirectoryLoginEndpoints
 {
-    public static void MapDirectoryLogin(this RouteGroupBuilder api) =>
+    public static void MapDirectoryLogin(this RouteGroupBuilder api)
+    {
+        api.MapGet("/login", (LdapOptions options) => TypedResults.Ok(new SignInMethods(options.Enabled ? ["token", "ldap"] : ["token"])))
+            .AllowAnonymous().WithTags("Tokens");
         api.MapPost("/login/ldap", LoginAsync).AllowAnonymous().WithTags("Tokens");
+    }
 
     private static async Task<Ok<TokenCreated>> LoginAsync(DirectoryLogin? body, Database db, LdapOptions options, LdapDirectory directory,
                                                          TimeProvider clock, CancellationToken ct)
