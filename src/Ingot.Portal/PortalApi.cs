@@ -39,5 +39,14 @@ public sealed class PortalApi : IDisposable
     public IngotClient As(string? token, bool streaming = false) =>
         new(new HttpClient(handler, disposeHandler: false) { BaseAddress = Base, Timeout = streaming ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(30) }, token);
 
+    /// <summary>An anonymous client for a sign-in from the browser at <paramref name="browser"/>: the server counts failed
+    /// sign-ins per source, and over this socket every call would otherwise come from one.</summary>
+    public IngotClient ForSignIn(string? browser)
+    {
+        var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = Base, Timeout = TimeSpan.FromSeconds(30) };
+        if (browser is { Length: > 0 }) http.DefaultRequestHeaders.Add(SignInHeaders.PortalClient, browser);
+        return new IngotClient(http, "");
+    }
+
     public void Dispose() => handler.Dispose();
 }

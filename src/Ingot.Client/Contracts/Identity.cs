@@ -50,3 +50,10 @@ public sealed record DirectoryLogin(string? User, string? Password);
 /// <summary>GET /api/v1/login: the ways this server signs people in (<c>token</c>, and <c>ldap</c> when a directory is
 /// configured), for a sign-in page to offer.</summary>
 public sealed record SignInMethods(IReadOnlyList<string> Methods);
+
+/// <summary>The header in which the portal, calling the API over the server's private Unix socket, names the browser's
+/// address for a sign-in (failed sign-ins are counted per source). The server reads it on that socket only.</summary>
+public static class SignInHeaders
+{
+    public const string PortalClient = "Ingot-Portal-Client";
+}

@@ -86,3 +86,15 @@ public sealed class SignInFailedException(string message) : IngotException(messa
     public override string Title => "Sign-in failed";
     public override string? AuditOutcome => "denied";
 }
+
+/// <summary>Too many failed sign-ins from this user or source: try again after <c>retry_after_seconds</c>.</summary>
+public sealed class TooManySignInsException(string message, TimeSpan retryAfter) : IngotException(message)
+{
+    public override int Status => 429;
+    public override string Slug => "too-many-sign-ins";
+    public override string Title => "Too many failed sign-ins";
+    public override string? AuditOutcome => "denied";
+    public TimeSpan RetryAfter => retryAfter;
+    public override IReadOnlyDictionary<string, object?> Extensions { get; } =
+        new Dictionary<string, object?> { ["retry_after_seconds"] = (int)Math.Ceiling(retryAfter.TotalSeconds) };
+}

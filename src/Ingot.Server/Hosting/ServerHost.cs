@@ -188,6 +188,7 @@ public static class ServerHost
     {
         services.AddSingleton(settings.Notifications);
         services.AddSingleton(settings.Ldap);
+        services.AddSingleton(settings.SignIn);
         services.AddSingleton<SelfService.Directory.LdapDirectory>();
         services.AddSingleton<SelfService.Directory.DirectorySync>();
         services.AddHostedService(s => s.GetRequiredService<SelfService.Directory.DirectorySync>());

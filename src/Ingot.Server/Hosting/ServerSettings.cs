@@ -47,6 +47,9 @@ public sealed record ServerSettings
     /// <summary>Sign-in against the company's directory (INGOT_LDAP_*; docs/authentication.md).</summary>
     public SelfService.Directory.LdapOptions Ldap { get; init; } = new();
 
+    /// <summary>Failed sign-ins that cost nothing, per user and per source (INGOT_SIGNIN_*).</summary>
+    public SelfService.SignInOptions SignIn { get; init; } = new();
+
     /// <summary>The sweep of every BMC between jobs (INGOT_BMC_WATCH_*); it runs where the job workers run.</summary>
     public Jobs.BmcWatchOptions BmcWatch { get; init; } = new();
 

@@ -3,6 +3,7 @@ using Ingot.Client;
 using Ingot.Labs;
 using Ingot.Server.SelfService.Directory;
 using Ingot.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ingot.Server.Tests.SelfService;
 
@@ -34,6 +35,8 @@ public sealed class DirectoryFixture : IAsyncLifetime
                 // Typed as an operator might: spaces after the commas, another case.
                 Groups = LdapOptions.ParseGroups($"{WebDevs.Replace(",", ", ")}=>team:web; {Sre.ToUpperInvariant()}=>grant:operator; {platform}=>team:data"),
             },
+            // Every test here signs in from 127.0.0.1: the per-source count is tested on a server of its own.
+            SignIn = new Ingot.Server.SelfService.SignInOptions(FreeUser: 3, FreeSource: 1000),
         });
         foreach (var team in new[] { "web", "data" }) await Server.Admin.CreateTeamAsync(new TeamCreate(team));
     }
@@ -47,6 +50,8 @@ public sealed class DirectoryFixture : IAsyncLifetime
     }
 
     public IngotClient Anonymous => new(Server.Url, "");
+
+    public LdapOptions Ldap => Server.Services.GetRequiredService<LdapOptions>();
 
     public async Task DisposeAsync()
     {
@@ -162,6 +167,58 @@ public sealed class DirectoryLoginTests(DirectoryFixture fixture) : IClassFixtur
         Assert.Equal("/team", signedIn.Headers.Location?.AbsolutePath);
         var team = await browser.GetStringAsync("team");
         Assert.Contains("<h2 id=\"team-web\">web</h2>", team);
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_slow_the_user_down_for_seconds_not_for_good_and_are_audited()
+    {
+        await fixture.UserAsync("lee", "lee-pw", fixture.WebDevs);
+        for (var i = 0; i < 4; i++) // three free, the fourth sets a wait of 1 s
+            Assert.Equal(401, (await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("lee", "guess" + i))).Status);
+        // Now even the right password waits, and says for how long.
+        var slowed = await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("lee", "lee-pw"));
+        Assert.Equal(429, slowed.Status);
+        Assert.InRange(slowed.Problem.Extensions!["retry_after_seconds"].GetInt32(), 1, 2);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Assert.Equal("lee", (await fixture.Anonymous.LoginLdapAsync("lee", "lee-pw")).User);
+        // The success cleared the count: a wrong password is a plain refusal again.
+        Assert.Equal(401, (await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("lee", "guess"))).Status);
+
+        var audit = (await fixture.Server.Admin.ListAuditAsync(actor: "lee", limit: 100)).Items;
+        Assert.Equal(6, audit.Count(a => a.Action == "POST /api/v1/login/ldap" && a.Outcome == "denied"));
+        Assert.Single(audit, a => a.Action == "POST /api/v1/login/ldap" && a.Outcome == "succeeded");
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_from_one_address_slow_that_address_and_the_portal_names_the_browsers()
+    {
+        await using var server = await TestServer.StartAsync(configure: s => s with { Ldap = fixture.Ldap, SignIn = new(FreeUser: 100, FreeSource: 2) });
+        await fixture.UserAsync("mo", "mo-pw", fixture.WebDevs);
+        // Through the server's private socket, as the portal calls, naming the browser's address.
+        HttpClient Portal(string browser)
+        {
+            var socket = Ingot.Server.Hosting.PortalSocket.PathFor(server.DataDirectory);
+            var http = new HttpClient(new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, ct) =>
+                {
+                    var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                    await s.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socket), ct);
+                    return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
+                },
+            }) { BaseAddress = new Uri("http://ingot.portal/") };
+            http.DefaultRequestHeaders.Add(SignInHeaders.PortalClient, browser);
+            return http;
+        }
+        var attacker = new IngotClient(Portal("203.0.113.7"), "");
+        for (var i = 0; i < 3; i++) // different users: only the address's count grows
+            Assert.Equal(401, (await Assert.ThrowsAsync<IngotApiException>(() => attacker.LoginLdapAsync($"nobody{i}", "x"))).Status);
+        Assert.Equal(429, (await Assert.ThrowsAsync<IngotApiException>(() => attacker.LoginLdapAsync("mo", "mo-pw"))).Status);
+        // Another browser, and a client over TCP (whose header would be ignored), are not slowed by that address.
+        Assert.Equal("mo", (await new IngotClient(Portal("198.51.100.4"), "").LoginLdapAsync("mo", "mo-pw")).User);
+        using var spoof = new HttpClient { BaseAddress = server.Url };
+        spoof.DefaultRequestHeaders.Add(SignInHeaders.PortalClient, "203.0.113.7");
+        Assert.Equal("mo", (await new IngotClient(spoof, "").LoginLdapAsync("mo", "mo-pw")).User);
     }
 
     private static async Task Until(Func<Task<bool>> condition)

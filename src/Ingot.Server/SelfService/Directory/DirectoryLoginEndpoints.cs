@@ -20,8 +20,8 @@ public static class DirectoryLoginEndpoints
         api.MapPost("/login/ldap", LoginAsync).AllowAnonymous().WithTags("Tokens");
     }
 
-    private static async Task<Ok<TokenCreated>> LoginAsync(DirectoryLogin? body, Database db, LdapOptions options, LdapDirectory directory,
-                                                         TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<TokenCreated>> LoginAsync(DirectoryLogin? body, HttpContext http, Database db, LdapOptions options, LdapDirectory directory,
+                                                         SignInOptions throttle, TimeProvider clock, CancellationToken ct)
     {
         if (!options.Enabled) throw new NotFoundException("directory sign-in", "ldap (this server has no ldap.url)");
         var v = new Validation();
@@ -30,10 +30,18 @@ public static class DirectoryLoginEndpoints
         v.When(name.Length > 256, "user", "must be at most 256 characters.");
         v.When(string.IsNullOrEmpty(body?.Password), "password", "is required.");
         v.ThrowIfInvalid();
+        // The audit names who tried, not "anonymous": failed sign-ins are what its readers look for.
+        Audit.Name(http, name.ToLowerInvariant(), "ldap");
+        var source = SignInThrottle.SourceOf(http);
+        await SignInThrottle.CheckAsync(db, name, source, clock.GetUtcNow(), ct);
 
         var found = await directory.FindAsync(name, ct);
         if (found is null || !await directory.VerifyAsync(found.Dn, body!.Password!, ct))
+        {
+            await SignInThrottle.FailedAsync(db, throttle, name, source, clock.GetUtcNow(), ct);
             throw new SignInFailedException("The directory does not know that user with that password.");
+        }
+        await SignInThrottle.SucceededAsync(db, name, ct);
         var access = DirectoryAccounts.AccessOf(found, options);
         var now = clock.GetUtcNow();
         var token = Tokens.Generate();
