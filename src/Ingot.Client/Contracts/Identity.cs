@@ -24,8 +24,9 @@ public sealed record TokenCreate(string? Name, string? User = null, DateTimeOffs
     [property: JsonConverter(typeof(OneOrMany))] IReadOnlyList<string>? Scope = null);
 /// <summary><c>scope</c>: null (the user's full rights), <c>["read"]</c>, or the job actions the token may submit.</summary>
 /// <summary><c>created_by</c>: who made the token (a team member for a service account's; null before it was kept).</summary>
+/// <summary><c>origin</c>: how it was issued: <c>api</c> (POST /api/v1/tokens) or the sign-in that made it (<c>ldap</c>).</summary>
 public sealed record TokenView(long Id, string Name, string User, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null,
-                               string? CreatedBy = null);
+                               string? CreatedBy = null, string Origin = "api");
 
 /// <summary>A new API token. <see cref="Token"/> is shown this once; the server keeps only its hash.</summary>
 public sealed record TokenCreated(long Id, string Name, string User, string Token, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scope = null,

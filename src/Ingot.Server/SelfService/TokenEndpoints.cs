@@ -22,7 +22,7 @@ public static class TokenEndpoints
 
     private const string Select =
         """
-        SELECT t.id, t.name, u.name AS user_name, t.created_at, t.expires_at, t.scope, cb.name AS created_by
+        SELECT t.id, t.name, u.name AS user_name, t.created_at, t.expires_at, t.scope, cb.name AS created_by, t.origin
         FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN users cb ON cb.id = t.created_by
         """;
 
@@ -116,6 +116,7 @@ public static class TokenEndpoints
         public DateTimeOffset? ExpiresAt { get; init; }
         public string? Scope { get; init; }
         public string? CreatedBy { get; init; }
-        public TokenView View() => new(Id, Name, UserName, CreatedAt, ExpiresAt, TokenScope.Parse(Scope)?.Names, CreatedBy);
+        public string Origin { get; init; } = "api";
+        public TokenView View() => new(Id, Name, UserName, CreatedAt, ExpiresAt, TokenScope.Parse(Scope)?.Names, CreatedBy, Origin);
     }
 }

@@ -74,6 +74,8 @@ public sealed class DirectoryLoginTests(DirectoryFixture fixture) : IClassFixtur
         Assert.Equal(["web"], me.Teams);
         Assert.Null(me.Grant);
         Assert.False(me.Admin);
+        // Its origin shows in the token list (ingot tokens list).
+        Assert.Equal("ldap", (await fixture.Server.Admin.ListTokensAsync()).Single(t => t.Id == login.Id).Origin);
         // The mail from the directory, for the default subscription.
         Assert.Equal("dana@ingot.test", (await fixture.Server.Admin.ListUsersAsync()).Single(u => u.Name == "dana").Email);
     }

@@ -67,8 +67,10 @@ internal static class TokenCommands
 
     private static IRenderable Table(IReadOnlyList<TokenView> tokens)
     {
-        var table = Output.Table("ID", "NAME", "USER", "SCOPE", "CREATED", "BY", "EXPIRES");
-        foreach (var token in tokens) Output.Row(table, token.Id, token.Name, token.User, Scope(token.Scope), token.CreatedAt, token.CreatedBy, token.ExpiresAt);
+        // ORIGIN last: scripts that read the columns before it by position keep working.
+        var table = Output.Table("ID", "NAME", "USER", "SCOPE", "CREATED", "BY", "EXPIRES", "ORIGIN");
+        foreach (var token in tokens)
+            Output.Row(table, token.Id, token.Name, token.User, Scope(token.Scope), token.CreatedAt, token.CreatedBy, token.ExpiresAt, token.Origin);
         return table;
     }
 
