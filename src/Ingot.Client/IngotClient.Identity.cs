@@ -19,6 +19,15 @@ public sealed partial class IngotClient
     public Task<UserView> UpdateUserAsync(string name, UserUpdate update, CancellationToken ct = default) =>
         PatchAsync<UserView>($"api/v1/users/{Segment(name)}", update, ct);
 
+    public Task<UserView> GetUserAsync(string name, CancellationToken ct = default) => GetAsync<UserView>($"api/v1/users/{Segment(name)}", ct);
+
+    /// <summary>Disables a user (an admin's call): their tokens are revoked and no sign-in works until <see cref="EnableUserAsync"/>.</summary>
+    public Task<UserView> DisableUserAsync(string name, CancellationToken ct = default) =>
+        PostAsync<UserView>($"api/v1/users/{Segment(name)}/disable", null, ct);
+
+    public Task<UserView> EnableUserAsync(string name, CancellationToken ct = default) =>
+        PostAsync<UserView>($"api/v1/users/{Segment(name)}/enable", null, ct);
+
     public Task<IReadOnlyList<TokenView>> ListTokensAsync(CancellationToken ct = default) =>
         GetAsync<IReadOnlyList<TokenView>>("api/v1/tokens", ct);
     public Task<SignInMethods> GetSignInMethodsAsync(CancellationToken ct = default) => GetAsync<SignInMethods>("api/v1/login", ct);

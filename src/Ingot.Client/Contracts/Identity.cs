@@ -15,8 +15,12 @@ public sealed record UserUpdate(string? Email = null);
 /// <summary><c>service_of</c>: the team whose service account this user is, null for a person.</summary>
 /// <summary><c>sites</c>: the sites an operator is limited to (null: every site).</summary>
 /// <summary><c>email</c>: the address the user's default subscription sends to (null: none).</summary>
+/// <summary><c>origin</c>: <c>local</c> (made in Ingot) or <c>ldap</c> (made by a directory sign-in). <c>disabled_at</c> and
+/// <c>disabled_by</c> (an admin's name, or <c>directory</c> for the directory sync): a disabled user has no tokens and
+/// cannot sign in.</summary>
 public sealed record UserView(long Id, string Name, bool Admin, IReadOnlyList<string> Teams, DateTimeOffset CreatedAt, string? Grant = null, string? ServiceOf = null,
-                              IReadOnlyList<string>? Sites = null, string? Email = null);
+                              IReadOnlyList<string>? Sites = null, string? Email = null, string Origin = "local", DateTimeOffset? DisabledAt = null,
+                              string? DisabledBy = null);
 
 /// <summary><c>scope</c> (docs/authorization.md): null for the full rights of its user; <c>"read"</c> (or <c>["read"]</c>) for
 /// GET and HEAD only; or a list of job actions (<c>["power_cycle", "reboot"]</c>) it may submit, as jobs or batches, beside reads.</summary>

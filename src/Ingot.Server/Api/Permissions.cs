@@ -125,6 +125,8 @@ public static class Permissions
         new("GET /api/v1/users/{name}", Access.Read, "Reading a user"),
         new("POST /api/v1/users", Access.AdminOrTeam, "Creating a user"),
         new("PATCH /api/v1/users/{name}", Access.Self, "Changing a user's settings"),
+        new("POST /api/v1/users/{name}/disable", Access.Admin, "Disabling a user"),
+        new("POST /api/v1/users/{name}/enable", Access.Admin, "Enabling a user"),
         new("GET /api/v1/tokens", Access.Self, "Listing tokens"),
         new("POST /api/v1/tokens", Access.Self, "Creating a token"),
         new("DELETE /api/v1/tokens/{id}", Access.Self, "Revoking a token"),

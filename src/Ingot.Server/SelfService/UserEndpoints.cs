@@ -19,6 +19,8 @@ public static partial class UserEndpoints
         users.MapGet("/{name}", GetAsync);
         users.MapPost("", CreateAsync);
         users.MapPatch("/{name}", UpdateAsync);
+        users.MapPost("/{name}/disable", DisableAsync);
+        users.MapPost("/{name}/enable", EnableAsync);
         api.MapGet("/whoami", WhoAmIAsync).WithTags("Users");
     }
 
@@ -27,7 +29,7 @@ public static partial class UserEndpoints
     private static partial Regex UserName();
 
     private const string Select =
-        "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of, u.operator_sites, u.email FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
+        "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of, u.operator_sites, u.email, u.origin, u.disabled_at, u.disabled_by FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
 
     private static async Task<Ok<List<UserView>>> ListAsync(Database db, CancellationToken ct)
     {
@@ -163,6 +165,36 @@ public static partial class UserEndpoints
             caller.Scope?.Names, caller.TokenExpiresAt, caller.ServiceOf));
     }
 
+    /// <summary>Disables a user at once: every token of theirs is revoked, and no sign-in works until an admin enables
+    /// them (a directory user's sign-in does not undo an admin's disable). An admin cannot disable themselves.</summary>
+    private static async Task<Ok<UserView>> DisableAsync(string name, HttpContext http, Database db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(http);
+        caller.RequireAdmin("Disabling a user");
+        name = name.Trim().ToLowerInvariant();
+        if (name == caller.Name) throw new ConflictException("You cannot disable yourself: another admin must (so that an admin is always left).");
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
+        {
+            var id = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name }) ?? throw new NotFoundException("user", name);
+            await c.ExecuteAsync("UPDATE users SET disabled_at = @now, disabled_by = @by WHERE id = @id", new { id, now = clock.GetUtcNow(), by = caller.Name });
+            await c.ExecuteAsync("DELETE FROM api_tokens WHERE user_id = @id", new { id });
+            return (await FindAsync(c, name))!;
+        }, ct));
+    }
+
+    /// <summary>Enables a disabled user again (they need a new token or sign-in: the old ones are gone).</summary>
+    private static async Task<Ok<UserView>> EnableAsync(string name, HttpContext http, Database db, CancellationToken ct)
+    {
+        Caller.From(http).RequireAdmin("Enabling a user");
+        name = name.Trim().ToLowerInvariant();
+        return TypedResults.Ok(await db.InTransactionAsync(async c =>
+        {
+            if (await c.ExecuteAsync("UPDATE users SET disabled_at = NULL, disabled_by = NULL WHERE name = @name", new { name }) == 0)
+                throw new NotFoundException("user", name);
+            return (await FindAsync(c, name))!;
+        }, ct));
+    }
+
     internal static async Task<UserView?> FindAsync(DataContext c, string name)
     {
         var row = await c.QuerySingleOrDefaultAsync<UserRow>(Select + " WHERE u.name = @name", new { name });
@@ -184,7 +216,10 @@ public static partial class UserEndpoints
         public string? ServiceOf { get; init; }
         public string? OperatorSites { get; init; }
         public string? Email { get; init; }
+        public string Origin { get; init; } = "local";
+        public DateTimeOffset? DisabledAt { get; init; }
+        public string? DisabledBy { get; init; }
         public UserView View(IReadOnlyList<string> teams) => new(Id, Name, IsAdmin, teams, CreatedAt, GrantLevel, ServiceOf,
-            OperatorSites is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(OperatorSites), Email);
+            OperatorSites is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(OperatorSites), Email, Origin, DisabledAt, DisabledBy);
     }
 }

@@ -223,6 +223,34 @@ public sealed class DirectoryLoginTests(DirectoryFixture fixture) : IClassFixtur
         Assert.Equal("mo", (await new IngotClient(spoof, "").LoginLdapAsync("mo", "mo-pw")).User);
     }
 
+    [Fact]
+    public async Task An_admin_disables_a_user_revoking_their_tokens_and_a_directory_sign_in_does_not_undo_it()
+    {
+        var admin = fixture.Server.Admin;
+        await admin.CreateUserAsync(new UserCreate("nia"));
+        var local = fixture.Server.Client((await admin.CreateTokenAsync(new TokenCreate("t", "nia"))).Token);
+        await local.WhoAmIAsync();
+        var disabled = await admin.DisableUserAsync("nia");
+        Assert.Equal(("admin", "local"), (disabled.DisabledBy, disabled.Origin));
+        Assert.Equal(401, (await Assert.ThrowsAsync<IngotApiException>(() => local.WhoAmIAsync())).Status);
+        Assert.Null((await admin.EnableUserAsync("nia")).DisabledAt);
+        Assert.Equal(401, (await Assert.ThrowsAsync<IngotApiException>(() => local.WhoAmIAsync())).Status); // its tokens stay revoked
+        Assert.Equal(409, (await Assert.ThrowsAsync<IngotApiException>(() => admin.DisableUserAsync("admin"))).Status);
+
+        await fixture.UserAsync("oli", "oli-pw", fixture.WebDevs);
+        var token = (await fixture.Anonymous.LoginLdapAsync("oli", "oli-pw")).Token;
+        await admin.DisableUserAsync("oli");
+        Assert.Equal(401, (await Assert.ThrowsAsync<IngotApiException>(() => fixture.Server.Client(token).WhoAmIAsync())).Status);
+        var refused = await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("oli", "oli-pw"));
+        Assert.Equal(403, refused.Status);
+        Assert.Contains("disabled by admin", refused.Problem.Detail);
+        await admin.EnableUserAsync("oli");
+        Assert.Equal("oli", (await fixture.Anonymous.LoginLdapAsync("oli", "oli-pw")).User);
+        // A member may not disable anyone.
+        var member = fixture.Server.Client((await fixture.Anonymous.LoginLdapAsync("oli", "oli-pw")).Token);
+        Assert.Equal(403, (await Assert.ThrowsAsync<IngotApiException>(() => member.DisableUserAsync("nia"))).Status);
+    }
+
     private static async Task Until(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

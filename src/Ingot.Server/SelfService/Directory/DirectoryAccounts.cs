@@ -10,6 +10,9 @@ public static class DirectoryAccounts
 {
     public const string Origin = "ldap";
 
+    /// <summary>users.disabled_by of a user the directory sync disabled (an admin's disable holds the admin's name).</summary>
+    public const string DisabledByDirectory = "directory";
+
     /// <summary>What the user's groups give: teams that exist in Ingot (a mapped team not created yet gives nothing), and
     /// the highest grant (admin over operator over viewer).</summary>
     public sealed record Access(IReadOnlyList<string> Teams, bool Admin, string? Grant);
@@ -27,13 +30,16 @@ public static class DirectoryAccounts
     public static async Task<long?> ApplyAsync(DataContext c, DirectoryUser user, Access access, DateTimeOffset now)
     {
         var name = user.Name.ToLowerInvariant();
-        var existing = await c.QuerySingleOrDefaultAsync<(long Id, string Origin)>("SELECT id, origin FROM users WHERE name = @name", new { name });
+        var existing = await c.QuerySingleOrDefaultAsync<(long Id, string Origin, string? DisabledBy)>(
+            "SELECT id, origin, disabled_by FROM users WHERE name = @name", new { name });
         if (existing.Id != 0 && existing.Origin != Origin) return null;
+        // An admin's disable stands until an admin's enable: the directory only undoes its own.
+        if (existing.DisabledBy is { } by && by != DisabledByDirectory) throw new Api.ForbiddenException($"User '{name}' was disabled by {by}; an admin must enable them first.");
         var id = existing.Id != 0 ? existing.Id : await c.ExecuteScalarAsync<long>(
             "INSERT INTO users (name, is_admin, created_at, origin) VALUES (@name, FALSE, @now, @origin) RETURNING id", new { name, now, origin = Origin });
         await c.ExecuteAsync(
             """
-            UPDATE users SET is_admin = @Admin, grant_level = @Grant, disabled_at = NULL,
+            UPDATE users SET is_admin = @Admin, grant_level = @Grant, disabled_at = NULL, disabled_by = NULL,
                    email = COALESCE(@email, email), email_set_at = CASE WHEN @email IS NOT NULL AND (email IS NULL OR email <> @email) THEN @now ELSE email_set_at END
             WHERE id = @id
             """, new { id, access.Admin, access.Grant, email = user.Email?.ToLowerInvariant(), now });
@@ -52,7 +58,8 @@ public static class DirectoryAccounts
     /// does again.</summary>
     public static async Task DisableAsync(DataContext c, long userId, DateTimeOffset now)
     {
-        await c.ExecuteAsync("UPDATE users SET disabled_at = @now WHERE id = @userId AND disabled_at IS NULL", new { userId, now });
+        await c.ExecuteAsync("UPDATE users SET disabled_at = @now, disabled_by = @by WHERE id = @userId AND disabled_at IS NULL",
+            new { userId, now, by = DisabledByDirectory });
         await c.ExecuteAsync("DELETE FROM api_tokens WHERE user_id = @userId", new { userId });
     }
 }

@@ -24,6 +24,25 @@ public sealed class UserCommandsTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Disabling_a_user_ends_their_tokens_at_once_and_enabling_lets_new_ones_work()
+    {
+        using var cli = CliRunner.For(Server);
+        var name = Unique.Name("leaver");
+        await cli.OkAsync("users", "create", name);
+        var token = (await cli.OkAsync("tokens", "create", "--user", name, "-o", "json")).Json<TokenCreated>().Token;
+        using var theirs = CliRunner.For(Server, token);
+        await theirs.OkAsync("whoami");
+
+        var disabled = await cli.OkAsync("users", "disable", name);
+        Assert.Contains("by admin", disabled.Out);
+        Assert.Contains("not known", (await theirs.FailsAsync(1, "whoami")).Error);
+        await cli.OkAsync("users", "enable", name);
+        var fresh = (await cli.OkAsync("tokens", "create", "--user", name, "-o", "json")).Json<TokenCreated>().Token;
+        using var again = CliRunner.For(Server, fresh);
+        await again.OkAsync("whoami");
+    }
+
+    [Fact]
     public async Task A_user_with_a_grant_shows_it_in_the_list_and_whoami()
     {
         using var cli = CliRunner.For(Server);
