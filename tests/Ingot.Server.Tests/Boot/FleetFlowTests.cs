@@ -84,7 +84,13 @@ public sealed class FleetFlowTests(NetworkBootFixture fixture) : IClassFixture<N
         Assert.True(found.Bmc!.HasPassword); // the site's discovery credentials
         var history = await Admin.HistoryAsync(found.HardwareName);
         Assert.Equal(["discover", "commission"], history.Select(h => h.Trigger));
+        // The machine is available at the job's last step; the job itself ends a moment after (its own write).
         var commission = Assert.Single((await Admin.ListJobsAsync(new JobQuery(Machine: found.HardwareName))).Items);
+        while (commission.Status == JobStatus.Running)
+        {
+            await Task.Delay(50, timeout.Token);
+            commission = await Admin.GetJobAsync(commission.Id, timeout.Token);
+        }
         Assert.Equal(("commission", "discovery", JobStatus.Succeeded), (commission.Action, commission.User, commission.Status));
     }
 
