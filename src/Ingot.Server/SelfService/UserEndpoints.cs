@@ -28,6 +28,9 @@ public static partial class UserEndpoints
     [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{0,127}$")]
     private static partial Regex UserName();
 
+    /// <summary>Whether <paramref name="name"/> (lower case) may be a user's name: what a directory gives is held to it too.</summary>
+    internal static bool IsValidName(string name) => UserName().IsMatch(name);
+
     private const string Select =
         "SELECT u.id, u.name, u.is_admin, u.grant_level, u.created_at, st.name AS service_of, u.operator_sites, u.email, u.origin, u.disabled_at, u.disabled_by FROM users u LEFT JOIN teams st ON st.id = u.service_team_id";
 

@@ -136,6 +136,16 @@ public sealed class DirectoryLoginTests(DirectoryFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_directory_name_that_cannot_be_a_user_name_is_refused_saying_why()
+    {
+        await fixture.UserAsync("pat smith", "pat-pw", fixture.WebDevs);
+        var refused = await Assert.ThrowsAsync<IngotApiException>(() => fixture.Anonymous.LoginLdapAsync("pat smith", "pat-pw"));
+        Assert.Equal(409, refused.Status);
+        Assert.Contains("ldap.user_attribute", refused.Problem.Detail);
+        Assert.DoesNotContain(await fixture.Server.Admin.ListUsersAsync(), u => u.Name == "pat smith");
+    }
+
+    [Fact]
     public async Task A_local_user_of_the_same_name_is_not_taken_over()
     {
         await fixture.Server.Admin.CreateUserAsync(new UserCreate("hana", Admin: true));

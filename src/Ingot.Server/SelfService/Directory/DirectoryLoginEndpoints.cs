@@ -42,6 +42,9 @@ public static class DirectoryLoginEndpoints
             throw new SignInFailedException("The directory does not know that user with that password.");
         }
         await SignInThrottle.SucceededAsync(db, name, ct);
+        if (!UserEndpoints.IsValidName(found.Name.ToLowerInvariant()))
+            throw new ConflictException(
+                $"The directory's name '{found.Name}' cannot be an Ingot user name (1-128 lower-case letters, digits, '.', '_', '@' and '-'); set ldap.user_attribute to one that is.");
         var access = DirectoryAccounts.AccessOf(found, options);
         var now = clock.GetUtcNow();
         var token = Tokens.Generate();
