@@ -94,7 +94,7 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
             if (status == m.Status) return;
             // A member's change is an event of its own: the request's status may not change with it (a spare install that
             // fails after the request was fulfilled), and whoever follows the request must still hear of it.
-            team ??= await c.ExecuteScalarAsync<string?>("SELECT t.name FROM roles ro JOIN teams t ON t.id = ro.team_id WHERE ro.id = @RoleId", new { r.RoleId });
+            team ??= await TeamOfAsync(c, r);
             await Events.WriteAsync(c, $"{r.Kind}.{Member}", $"{r.Kind}:{r.Id}",
                 new { Id = r.Id, Kind = r.Kind, MachineId = m.MachineId, Status = status, Previous = m.Status, Reason = reason, User = r.UserName },
                 at, new EventAbout(MachineId: m.MachineId, Team: team, User: r.UserName));
@@ -228,13 +228,17 @@ public sealed class RequestPass(Allocator allocator, JobSubmission jobs, Request
         var name = pool ? Wire.Name(PoolView.StatusOf(status)) : Wire.Name(status);
         var previous = Wire.TryParse<RequestStatus>(r.Status, out var was) ? pool ? Wire.Name(PoolView.StatusOf(was)) : r.Status : r.Status;
         if (pool && name == previous) return; // two request statuses that a pool shows as one
-        var team = await c.ExecuteScalarAsync<string?>("SELECT t.name FROM roles ro JOIN teams t ON t.id = ro.team_id WHERE ro.id = @RoleId", new { r.RoleId });
+        var team = await TeamOfAsync(c, r);
         await Events.WriteAsync(c, $"{r.Kind}.{name}", $"{r.Kind}:{r.Id}", new
         {
             Id = r.Id, Kind = r.Kind, r.Role, Team = team, r.Site, r.Sku, r.Count, Status = name, Previous = previous, ShortReason = shortReason,
             Replacements = replacements, User = r.UserName,
         }, now, new EventAbout(Team: team, User: r.UserName));
     }
+
+    /// <summary>The team of the request's role, which its events are about.</summary>
+    private static Task<string?> TeamOfAsync(DataContext c, Allocator.RequestRow r) =>
+        c.ExecuteScalarAsync<string?>("SELECT t.name FROM roles ro JOIN teams t ON t.id = ro.team_id WHERE ro.id = @RoleId", new { r.RoleId });
 
     /// <summary>A request's lease: its reminder event once, <see cref="RequestOptions.LeaseReminder"/> before it ends, and
     /// its expiry event once, when it ends. True once the lease has run out (a pool's members do not expire).</summary>

@@ -70,11 +70,7 @@ public static class TokenEndpoints
         v.ThrowIfInvalid();
 
         var token = Tokens.Generate();
-        var id = await c.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, scope, created_by)
-            VALUES (@userId, @name, @hash, @now, @ExpiresAt, @scope, @createdBy) RETURNING id
-            """, new { userId, name, hash = Tokens.Hash(token), now, body.ExpiresAt, scope = scope?.Stored, createdBy = caller.UserId });
+        var id = await Tokens.InsertAsync(c, userId!.Value, name, token, now, body.ExpiresAt, scope: scope?.Stored, createdBy: caller.UserId);
         var row = await c.QuerySingleAsync<TokenRow>(Select + " WHERE t.id = @id", new { id });
         return TypedResults.Created($"/api/v1/tokens/{id}",
             new TokenCreated(row.Id, row.Name, row.UserName, token, row.CreatedAt, row.ExpiresAt, row.View().Scope, row.CreatedBy));

@@ -179,8 +179,7 @@ public static partial class UserEndpoints
         return TypedResults.Ok(await db.InTransactionAsync(async c =>
         {
             var id = await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name }) ?? throw new NotFoundException("user", name);
-            await c.ExecuteAsync("UPDATE users SET disabled_at = @now, disabled_by = @by WHERE id = @id", new { id, now = clock.GetUtcNow(), by = caller.Name });
-            await c.ExecuteAsync("DELETE FROM api_tokens WHERE user_id = @id", new { id });
+            await Tokens.DisableUserAsync(c, id, clock.GetUtcNow(), caller.Name);
             return (await FindAsync(c, name))!;
         }, ct));
     }

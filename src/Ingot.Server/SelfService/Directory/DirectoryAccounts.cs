@@ -56,10 +56,5 @@ public static class DirectoryAccounts
 
     /// <summary>The directory no longer has the user (or no longer lets them in): no tokens, and no sign-in until it
     /// does again.</summary>
-    public static async Task DisableAsync(DataContext c, long userId, DateTimeOffset now)
-    {
-        await c.ExecuteAsync("UPDATE users SET disabled_at = @now, disabled_by = @by WHERE id = @userId AND disabled_at IS NULL",
-            new { userId, now, by = DisabledByDirectory });
-        await c.ExecuteAsync("DELETE FROM api_tokens WHERE user_id = @userId", new { userId });
-    }
+    public static Task DisableAsync(DataContext c, long userId, DateTimeOffset now) => Tokens.DisableUserAsync(c, userId, now, DisabledByDirectory, onlyIfEnabled: true);
 }

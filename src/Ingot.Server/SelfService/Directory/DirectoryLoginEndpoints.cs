@@ -52,12 +52,9 @@ public static class DirectoryLoginEndpoints
         {
             if (await DirectoryAccounts.ApplyAsync(c, found, access, now) is not { } userId) return null;
             var expires = now + options.TokenLifetime;
-            var id = await c.ExecuteScalarAsync<long>(
-                """
-                INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, origin)
-                VALUES (@userId, @tokenName, @hash, @now, @expires, @origin) RETURNING id
-                """, new { userId, tokenName = $"ldap sign-in {now:yyyy-MM-dd HH:mm}", hash = Tokens.Hash(token), now, expires, origin = DirectoryAccounts.Origin });
-            return new TokenCreated(id, $"ldap sign-in {now:yyyy-MM-dd HH:mm}", found.Name.ToLowerInvariant(), token, now, expires);
+            var tokenName = $"ldap sign-in {now:yyyy-MM-dd HH:mm}";
+            var id = await Tokens.InsertAsync(c, userId, tokenName, token, now, expires, DirectoryAccounts.Origin);
+            return new TokenCreated(id, tokenName, found.Name.ToLowerInvariant(), token, now, expires);
         }, ct);
         return made is null
             ? throw new ConflictException($"A user '{found.Name.ToLowerInvariant()}' made in Ingot (not from the directory) exists; an admin must delete it before its directory namesake can sign in.")
