@@ -84,9 +84,7 @@ public sealed class Dashboard
     public const string NoSite = "(no site)";
 
     private static async Task<long> CountAsync(IngotClient api, string? site, MachineState state, CancellationToken ct) =>
-        (await api.SearchMachinesAsync(new MachineQuery(Site: site, State: Wire(state), Limit: 1, Count: true), ct)).Total ?? 0;
+        (await api.SearchMachinesAsync(new MachineQuery(Site: site, State: WireName.Of(state), Limit: 1, Count: true), ct)).Total ?? 0;
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    public static string Wire(Enum value) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

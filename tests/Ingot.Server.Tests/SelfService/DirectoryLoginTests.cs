@@ -206,28 +206,17 @@ public sealed class DirectoryLoginTests(DirectoryFixture fixture) : IClassFixtur
     {
         await using var server = await TestServer.StartAsync(configure: s => s with { Ldap = fixture.Ldap, SignIn = new(FreeUser: 100, FreeSource: 2) });
         await fixture.UserAsync("mo", "mo-pw", fixture.WebDevs);
-        // Through the server's private socket, as the portal calls, naming the browser's address.
-        HttpClient Portal(string browser)
+        // Through the server's private socket, with the portal's own client naming the browser's address.
+        using var portal = new Ingot.Portal.PortalApi(new Ingot.Portal.PortalOptions
         {
-            var socket = Ingot.Server.Hosting.PortalSocket.PathFor(server.DataDirectory);
-            var http = new HttpClient(new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, ct) =>
-                {
-                    var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-                    await s.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socket), ct);
-                    return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
-                },
-            }) { BaseAddress = new Uri("http://ingot.portal/") };
-            http.DefaultRequestHeaders.Add(SignInHeaders.PortalClient, browser);
-            return http;
-        }
-        var attacker = new IngotClient(Portal("203.0.113.7"), "");
+            ApiSocket = Ingot.Server.Hosting.PortalSocket.PathFor(server.DataDirectory), KeyRing = _ => throw new InvalidOperationException("not used"),
+        });
+        var attacker = portal.ForSignIn("203.0.113.7");
         for (var i = 0; i < 3; i++) // different users: only the address's count grows
             Assert.Equal(401, (await Assert.ThrowsAsync<IngotApiException>(() => attacker.LoginLdapAsync($"nobody{i}", "x"))).Status);
         Assert.Equal(429, (await Assert.ThrowsAsync<IngotApiException>(() => attacker.LoginLdapAsync("mo", "mo-pw"))).Status);
         // Another browser, and a client over TCP (whose header would be ignored), are not slowed by that address.
-        Assert.Equal("mo", (await new IngotClient(Portal("198.51.100.4"), "").LoginLdapAsync("mo", "mo-pw")).User);
+        Assert.Equal("mo", (await portal.ForSignIn("198.51.100.4").LoginLdapAsync("mo", "mo-pw")).User);
         using var spoof = new HttpClient { BaseAddress = server.Url };
         spoof.DefaultRequestHeaders.Add(SignInHeaders.PortalClient, "203.0.113.7");
         Assert.Equal("mo", (await new IngotClient(spoof, "").LoginLdapAsync("mo", "mo-pw")).User);

@@ -25,7 +25,7 @@ public abstract class PortalPage : ComponentBase
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
     /// <summary>An enum as the API and the CLI write it (in_use, power_cycle).</summary>
-    protected static string Wire(Enum value) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    protected static string Wire(Enum value) => WireName.Of(value);
 
     /// <summary>Runs one API call; a refusal is kept in <see cref="Problem"/> (and default returned), an ended session
     /// signs out and goes to the sign-in page.</summary>
